@@ -1,0 +1,16 @@
+import type { PcmFormat } from '@earshot/shared/wav';
+
+/** Where captured audio goes. Called in capture order, never concurrently. */
+export interface AudioSink {
+  /** Interleaved S16LE PCM as it arrives; arbitrary lengths, not necessarily whole frames. */
+  audio(pcm: Buffer): void;
+  /** Capture stopped unexpectedly; audio may resume later, after a gap. */
+  interrupted(reason: string): void;
+}
+
+/** Anything that produces a live PCM stream: a microphone through a recorder, a file, a test. */
+export interface AudioSource {
+  readonly format: PcmFormat;
+  start(sink: AudioSink): void;
+  stop(): Promise<void>;
+}

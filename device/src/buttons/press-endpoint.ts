@@ -1,0 +1,97 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '@earshot/shared/log';
+
+export interface PressResult {
+  clipId: string;
+  startAt: string;
+  endAt: string;
+  truncated: boolean;
+}
+
+/** What the endpoint needs from the daemon. */
+export interface PressTarget {
+  readonly buttons: number;
+  press(button: number, input: string): PressResult;
+  status(): unknown;
+}
+
+const MAX_BODY = 1024;
+
+/**
+ * The device-local HTTP face: `POST /api/v1/press {"button": N}` is the virtual button (and what
+ * the CLI and the on-screen page use); `GET /api/v1/status` tells a technician what the daemon
+ * sees. Bound to 127.0.0.1 by default: it is a button, not an API for the network.
+ */
+export class PressEndpoint {
+  private readonly server: Server;
+
+  constructor(
+    private readonly target: PressTarget,
+    private readonly logger: Logger,
+  ) {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => {
+        this.logger.error({ err: error }, 'press endpoint failed');
+        send(res, 500, { error: 'internal error' });
+      });
+    });
+  }
+
+  async listen(host: string, port: number): Promise<AddressInfo> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return this.server.address() as AddressInfo;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/api/v1/status' && req.method === 'GET') return send(res, 200, this.target.status());
+    if (path !== '/api/v1/press') return send(res, 404, { error: `no route ${req.method} ${path}` });
+    if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req));
+    } catch (error) {
+      return send(res, 400, { error: `body must be JSON like {"button": 1}: ${(error as Error).message}` });
+    }
+    const button = (body as { button?: unknown } | null)?.button;
+    if (typeof button !== 'number' || !Number.isInteger(button) || button < 1 || button > this.target.buttons) {
+      return send(res, 400, {
+        error: `/button must be an integer from 1 to ${this.target.buttons} (got ${JSON.stringify(button)})`,
+      });
+    }
+    try {
+      return send(res, 202, this.target.press(button, 'http'));
+    } catch (error) {
+      return send(res, 503, { error: (error as Error).message });
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  let size = 0;
+  const parts: Buffer[] = [];
+  for await (const part of req as AsyncIterable<Buffer>) {
+    size += part.length;
+    if (size > MAX_BODY) throw new Error(`body larger than ${MAX_BODY} bytes`);
+    parts.push(part);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}

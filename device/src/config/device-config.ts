@@ -1,0 +1,123 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { ConfigError, type LoadConfigOptions, LogLevelSchema, loadConfig } from '@earshot/shared/config';
+import { validateRoot } from '@earshot/shared/protocol';
+
+const Seconds = (defaultValue: number, description: string) =>
+  Type.Number({ minimum: 0, maximum: 600, default: defaultValue, description });
+
+const RecorderSourceConfig = Type.Object(
+  {
+    type: Type.Literal('recorder'),
+    recorder: Type.Union([Type.Literal('arecord'), Type.Literal('sox')], { default: 'arecord' }),
+    device: Type.Optional(
+      Type.String({ minLength: 1, description: 'ALSA capture device by name, e.g. plughw:CARD=Device,DEV=0' }),
+    ),
+    stallSeconds: Type.Number({ minimum: 0.5, default: 5, description: 'no audio this long restarts the recorder' }),
+    restartInitialSeconds: Type.Number({ minimum: 0.05, default: 0.5 }),
+    restartMaxSeconds: Type.Number({ minimum: 0.05, default: 30 }),
+  },
+  { additionalProperties: false },
+);
+
+const FileSourceConfig = Type.Object(
+  {
+    type: Type.Literal('file'),
+    path: Type.String({ minLength: 1, description: 'WAV or raw S16LE file played as if it were a microphone' }),
+    loop: Type.Boolean({ default: true }),
+    pace: Type.Union([Type.Literal('realtime'), Type.Literal('unpaced')], { default: 'realtime' }),
+  },
+  { additionalProperties: false },
+);
+
+const ButtonWindow = Type.Object(
+  {
+    preSeconds: Type.Optional(Seconds(60, 'audio kept before the press')),
+    postSeconds: Type.Optional(Seconds(60, 'audio kept after the press')),
+    label: Type.Optional(Type.String({ maxLength: 60 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DeviceConfigSchema = Type.Object(
+  {
+    deviceId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'unique id, a topic level' }),
+    stateDir: Type.String({ minLength: 1, default: '/var/lib/earshot', description: 'outbox and state' }),
+    logLevel: LogLevelSchema,
+    audio: Type.Object(
+      {
+        source: Type.Union([RecorderSourceConfig, FileSourceConfig], { default: { type: 'recorder' } }),
+        sampleRate: Type.Integer({ minimum: 8000, maximum: 48000, default: 16000 }),
+        channels: Type.Integer({ minimum: 1, maximum: 2, default: 1 }),
+        bufferSeconds: Type.Number({ minimum: 1, maximum: 900, default: 150, description: 'RAM ring size' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    clips: Type.Object(
+      {
+        preSeconds: Seconds(60, 'default audio kept before a press'),
+        postSeconds: Seconds(60, 'default audio kept after a press'),
+        buttons: Type.Integer({ minimum: 1, maximum: 64, default: 8, description: 'logical buttons 1..N' }),
+        perButton: Type.Record(Type.String({ pattern: '^[1-9][0-9]?$' }), ButtonWindow, {
+          default: {},
+          description: 'per-button overrides, keyed by button number',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    mqtt: Type.Object(
+      {
+        url: Type.String({ default: 'mqtt://127.0.0.1:1883', pattern: '^(mqtts?|wss?|tcp|ssl)://' }),
+        root: Type.String({ default: 'earshot' }),
+        username: Type.Optional(Type.String()),
+        password: Type.Optional(Type.String()),
+        chunkBytes: Type.Integer({ minimum: 1024, maximum: 120 * 1024, default: 32 * 1024 }),
+        inflight: Type.Integer({ minimum: 1, maximum: 64, default: 8 }),
+        ackTimeoutSeconds: Type.Number({ minimum: 0.1, default: 10 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    http: Type.Object(
+      {
+        host: Type.String({ default: '127.0.0.1', description: 'the press endpoint; keep it local' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8081 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type DeviceConfig = Static<typeof DeviceConfigSchema>;
+
+/** Loads, validates and cross-checks the device configuration. */
+export function loadDeviceConfig(options: LoadConfigOptions): DeviceConfig {
+  const config = loadConfig(DeviceConfigSchema, options);
+  const problems: string[] = [];
+  const rootProblem = validateRoot(config.mqtt.root);
+  if (rootProblem) problems.push(`/mqtt/root: ${rootProblem} (got ${JSON.stringify(config.mqtt.root)})`);
+  let longest = 0;
+  for (let button = 1; button <= config.clips.buttons; button++) {
+    const { preSeconds, postSeconds } = windowFor(config, button);
+    longest = Math.max(longest, preSeconds + postSeconds);
+  }
+  for (const key of Object.keys(config.clips.perButton)) {
+    if (Number(key) > config.clips.buttons) {
+      problems.push(`/clips/perButton/${key}: button ${key} does not exist (clips.buttons is ${config.clips.buttons})`);
+    }
+  }
+  if (config.audio.bufferSeconds < longest + 5) {
+    problems.push(
+      `/audio/bufferSeconds: ${config.audio.bufferSeconds} s cannot hold the longest clip (${longest} s) plus 5 s of margin`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
+  return config;
+}
+
+export function windowFor(config: DeviceConfig, button: number): { preSeconds: number; postSeconds: number } {
+  const own = config.clips.perButton[String(button)];
+  return {
+    preSeconds: own?.preSeconds ?? config.clips.preSeconds,
+    postSeconds: own?.postSeconds ?? config.clips.postSeconds,
+  };
+}

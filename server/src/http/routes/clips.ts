@@ -1,0 +1,200 @@
+import type { Readable } from 'node:stream';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Database } from '../../db/database.js';
+import type { ClipsTable, QuestionsTable } from '../../db/schema.js';
+import type { BlobStore } from '../../storage/blob-store.js';
+import { parseByteRange } from '../byte-range.js';
+
+export interface ClipsRoutesOptions {
+  db: Database;
+  blobs: BlobStore;
+}
+
+const ErrorBody = Type.Object({ error: Type.String() });
+
+const Question = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  text: Type.Object({ en: Type.String(), ru: Type.Union([Type.String(), Type.Null()]) }),
+});
+
+const Clip = Type.Object({
+  id: Type.String(),
+  deviceId: Type.String(),
+  button: Type.Integer(),
+  question: Type.Union([Question, Type.Null()]),
+  pressedAt: Type.String({ format: 'date-time' }),
+  startAt: Type.String({ format: 'date-time' }),
+  endAt: Type.String({ format: 'date-time' }),
+  durationMs: Type.Number(),
+  sampleRate: Type.Integer(),
+  channels: Type.Integer(),
+  container: Type.String(),
+  codec: Type.String(),
+  size: Type.Integer(),
+  sha256: Type.String(),
+  truncated: Type.Boolean(),
+  gaps: Type.Array(Type.Object({ startMs: Type.Number(), durationMs: Type.Number() })),
+  status: Type.String(),
+  receivedAt: Type.String({ format: 'date-time' }),
+  audioUrl: Type.String(),
+});
+type Clip = Static<typeof Clip>;
+
+const ClipPage = Type.Object({
+  items: Type.Array(Clip),
+  /** Pass as `cursor` to get the next (older) page; absent on the last page. */
+  nextCursor: Type.Optional(Type.String()),
+});
+
+const ListQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
+    deviceId: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+const IdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) });
+
+const AudioBody = Type.Unsafe<Readable>({ type: 'string', format: 'binary', description: 'audio/wav or audio/ogg' });
+
+const CONTENT_TYPES: Record<string, string> = { wav: 'audio/wav', ogg: 'audio/ogg' };
+
+/** Clips: the list managers browse (newest first, cursor-paginated), one clip, and its audio. */
+export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async (app, { db, blobs }) => {
+  const withQuestion = () =>
+    db
+      .selectFrom('clips')
+      .leftJoin('questions', 'questions.id', 'clips.question_id')
+      .selectAll('clips')
+      .select(['questions.kind as q_kind', 'questions.text_en as q_text_en', 'questions.text_ru as q_text_ru']);
+
+  app.get(
+    '/api/v1/clips',
+    {
+      schema: {
+        tags: ['clips'],
+        summary: 'List clips, newest first',
+        querystring: ListQuery,
+        response: { 200: ClipPage, 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { limit, cursor, deviceId } = request.query;
+      let query = withQuestion().orderBy('clips.pressed_at', 'desc').orderBy('clips.id', 'desc').limit(limit + 1);
+      if (deviceId) query = query.where('clips.device_id', '=', deviceId);
+      if (cursor) {
+        const position = decodeCursor(cursor);
+        if (!position) return reply.code(400).send({ error: 'querystring/cursor: not a cursor this API issued' });
+        query = query.where((eb) =>
+          eb.or([
+            eb('clips.pressed_at', '<', position.pressedAt),
+            eb.and([eb('clips.pressed_at', '=', position.pressedAt), eb('clips.id', '<', position.id)]),
+          ]),
+        );
+      }
+      const rows = await query.execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toClip),
+        ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.pressed_at, last.id) } : {}),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/clips/:id',
+    { schema: { tags: ['clips'], summary: 'One clip', params: IdParams, response: { 200: Clip, 404: ErrorBody } } },
+    async (request, reply) => {
+      const row = await withQuestion().where('clips.id', '=', request.params.id).executeTakeFirst();
+      if (!row) return reply.code(404).send({ error: `no clip ${request.params.id}` });
+      return toClip(row);
+    },
+  );
+
+  app.get(
+    '/api/v1/clips/:id/audio',
+    {
+      schema: {
+        tags: ['clips'],
+        summary: 'The clip audio; honours a single HTTP Range so that players can seek',
+        params: IdParams,
+        headers: Type.Object({ range: Type.Optional(Type.String()) }),
+        response: { 200: AudioBody, 206: AudioBody, 404: ErrorBody, 416: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const clip = await db
+        .selectFrom('clips')
+        .select(['storage_key', 'container', 'size'])
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
+      if (!clip) return reply.code(404).send({ error: `no clip ${request.params.id}` });
+      const size = await blobs.size(clip.storage_key);
+      if (size === undefined) {
+        request.log.error({ clipId: request.params.id, key: clip.storage_key }, 'clip row without audio');
+        return reply.code(404).send({ error: `audio of clip ${request.params.id} is missing from storage` });
+      }
+      const range = parseByteRange(request.headers.range, size);
+      reply.header('accept-ranges', 'bytes').type(CONTENT_TYPES[clip.container] ?? 'application/octet-stream');
+      if (range === 'unsatisfiable') {
+        reply.header('content-range', `bytes */${size}`);
+        return reply.code(416).send({ error: `range not satisfiable: the audio has ${size} bytes` });
+      }
+      if (range) {
+        reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
+        reply.header('content-length', range.end - range.start + 1);
+        return reply.send(await blobs.read(clip.storage_key, range));
+      }
+      reply.header('content-length', size);
+      return reply.send(await blobs.read(clip.storage_key));
+    },
+  );
+};
+
+type ClipRow = ClipsTable & {
+  q_kind: QuestionsTable['kind'] | null;
+  q_text_en: QuestionsTable['text_en'] | null;
+  q_text_ru: QuestionsTable['text_ru'] | null;
+};
+
+function toClip(row: ClipRow): Clip {
+  return {
+    id: row.id,
+    deviceId: row.device_id,
+    button: row.button,
+    question:
+      row.question_id && row.q_kind && row.q_text_en
+        ? { id: row.question_id, kind: row.q_kind, text: { en: row.q_text_en, ru: row.q_text_ru } }
+        : null,
+    pressedAt: row.pressed_at,
+    startAt: row.start_at,
+    endAt: row.end_at,
+    durationMs: row.duration_ms,
+    sampleRate: row.sample_rate,
+    channels: row.channels,
+    container: row.container,
+    codec: row.codec,
+    size: row.size,
+    sha256: row.sha256,
+    truncated: row.truncated === 1,
+    gaps: JSON.parse(row.gaps_json) as Clip['gaps'],
+    status: row.status,
+    receivedAt: row.received_at,
+    audioUrl: `/api/v1/clips/${row.id}/audio`,
+  };
+}
+
+function encodeCursor(pressedAt: string, id: string): string {
+  return Buffer.from(`${pressedAt}|${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { pressedAt: string; id: string } | undefined {
+  const [pressedAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!pressedAt || !id || rest.length > 0 || Number.isNaN(Date.parse(pressedAt))) return undefined;
+  return { pressedAt, id };
+}

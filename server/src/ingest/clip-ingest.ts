@@ -1,0 +1,219 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '@earshot/shared/log';
+import { type ClipAck, type ClipInit, decoders, MessageError } from '@earshot/shared/protocol';
+import { parseWav, WavFormatError } from '@earshot/shared/wav';
+import { sql } from 'kysely';
+import type { Database } from '../db/database.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { ButtonMap } from '../questions/button-map.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import { missingRanges } from './byte-coverage.js';
+
+export const TRANSCRIBE_QUEUE = 'transcribe';
+
+export interface ClipIngestOptions {
+  db: Database;
+  blobs: BlobStore;
+  queue: JobQueue;
+  buttonMap: ButtonMap;
+  /** Whole-clip resends asked for after a checksum mismatch before the clip is rejected. */
+  maxResends: number;
+  logger: Logger;
+  now?: () => Date;
+  onStored?: (clipId: string) => void;
+}
+
+/**
+ * Turns protocol messages into stored clips, independent of the transport. Everything a transfer
+ * has received is staged in the database, so a server restart, or another server instance
+ * handling the next message of the same clip, loses nothing. A fin checks coverage and sha256,
+ * stores the audio, commits the clip row and its transcription job together, then answers.
+ * The clip id is the idempotency key: a clip already stored answers "complete" at once.
+ */
+export class ClipIngest {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: ClipIngestOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async init(deviceId: string, clipId: string, payload: Buffer): Promise<ClipAck | undefined> {
+    const init = this.decode(() => decoders.clipInit.decode(payload), deviceId, clipId);
+    if (!init) return { clipId, status: 'rejected', reason: 'malformed init' };
+    if (init.clipId !== clipId) return this.reject(deviceId, clipId, 'init names another clip id than its topic');
+    if (await this.storedClip(clipId)) return undefined;
+    await this.options.db
+      .insertInto('transfers')
+      .values({ device_id: deviceId, clip_id: clipId, init_json: JSON.stringify(init), resends: 0, created_at: this.now().toISOString() })
+      .onConflict((oc) => oc.columns(['device_id', 'clip_id']).doUpdateSet({ init_json: JSON.stringify(init) }))
+      .execute();
+    return undefined;
+  }
+
+  async chunk(deviceId: string, clipId: string, offset: number, data: Buffer): Promise<void> {
+    const transfer = await this.transfer(deviceId, clipId);
+    const log = this.options.logger;
+    if (!transfer) {
+      log.warn({ deviceId, clipId, offset }, 'chunk for a clip without init dropped; fin will ask for it again');
+      return;
+    }
+    const { size, chunkSize } = transfer.init;
+    const expected = Math.min(chunkSize, size - offset);
+    if (offset >= size || offset % chunkSize !== 0 || data.length !== expected) {
+      log.warn({ deviceId, clipId, offset, length: data.length, size, chunkSize }, 'chunk outside the clip or of the wrong length dropped');
+      return;
+    }
+    await this.options.db
+      .insertInto('transfer_chunks')
+      .values({ device_id: deviceId, clip_id: clipId, offset, data })
+      .onConflict((oc) => oc.columns(['device_id', 'clip_id', 'offset']).doNothing())
+      .execute();
+  }
+
+  async fin(deviceId: string, clipId: string, payload: Buffer): Promise<ClipAck> {
+    const fin = this.decode(() => decoders.clipFin.decode(payload), deviceId, clipId);
+    if (!fin) return { clipId, status: 'rejected', reason: 'malformed fin' };
+    const stored = await this.storedClip(clipId);
+    if (stored) {
+      if (stored.device_id !== deviceId) return this.reject(deviceId, clipId, 'clip id already used by another device');
+      return { clipId, status: 'complete', storageKey: stored.storage_key };
+    }
+    const transfer = await this.transfer(deviceId, clipId);
+    if (!transfer) return { clipId, status: 'incomplete', missing: [[0, fin.size]] };
+    const { init } = transfer;
+    if (fin.size !== init.size || fin.sha256 !== init.sha256) {
+      return this.reject(deviceId, clipId, 'fin does not match init (size or sha256)');
+    }
+    const db = this.options.db;
+    const pieces = await db
+      .selectFrom('transfer_chunks')
+      .select(['offset', sql<number>`length(data)`.as('length')])
+      .where('device_id', '=', deviceId)
+      .where('clip_id', '=', clipId)
+      .execute();
+    const missing = missingRanges(init.size, pieces.map((p) => ({ offset: p.offset, length: Number(p.length) })));
+    if (missing.length > 0) return { clipId, status: 'incomplete', missing };
+
+    const chunks = await db
+      .selectFrom('transfer_chunks')
+      .select(['offset', 'data'])
+      .where('device_id', '=', deviceId)
+      .where('clip_id', '=', clipId)
+      .orderBy('offset')
+      .execute();
+    const audio = Buffer.concat(chunks.map((c) => c.data), init.size);
+    const sha256 = createHash('sha256').update(audio).digest('hex');
+    if (sha256 !== init.sha256) return this.resendAll(deviceId, clipId, init, transfer.resends);
+    const problem = audioProblem(init, audio);
+    if (problem) return this.reject(deviceId, clipId, problem);
+
+    const storageKey = storageKeyOf(deviceId, init);
+    await this.options.blobs.put(storageKey, audio);
+    const questionId = this.options.buttonMap.questionFor(deviceId, init.button) ?? null;
+    const receivedAt = this.now().toISOString();
+    await db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('clips')
+        .values({
+          id: clipId,
+          device_id: deviceId,
+          button: init.button,
+          question_id: questionId,
+          pressed_at: new Date(init.pressedAt).toISOString(),
+          start_at: new Date(init.startAt).toISOString(),
+          end_at: new Date(init.endAt).toISOString(),
+          duration_ms: init.durationMs,
+          sample_rate: init.sampleRate,
+          channels: init.channels,
+          container: init.container,
+          codec: init.codec,
+          size: init.size,
+          sha256: init.sha256,
+          storage_key: storageKey,
+          truncated: init.truncated ? 1 : 0,
+          gaps_json: JSON.stringify(init.gaps),
+          meta_json: JSON.stringify(init),
+          status: 'received',
+          received_at: receivedAt,
+        })
+        .execute();
+      await this.options.queue.enqueue(trx, TRANSCRIBE_QUEUE, { clipId });
+      await this.dropStaging(trx, deviceId, clipId);
+    });
+    this.options.logger.info({ deviceId, clipId, button: init.button, questionId, bytes: init.size }, 'clip stored');
+    this.options.onStored?.(clipId);
+    return { clipId, status: 'complete', storageKey };
+  }
+
+  private async resendAll(deviceId: string, clipId: string, init: ClipInit, resends: number): Promise<ClipAck> {
+    if (resends >= this.options.maxResends) {
+      return this.reject(deviceId, clipId, `sha256 mismatch after ${resends} complete resends`);
+    }
+    this.options.logger.warn({ deviceId, clipId, resends }, 'sha256 mismatch: staged chunks dropped, asking for the whole clip again');
+    await this.options.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('transfer_chunks').where('device_id', '=', deviceId).where('clip_id', '=', clipId).execute();
+      await trx
+        .updateTable('transfers')
+        .set({ resends: resends + 1 })
+        .where('device_id', '=', deviceId)
+        .where('clip_id', '=', clipId)
+        .execute();
+    });
+    return { clipId, status: 'incomplete', missing: [[0, init.size]] };
+  }
+
+  private async reject(deviceId: string, clipId: string, reason: string): Promise<ClipAck> {
+    this.options.logger.warn({ deviceId, clipId, reason }, 'clip rejected');
+    await this.options.db.transaction().execute((trx) => this.dropStaging(trx, deviceId, clipId));
+    return { clipId, status: 'rejected', reason };
+  }
+
+  private async dropStaging(trx: Database, deviceId: string, clipId: string): Promise<void> {
+    await trx.deleteFrom('transfer_chunks').where('device_id', '=', deviceId).where('clip_id', '=', clipId).execute();
+    await trx.deleteFrom('transfers').where('device_id', '=', deviceId).where('clip_id', '=', clipId).execute();
+  }
+
+  private async storedClip(clipId: string) {
+    return this.options.db.selectFrom('clips').select(['device_id', 'storage_key']).where('id', '=', clipId).executeTakeFirst();
+  }
+
+  private async transfer(deviceId: string, clipId: string): Promise<{ init: ClipInit; resends: number } | undefined> {
+    const row = await this.options.db
+      .selectFrom('transfers')
+      .select(['init_json', 'resends'])
+      .where('device_id', '=', deviceId)
+      .where('clip_id', '=', clipId)
+      .executeTakeFirst();
+    return row ? { init: JSON.parse(row.init_json) as ClipInit, resends: row.resends } : undefined;
+  }
+
+  private decode<T>(decode: () => T, deviceId: string, clipId: string): T | undefined {
+    try {
+      return decode();
+    } catch (error) {
+      if (!(error instanceof MessageError)) throw error;
+      this.options.logger.warn({ deviceId, clipId, problem: error.message }, 'malformed message rejected');
+      return undefined;
+    }
+  }
+}
+
+/** Deterministic: the same clip always lands on the same key, so a repeated store overwrites itself. */
+export function storageKeyOf(deviceId: string, init: ClipInit): string {
+  const day = new Date(init.pressedAt).toISOString().slice(0, 10).replaceAll('-', '/');
+  return `clips/${deviceId}/${day}/${init.clipId}.${init.container}`;
+}
+
+function audioProblem(init: ClipInit, audio: Buffer): string | undefined {
+  if (init.container !== 'wav') return undefined;
+  try {
+    const { format } = parseWav(audio);
+    if (format.sampleRate !== init.sampleRate || format.channels !== init.channels) {
+      return `audio is ${format.sampleRate} Hz ${format.channels} ch but init says ${init.sampleRate} Hz ${init.channels} ch`;
+    }
+  } catch (error) {
+    if (error instanceof WavFormatError) return `audio is not a valid WAV: ${error.message}`;
+    throw error;
+  }
+  return undefined;
+}

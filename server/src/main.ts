@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@earshot/shared/config';
+import { createLogger } from '@earshot/shared/log';
+import { loadServerConfig } from './config/server-config.js';
+import { EarshotServer } from './server.js';
+import { VERSION } from './version.js';
+
+const USAGE = `Usage:
+  earshot-server [--config FILE]   run the server
+  earshot-server --version | --help
+
+Every config key can be set from the environment: EARSHOT_HTTP__PORT=8080 sets http.port.
+EARSHOT_CONFIG names the config file when --config is not given.`;
+
+const EX_USAGE = 64;
+const EX_CONFIG = 78;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (positionals.length > 0) {
+    process.stderr.write(`earshot-server: unexpected argument "${positionals[0]}"\n\n${USAGE}\n`);
+    return EX_USAGE;
+  }
+  const config = loadServerConfig({ file: values.config });
+  const logger = createLogger({ name: 'earshot-server', level: config.logLevel });
+  const server = new EarshotServer(config, logger);
+  await server.start();
+  await new Promise<void>((resolve) => {
+    const shutdown = (signal: string) => {
+      logger.info({ signal }, 'stopping');
+      resolve();
+    };
+    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', shutdown);
+  });
+  await server.stop();
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`earshot-server: ${error.message}\n`);
+      process.exitCode = EX_CONFIG;
+    } else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`earshot-server: ${(error as Error).message}\n\n${USAGE}\n`);
+      process.exitCode = EX_USAGE;
+    } else {
+      process.stderr.write(`earshot-server: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
