@@ -147,7 +147,13 @@ export class DeviceDaemon implements PressTarget {
   private createSource(): AudioSource {
     const source = this.config.audio.source;
     if (source.type === 'file') {
-      return new FileSource({ path: source.path, format: this.format, loop: source.loop, pace: source.pace, clock: this.clock });
+      return new FileSource({
+        path: source.path,
+        format: this.format,
+        loop: source.loop,
+        pace: source.pace,
+        clock: this.clock,
+      });
     }
     return new RecorderSource({
       recorder: source.recorder,

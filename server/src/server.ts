@@ -1,5 +1,5 @@
-import { join, resolve } from 'node:path';
 import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { Logger } from '@earshot/shared/log';
 import { Topics } from '@earshot/shared/protocol';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
@@ -9,9 +9,9 @@ import { buildApp } from './http/app.js';
 import { ServerMetrics } from './http/plugins/metrics.js';
 import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
-import { JobQueue } from './queue/job-queue.js';
 import { ButtonMap } from './questions/button-map.js';
 import { seedQuestions } from './questions/seed-questions.js';
+import { JobQueue } from './queue/job-queue.js';
 import { DiskBlobStore } from './storage/disk-blob-store.js';
 
 export interface StartedServer {

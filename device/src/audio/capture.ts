@@ -69,6 +69,7 @@ export class Capture implements AudioSink {
 
   private pruneGaps(): void {
     const oldest = this.ring.startFrame;
-    while (this.gaps.length > 0 && (this.gaps[0] as Gap).startFrame + (this.gaps[0] as Gap).frames <= oldest) this.gaps.shift();
+    while (this.gaps.length > 0 && (this.gaps[0] as Gap).startFrame + (this.gaps[0] as Gap).frames <= oldest)
+      this.gaps.shift();
   }
 }

@@ -55,7 +55,8 @@ export class FileSource implements AudioSource {
     const startedAt = this.options.clock.monotonicMs();
     const bytesPerMs = (this.format.sampleRate * this.frameBytes) / 1000;
     this.timer = setInterval(() => {
-      const due = Math.floor(((this.options.clock.monotonicMs() - startedAt) * bytesPerMs) / this.frameBytes) * this.frameBytes;
+      const due =
+        Math.floor(((this.options.clock.monotonicMs() - startedAt) * bytesPerMs) / this.frameBytes) * this.frameBytes;
       if (due > this.delivered) this.deliver(sink, due - this.delivered);
     }, this.options.tickMs ?? 20);
   }

@@ -86,7 +86,8 @@ export class RecorderSource implements AudioSource {
       let newline = stderr.indexOf('\n');
       while (newline >= 0) {
         const line = stderr.slice(0, newline).trim();
-        if (line) logger.warn({ recorder: this.options.recorder, stderr: line.slice(0, STDERR_LINE_LIMIT) }, 'recorder says');
+        if (line)
+          logger.warn({ recorder: this.options.recorder, stderr: line.slice(0, STDERR_LINE_LIMIT) }, 'recorder says');
         stderr = stderr.slice(newline + 1);
         newline = stderr.indexOf('\n');
       }
@@ -97,7 +98,9 @@ export class RecorderSource implements AudioSource {
       this.sink?.audio(pcm);
     });
     // node-record-lpcm16 emits strings as errors; whatever it is, the recorder is gone.
-    recording.stream().on('error', (error: unknown) => this.fail(generation, `recorder error: ${String(error).split('\n')[0]}`));
+    recording
+      .stream()
+      .on('error', (error: unknown) => this.fail(generation, `recorder error: ${String(error).split('\n')[0]}`));
     child.on('error', (error) => this.fail(generation, `cannot run ${this.options.recorder}: ${error.message}`));
     child.on('close', (code, signal) =>
       this.fail(generation, `${this.options.recorder} exited (${signal ? `signal ${signal}` : `code ${code}`})`),

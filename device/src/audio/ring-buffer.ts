@@ -15,7 +15,8 @@ export class RingBuffer {
     readonly capacityFrames: number,
     readonly frameBytes: number,
   ) {
-    if (!Number.isInteger(capacityFrames) || capacityFrames <= 0) throw new RangeError('capacity must be a positive integer');
+    if (!Number.isInteger(capacityFrames) || capacityFrames <= 0)
+      throw new RangeError('capacity must be a positive integer');
     this.capacityBytes = capacityFrames * frameBytes;
     this.storage = Buffer.alloc(this.capacityBytes);
     this.carry = Buffer.alloc(frameBytes);
@@ -58,7 +59,7 @@ export class RingBuffer {
     this.framesWritten += frames - left;
     while (left > 0) {
       const at = (this.framesWritten % this.capacityFrames) * this.frameBytes;
-      const n = Math.min(left, this.capacityFrames - this.framesWritten % this.capacityFrames);
+      const n = Math.min(left, this.capacityFrames - (this.framesWritten % this.capacityFrames));
       this.storage.fill(0, at, at + n * this.frameBytes);
       this.framesWritten += n;
       left -= n;
@@ -71,7 +72,9 @@ export class RingBuffer {
    */
   copyOut(start: number, end: number, target: Buffer, targetOffset = 0): void {
     if (start < this.startFrame || end > this.framesWritten || start > end) {
-      throw new RangeError(`frames [${start}, ${end}) not held; buffer holds [${this.startFrame}, ${this.framesWritten})`);
+      throw new RangeError(
+        `frames [${start}, ${end}) not held; buffer holds [${this.startFrame}, ${this.framesWritten})`,
+      );
     }
     let out = targetOffset;
     let frame = start;

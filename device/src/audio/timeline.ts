@@ -44,7 +44,8 @@ export class Timeline {
     if (this.count === 0) throw new Error('timeline has no audio yet');
     let best = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < this.count; i++) {
-      const projected = (this.frames[i] as number) + ((monotonicMs - (this.times[i] as number)) * this.sampleRate) / 1000;
+      const projected =
+        (this.frames[i] as number) + ((monotonicMs - (this.times[i] as number)) * this.sampleRate) / 1000;
       if (projected > best) best = projected;
     }
     return Math.max(0, Math.round(best));

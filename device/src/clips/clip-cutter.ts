@@ -73,7 +73,7 @@ export class ClipCutter {
 
   private cutDue(): void {
     const end = this.capture.ring.endFrame;
-    for (let i = 0; i < this.pending.length; ) {
+    for (let i = 0; i < this.pending.length;) {
       const item = this.pending[i] as Pending;
       if (item.window.endFrame > end) {
         i++;

@@ -1,6 +1,6 @@
-import { type Static, Type } from '@sinclair/typebox';
 import { ConfigError, type LoadConfigOptions, LogLevelSchema, loadConfig } from '@earshot/shared/config';
 import { validateRoot } from '@earshot/shared/protocol';
+import { type Static, Type } from '@sinclair/typebox';
 
 const Seconds = (defaultValue: number, description: string) =>
   Type.Number({ minimum: 0, maximum: 600, default: defaultValue, description });

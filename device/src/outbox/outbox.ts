@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ClipMeta } from '@earshot/shared/protocol';
 import type { Logger } from '@earshot/shared/log';
+import type { ClipMeta } from '@earshot/shared/protocol';
 
 /** A clip waiting for the server's "complete". */
 export interface OutboxEntry {

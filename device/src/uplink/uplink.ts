@@ -124,7 +124,12 @@ export class Uplink {
     const { topics, deviceId, logger } = this.options;
     const clipId = entry.meta.clipId;
     const audio = await this.options.outbox.readAudio(entry);
-    const init = JSON.stringify({ ...entry.meta, size: entry.size, sha256: entry.sha256, chunkSize: this.options.chunkBytes });
+    const init = JSON.stringify({
+      ...entry.meta,
+      size: entry.size,
+      sha256: entry.sha256,
+      chunkSize: this.options.chunkBytes,
+    });
     const fin = JSON.stringify({ size: entry.size, sha256: entry.sha256 });
     let ranges: [number, number][] = [[0, entry.size]];
     for (let round = 0; round < this.options.finRounds; round++) {
@@ -240,7 +245,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
         signal.removeEventListener('abort', onAbort);
         resolve(value);
       },
-      (error: unknown) => {
+      (error: Error) => {
         signal.removeEventListener('abort', onAbort);
         reject(error);
       },

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import type { Logger } from '@earshot/shared/log';
 import type { Topics } from '@earshot/shared/protocol';
 import { Aedes } from 'aedes';
@@ -32,12 +32,18 @@ export class EmbeddedBroker {
         if (packet.topic.startsWith('$SYS')) return callback(new Error('$SYS is read-only'));
         const size = typeof packet.payload === 'string' ? Buffer.byteLength(packet.payload) : packet.payload.length;
         if (size > maxMessageBytes) {
-          logger.warn({ clientId: client?.id, topic: packet.topic, size, maxMessageBytes }, 'oversized message refused');
+          logger.warn(
+            { clientId: client?.id, topic: packet.topic, size, maxMessageBytes },
+            'oversized message refused',
+          );
           return callback(new Error('message too large'));
         }
         const deviceId = deviceOf(client?.id);
         if (deviceId !== undefined && !packet.topic.startsWith(`${topics.device(deviceId)}/`)) {
-          logger.warn({ clientId: client?.id, topic: packet.topic }, 'device publishing outside its own topics refused');
+          logger.warn(
+            { clientId: client?.id, topic: packet.topic },
+            'device publishing outside its own topics refused',
+          );
           return callback(new Error('not authorised'));
         }
         callback(null);
@@ -45,7 +51,10 @@ export class EmbeddedBroker {
       authorizeSubscribe: (client, subscription, callback) => {
         const deviceId = deviceOf(client.id);
         if (deviceId !== undefined && !subscription.topic.startsWith(`${topics.device(deviceId)}/`)) {
-          logger.warn({ clientId: client.id, topic: subscription.topic }, 'device subscribing outside its own topics refused');
+          logger.warn(
+            { clientId: client.id, topic: subscription.topic },
+            'device subscribing outside its own topics refused',
+          );
           return callback(new Error('not authorised'));
         }
         callback(null, subscription);

@@ -69,7 +69,11 @@ export const ServerConfigSchema = Type.Object(
     ),
     questions: Type.Array(Question, {
       default: [
-        { id: 'nps', kind: 'nps', text: { en: 'How likely are you to recommend us?', ru: 'Порекомендуете ли вы нас?' } },
+        {
+          id: 'nps',
+          kind: 'nps',
+          text: { en: 'How likely are you to recommend us?', ru: 'Порекомендуете ли вы нас?' },
+        },
         { id: 'improve', kind: 'open', text: { en: 'What should we improve?', ru: 'Что нам улучшить?' } },
         { id: 'complaint', kind: 'complaint', text: { en: 'Complaint', ru: 'Жалоба' } },
       ],
@@ -93,7 +97,10 @@ export function loadServerConfig(options: LoadConfigOptions): ServerConfig {
   const known = new Set(config.questions.map((q) => q.id));
   const maps: [string, Record<string, string>][] = [
     ['/buttonMap/default', config.buttonMap.default],
-    ...Object.entries(config.buttonMap.devices).map(([id, map]): [string, Record<string, string>] => [`/buttonMap/devices/${id}`, map]),
+    ...Object.entries(config.buttonMap.devices).map(([id, map]): [string, Record<string, string>] => [
+      `/buttonMap/devices/${id}`,
+      map,
+    ]),
   ];
   for (const [path, map] of maps) {
     for (const [button, question] of Object.entries(map)) {

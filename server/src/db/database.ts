@@ -32,6 +32,7 @@ async function migrate(db: Database): Promise<void> {
   const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    const reason = error instanceof Error ? error.message : JSON.stringify(error);
+    throw new Error(`database migration ${failed?.migrationName ?? '(none)'} failed: ${reason}`);
   }
 }

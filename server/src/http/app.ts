@@ -1,7 +1,7 @@
+import type { Logger } from '@earshot/shared/log';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Logger } from '@earshot/shared/log';
 import Fastify from 'fastify';
 import type { Database } from '../db/database.js';
 import type { BlobStore } from '../storage/blob-store.js';
@@ -20,7 +20,10 @@ export interface AppOptions {
 
 /** The HTTP API: each feature a plugin with its schemas beside it; OpenAPI at /docs. */
 export async function buildApp(options: AppOptions) {
-  const app = Fastify({ loggerInstance: options.logger, disableRequestLogging: false }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    loggerInstance: options.logger,
+    disableRequestLogging: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Every error leaves as {"error": "..."}: validation errors name the part and field
   // ("querystring/limit must be <= 500"), server faults say nothing internal.
@@ -29,7 +32,9 @@ export async function buildApp(options: AppOptions) {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.code(status).send({ error: status >= 500 ? 'internal server error' : error.message });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
 
   await app.register(swagger, {
     openapi: {

@@ -4,8 +4,8 @@ import { type ClipAck, type ClipInit, decoders, MessageError } from '@earshot/sh
 import { parseWav, WavFormatError } from '@earshot/shared/wav';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { JobQueue } from '../queue/job-queue.js';
 import type { ButtonMap } from '../questions/button-map.js';
+import type { JobQueue } from '../queue/job-queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { missingRanges } from './byte-coverage.js';
 
@@ -44,7 +44,13 @@ export class ClipIngest {
     if (await this.storedClip(clipId)) return undefined;
     await this.options.db
       .insertInto('transfers')
-      .values({ device_id: deviceId, clip_id: clipId, init_json: JSON.stringify(init), resends: 0, created_at: this.now().toISOString() })
+      .values({
+        device_id: deviceId,
+        clip_id: clipId,
+        init_json: JSON.stringify(init),
+        resends: 0,
+        created_at: this.now().toISOString(),
+      })
       .onConflict((oc) => oc.columns(['device_id', 'clip_id']).doUpdateSet({ init_json: JSON.stringify(init) }))
       .execute();
     return undefined;
@@ -60,7 +66,10 @@ export class ClipIngest {
     const { size, chunkSize } = transfer.init;
     const expected = Math.min(chunkSize, size - offset);
     if (offset >= size || offset % chunkSize !== 0 || data.length !== expected) {
-      log.warn({ deviceId, clipId, offset, length: data.length, size, chunkSize }, 'chunk outside the clip or of the wrong length dropped');
+      log.warn(
+        { deviceId, clipId, offset, length: data.length, size, chunkSize },
+        'chunk outside the clip or of the wrong length dropped',
+      );
       return;
     }
     await this.options.db
@@ -91,7 +100,10 @@ export class ClipIngest {
       .where('device_id', '=', deviceId)
       .where('clip_id', '=', clipId)
       .execute();
-    const missing = missingRanges(init.size, pieces.map((p) => ({ offset: p.offset, length: Number(p.length) })));
+    const missing = missingRanges(
+      init.size,
+      pieces.map((p) => ({ offset: p.offset, length: Number(p.length) })),
+    );
     if (missing.length > 0) return { clipId, status: 'incomplete', missing };
 
     const chunks = await db
@@ -101,7 +113,10 @@ export class ClipIngest {
       .where('clip_id', '=', clipId)
       .orderBy('offset')
       .execute();
-    const audio = Buffer.concat(chunks.map((c) => c.data), init.size);
+    const audio = Buffer.concat(
+      chunks.map((c) => c.data),
+      init.size,
+    );
     const sha256 = createHash('sha256').update(audio).digest('hex');
     if (sha256 !== init.sha256) return this.resendAll(deviceId, clipId, init, transfer.resends);
     const problem = audioProblem(init, audio);
@@ -149,7 +164,10 @@ export class ClipIngest {
     if (resends >= this.options.maxResends) {
       return this.reject(deviceId, clipId, `sha256 mismatch after ${resends} complete resends`);
     }
-    this.options.logger.warn({ deviceId, clipId, resends }, 'sha256 mismatch: staged chunks dropped, asking for the whole clip again');
+    this.options.logger.warn(
+      { deviceId, clipId, resends },
+      'sha256 mismatch: staged chunks dropped, asking for the whole clip again',
+    );
     await this.options.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('transfer_chunks').where('device_id', '=', deviceId).where('clip_id', '=', clipId).execute();
       await trx
@@ -174,7 +192,11 @@ export class ClipIngest {
   }
 
   private async storedClip(clipId: string) {
-    return this.options.db.selectFrom('clips').select(['device_id', 'storage_key']).where('id', '=', clipId).executeTakeFirst();
+    return this.options.db
+      .selectFrom('clips')
+      .select(['device_id', 'storage_key'])
+      .where('id', '=', clipId)
+      .executeTakeFirst();
   }
 
   private async transfer(deviceId: string, clipId: string): Promise<{ init: ClipInit; resends: number } | undefined> {

@@ -72,7 +72,11 @@ export class JobQueue {
   }
 
   async complete(id: number): Promise<void> {
-    await this.db.updateTable('jobs').set({ state: 'done', updated_at: this.now().toISOString() }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('jobs')
+      .set({ state: 'done', updated_at: this.now().toISOString() })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Reschedules the job, or buries it when it has used up its attempts. Returns its new state. */

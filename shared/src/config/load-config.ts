@@ -68,7 +68,10 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, []);
+    throw new ConfigError(
+      `cannot read config file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      [],
+    );
   }
   let parsed: unknown;
   try {
@@ -106,7 +109,10 @@ function parseEnvValue(name: string, text: string): unknown {
   try {
     return JSON.parse(trimmed);
   } catch (error) {
-    throw new ConfigError(`environment variable ${name} looks like JSON but does not parse: ${(error as Error).message}`, []);
+    throw new ConfigError(
+      `environment variable ${name} looks like JSON but does not parse: ${(error as Error).message}`,
+      [],
+    );
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { Database } from '../../db/database.js';
 import type { ClipsTable, QuestionsTable } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -84,7 +84,10 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
     },
     async (request, reply) => {
       const { limit, cursor, deviceId } = request.query;
-      let query = withQuestion().orderBy('clips.pressed_at', 'desc').orderBy('clips.id', 'desc').limit(limit + 1);
+      let query = withQuestion()
+        .orderBy('clips.pressed_at', 'desc')
+        .orderBy('clips.id', 'desc')
+        .limit(limit + 1);
       if (deviceId) query = query.where('clips.device_id', '=', deviceId);
       if (cursor) {
         const position = decodeCursor(cursor);

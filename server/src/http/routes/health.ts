@@ -1,6 +1,6 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'kysely';
-import { Type } from '@sinclair/typebox';
 import type { Database } from '../../db/database.js';
 
 export interface HealthOptions {
@@ -19,7 +19,13 @@ const Health = Type.Object({
 export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { db, brokerConnected }) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['operations'], summary: 'Health of the server and its dependencies', response: { 200: Health, 503: Health } } },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Health of the server and its dependencies',
+        response: { 200: Health, 503: Health },
+      },
+    },
     async (_request, reply) => {
       const database = await sql`select 1`.execute(db).then(
         () => true,
