@@ -12,7 +12,8 @@ export async function requireService(t: TestContext, name: string, probe: () => 
     return true;
   } catch (error) {
     const reason = `${name} unreachable: ${(error as Error).message}`;
-    if (process.env.CI === 'true') throw new Error(`${reason} (CI=true: services are required; run scripts/setup)`, { cause: error });
+    if (process.env.CI === 'true')
+      throw new Error(`${reason} (CI=true: services are required; run scripts/setup)`, { cause: error });
     t.skip(reason);
     return false;
   }
