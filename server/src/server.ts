@@ -11,7 +11,7 @@ import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
 import { ButtonMap } from './questions/button-map.js';
 import { seedQuestions } from './questions/seed-questions.js';
-import { JobQueue } from './queue/job-queue.js';
+import { TableJobQueue } from './queue/job-queue.js';
 import { DiskBlobStore } from './storage/disk-blob-store.js';
 
 export interface StartedServer {
@@ -40,8 +40,10 @@ export class EarshotServer {
     const db = await openDatabase(config.database.url ?? `sqlite:${join(dataDir, 'earshot.db')}`);
     this.db = db;
     await seedQuestions(db, config.questions);
+    const buttonMap = new ButtonMap(db);
+    await buttonMap.seed(config.buttonMap);
     const blobs = new DiskBlobStore(config.storage.dir ?? join(dataDir, 'clips'));
-    const queue = new JobQueue(db);
+    const queue = new TableJobQueue(db);
     const metrics = new ServerMetrics(queue, TRANSCRIBE_QUEUE);
     const topics = new Topics(config.mqtt.root);
 
@@ -62,7 +64,7 @@ export class EarshotServer {
       db,
       blobs,
       queue,
-      buttonMap: new ButtonMap(config.buttonMap),
+      buttonMap,
       maxResends: config.ingest.maxResends,
       logger: logger.child({ component: 'ingest' }),
       onStored: () => metrics.clipsStored.inc(),

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
+import type { Selectable } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { ClipsTable, QuestionsTable } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -159,7 +160,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
   );
 };
 
-type ClipRow = ClipsTable & {
+type ClipRow = Selectable<ClipsTable> & {
   q_kind: QuestionsTable['kind'] | null;
   q_text_en: QuestionsTable['text_en'] | null;
   q_text_ru: QuestionsTable['text_ru'] | null;
