@@ -46,7 +46,7 @@ describe('transcription worker against a failing engine', () => {
         .execute();
       await buttonMap.addVersion('default', '', { '1': 'nps' }, new Date(0));
       const behaviours: Behaviour[] = ['http500', 'ok', 'timeout', 'rate-limited', 'malformed', 'ok'];
-      const clipOf = new Map<Behaviour | string, string>();
+      const clipOf = new Map<string, string>();
       for (const [i, behaviour] of behaviours.entries()) {
         const clip = wavClip(indexSignal(8000, i * 10_000), 1, new Date(Date.UTC(2026, 0, 1, 0, i)));
         behaviourOf.set(createHash('sha256').update(clip.audio).digest('hex'), behaviour);
