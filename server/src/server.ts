@@ -13,6 +13,8 @@ import { ButtonMap } from './questions/button-map.js';
 import { seedQuestions } from './questions/seed-questions.js';
 import { TableJobQueue } from './queue/job-queue.js';
 import { DiskBlobStore } from './storage/disk-blob-store.js';
+import { buildEngines } from './transcription/build-engines.js';
+import { TranscriptionWorker } from './transcription/transcription-worker.js';
 
 export interface StartedServer {
   httpPort: number;
@@ -28,6 +30,7 @@ export class EarshotServer {
   private broker: EmbeddedBroker | undefined;
   private ingest: MqttIngest | undefined;
   private app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  private worker: TranscriptionWorker | undefined;
 
   constructor(
     private readonly config: ServerConfig,
@@ -67,7 +70,10 @@ export class EarshotServer {
       buttonMap,
       maxResends: config.ingest.maxResends,
       logger: logger.child({ component: 'ingest' }),
-      onStored: () => metrics.clipsStored.inc(),
+      onStored: () => {
+        metrics.clipsStored.inc();
+        this.worker?.wake();
+      },
     });
     const ingest = new MqttIngest({
       url: url as string,
@@ -82,7 +88,33 @@ export class EarshotServer {
     this.ingest = ingest;
     await ingest.start();
 
-    this.app = await buildApp({ db, blobs, metrics, logger, brokerConnected: () => ingest.connected });
+    // Transcription: a worker in this process unless disabled (e.g. when workers run elsewhere).
+    const stt = config.transcription;
+    if (stt.enabled) {
+      this.worker = new TranscriptionWorker({
+        db,
+        blobs,
+        queue,
+        engines: buildEngines(stt),
+        retry: { maxAttempts: stt.maxAttempts, initialDelayMs: stt.initialDelayMs, maxDelayMs: stt.maxDelayMs },
+        concurrency: stt.concurrency,
+        pollIntervalMs: stt.pollIntervalMs,
+        defaultLanguage: stt.defaultLanguage,
+        logger: logger.child({ component: 'transcription' }),
+      });
+      await this.worker.start();
+    }
+
+    this.app = await buildApp({
+      db,
+      blobs,
+      metrics,
+      logger,
+      brokerConnected: () => ingest.connected,
+      queue,
+      buttonMap,
+      onJobQueued: () => this.worker?.wake(),
+    });
     await this.app.listen({ host: config.http.host, port: config.http.port });
     const address = this.app.server.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
@@ -93,6 +125,7 @@ export class EarshotServer {
   async stop(): Promise<void> {
     await this.app?.close();
     await this.ingest?.stop();
+    await this.worker?.stop();
     await this.broker?.stop();
     await this.db?.destroy();
   }

@@ -9,6 +9,14 @@ import { VERSION } from '../version.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
 import { clipsRoutes } from './routes/clips.js';
 import { healthRoutes } from './routes/health.js';
+import type { ButtonMap } from '../questions/button-map.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import { buttonMapsRoutes } from './routes/button-maps.js';
+import { devicesRoutes } from './routes/devices.js';
+import { npsRoutes } from './routes/nps.js';
+import { questionsRoutes } from './routes/questions.js';
+import { storesRoutes } from './routes/stores.js';
+import { transcriptionJobsRoutes } from './routes/transcription-jobs.js';
 
 export interface AppOptions {
   db: Database;
@@ -16,6 +24,10 @@ export interface AppOptions {
   metrics: ServerMetrics;
   logger: Logger;
   brokerConnected: () => boolean;
+  queue: JobQueue;
+  buttonMap: ButtonMap;
+  /** A transcription job was enqueued through the API. */
+  onJobQueued: () => void;
 }
 
 /** The HTTP API: each feature a plugin with its schemas beside it; OpenAPI at /docs. */
@@ -42,6 +54,12 @@ export async function buildApp(options: AppOptions) {
       tags: [
         { name: 'clips', description: 'Recorded answers' },
         { name: 'operations', description: 'Health and metrics' },
+        { name: 'stores', description: 'Locations, time zones, languages' },
+        { name: 'devices', description: 'Which store a device stands in' },
+        { name: 'questions', description: 'The question catalogue' },
+        { name: 'button maps', description: 'Which question each button asks, versioned' },
+        { name: 'transcription', description: 'The transcription queue' },
+        { name: 'nps', description: 'Net Promoter Score' },
       ],
     },
   });
@@ -49,5 +67,11 @@ export async function buildApp(options: AppOptions) {
   await app.register(metricsRoutes, { metrics: options.metrics });
   await app.register(healthRoutes, { db: options.db, brokerConnected: options.brokerConnected });
   await app.register(clipsRoutes, { db: options.db, blobs: options.blobs });
+  await app.register(storesRoutes, { db: options.db });
+  await app.register(devicesRoutes, { db: options.db });
+  await app.register(questionsRoutes, { db: options.db });
+  await app.register(buttonMapsRoutes, { db: options.db, buttonMap: options.buttonMap });
+  await app.register(transcriptionJobsRoutes, { db: options.db, queue: options.queue, onQueued: options.onJobQueued });
+  await app.register(npsRoutes, { db: options.db });
   return app;
 }

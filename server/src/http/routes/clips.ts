@@ -20,6 +20,13 @@ const Question = Type.Object({
   text: Type.Object({ en: Type.String(), ru: Type.Union([Type.String(), Type.Null()]) }),
 });
 
+const Word = Type.Object({
+  word: Type.String(),
+  startMs: Type.Number(),
+  endMs: Type.Number(),
+  confidence: Type.Union([Type.Number(), Type.Null()]),
+});
+
 const Clip = Type.Object({
   id: Type.String(),
   deviceId: Type.String(),
@@ -40,6 +47,30 @@ const Clip = Type.Object({
   status: Type.String(),
   receivedAt: Type.String({ format: 'date-time' }),
   audioUrl: Type.String(),
+  storeId: Type.Union([Type.String(), Type.Null()]),
+  /** `device`, or `import` for clips cut from an uploaded recording. */
+  source: Type.String(),
+  transcript: Type.Union([
+    Type.Object({
+      text: Type.String(),
+      words: Type.Array(Word),
+      engine: Type.String(),
+      language: Type.String(),
+      durationMs: Type.Number(),
+    }),
+    Type.Null(),
+  ]),
+  score: Type.Union([
+    Type.Object({
+      kind: Type.String(),
+      value: Type.Union([Type.Integer({ minimum: 0, maximum: 10 }), Type.Null()]),
+      /** The words that gave the score. */
+      evidence: Type.Union([Type.Array(Word), Type.Null()]),
+      /** Why there is no score. */
+      reason: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
 });
 type Clip = Static<typeof Clip>;
 
@@ -54,6 +85,7 @@ const ListQuery = Type.Object(
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
     cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
     deviceId: Type.Optional(Type.String({ maxLength: 64 })),
+    storeId: Type.Optional(Type.String({ maxLength: 64 })),
   },
   { additionalProperties: false },
 );
@@ -70,8 +102,21 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
     db
       .selectFrom('clips')
       .leftJoin('questions', 'questions.id', 'clips.question_id')
+      .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
+      .leftJoin('scores', 'scores.clip_id', 'clips.id')
       .selectAll('clips')
-      .select(['questions.kind as q_kind', 'questions.text_en as q_text_en', 'questions.text_ru as q_text_ru']);
+      .select(['questions.kind as q_kind', 'questions.text_en as q_text_en', 'questions.text_ru as q_text_ru'])
+      .select([
+        'transcripts.text as t_text',
+        'transcripts.words_json as t_words_json',
+        'transcripts.engine as t_engine',
+        'transcripts.language as t_language',
+        'transcripts.duration_ms as t_duration_ms',
+        'scores.kind as s_kind',
+        'scores.value as s_value',
+        'scores.evidence_json as s_evidence_json',
+        'scores.reason as s_reason',
+      ]);
 
   app.get(
     '/api/v1/clips',
@@ -84,12 +129,13 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const { limit, cursor, deviceId } = request.query;
+      const { limit, cursor, deviceId, storeId } = request.query;
       let query = withQuestion()
         .orderBy('clips.pressed_at', 'desc')
         .orderBy('clips.id', 'desc')
         .limit(limit + 1);
       if (deviceId) query = query.where('clips.device_id', '=', deviceId);
+      if (storeId) query = query.where('clips.store_id', '=', storeId);
       if (cursor) {
         const position = decodeCursor(cursor);
         if (!position) return reply.code(400).send({ error: 'querystring/cursor: not a cursor this API issued' });
@@ -164,6 +210,15 @@ type ClipRow = Selectable<ClipsTable> & {
   q_kind: QuestionsTable['kind'] | null;
   q_text_en: QuestionsTable['text_en'] | null;
   q_text_ru: QuestionsTable['text_ru'] | null;
+  t_text: string | null;
+  t_words_json: string | null;
+  t_engine: string | null;
+  t_language: string | null;
+  t_duration_ms: number | null;
+  s_kind: string | null;
+  s_value: number | null;
+  s_evidence_json: string | null;
+  s_reason: string | null;
 };
 
 function toClip(row: ClipRow): Clip {
@@ -190,6 +245,28 @@ function toClip(row: ClipRow): Clip {
     status: row.status,
     receivedAt: row.received_at,
     audioUrl: `/api/v1/clips/${row.id}/audio`,
+    storeId: row.store_id,
+    source: row.source,
+    transcript:
+      row.t_text !== null && row.t_words_json !== null
+        ? {
+            text: row.t_text,
+            words: JSON.parse(row.t_words_json) as Static<typeof Word>[],
+            engine: row.t_engine ?? '',
+            language: row.t_language ?? '',
+            durationMs: Number(row.t_duration_ms),
+          }
+        : null,
+    score: row.s_kind
+      ? {
+          kind: row.s_kind,
+          value: row.s_value,
+          evidence: row.s_evidence_json
+            ? (JSON.parse(row.s_evidence_json) as { words: Static<typeof Word>[] }).words
+            : null,
+          reason: row.s_reason,
+        }
+      : null,
   };
 }
 
