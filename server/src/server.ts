@@ -13,6 +13,7 @@ import { ButtonMap } from './questions/button-map.js';
 import { seedQuestions } from './questions/seed-questions.js';
 import { TableJobQueue } from './queue/job-queue.js';
 import { DiskBlobStore } from './storage/disk-blob-store.js';
+import { S3BlobStore } from './storage/s3-blob-store.js';
 import { buildEngines } from './transcription/build-engines.js';
 import { TranscriptionWorker } from './transcription/transcription-worker.js';
 
@@ -45,7 +46,8 @@ export class EarshotServer {
     await seedQuestions(db, config.questions);
     const buttonMap = new ButtonMap(db);
     await buttonMap.seed(config.buttonMap);
-    const blobs = new DiskBlobStore(config.storage.dir ?? join(dataDir, 'clips'));
+    const s3 = config.storage.s3;
+    const blobs = s3 ? new S3BlobStore(s3) : new DiskBlobStore(config.storage.dir ?? join(dataDir, 'clips'));
     const queue = new TableJobQueue(db);
     const metrics = new ServerMetrics(queue, TRANSCRIBE_QUEUE);
     const topics = new Topics(config.mqtt.root);

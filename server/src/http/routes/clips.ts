@@ -167,6 +167,25 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
   );
 
   app.get(
+    '/api/v1/clips/:id/audio-link',
+    {
+      schema: {
+        tags: ['clips'],
+        summary: 'Where to fetch the audio: a presigned object-storage URL when the store has one, else the API',
+        params: IdParams,
+        response: { 200: Type.Object({ url: Type.String(), direct: Type.Boolean() }), 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const clip = await db.selectFrom('clips').select('storage_key').where('id', '=', id).executeTakeFirst();
+      if (!clip) return reply.code(404).send({ error: `no clip ${id}` });
+      const direct = await blobs.directUrl(clip.storage_key);
+      return direct ? { url: direct, direct: true } : { url: `/api/v1/clips/${id}/audio`, direct: false };
+    },
+  );
+
+  app.get(
     '/api/v1/clips/:id/audio',
     {
       schema: {
