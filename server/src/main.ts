@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@earshot/shared/config';
 import { createLogger } from '@earshot/shared/log';
 import { loadServerConfig } from './config/server-config.js';
+import { importCli, IMPORT_USAGE } from './import/import-cli.js';
 import { EarshotServer } from './server.js';
 import { VERSION } from './version.js';
 
 const USAGE = `Usage:
   earshot-server [--config FILE]   run the server
+${IMPORT_USAGE}
   earshot-server --version | --help
 
 Every config key can be set from the environment: EARSHOT_HTTP__PORT=8080 sets http.port.
@@ -16,6 +18,7 @@ const EX_USAGE = 64;
 const EX_CONFIG = 78;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'import') return importCli(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

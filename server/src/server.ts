@@ -12,8 +12,9 @@ import { MqttIngest } from './ingest/mqtt-ingest.js';
 import { ButtonMap } from './questions/button-map.js';
 import { seedQuestions } from './questions/seed-questions.js';
 import { TableJobQueue } from './queue/job-queue.js';
-import { DiskBlobStore } from './storage/disk-blob-store.js';
-import { S3BlobStore } from './storage/s3-blob-store.js';
+import { openBlobStore } from './storage/open-blob-store.js';
+import { ImportRuns } from './import/import-runs.js';
+import { RecordingImporter } from './import/recording-importer.js';
 import { buildEngines } from './transcription/build-engines.js';
 import { TranscriptionWorker } from './transcription/transcription-worker.js';
 
@@ -46,8 +47,7 @@ export class EarshotServer {
     await seedQuestions(db, config.questions);
     const buttonMap = new ButtonMap(db);
     await buttonMap.seed(config.buttonMap);
-    const s3 = config.storage.s3;
-    const blobs = s3 ? new S3BlobStore(s3) : new DiskBlobStore(config.storage.dir ?? join(dataDir, 'clips'));
+    const blobs = openBlobStore(config);
     const queue = new TableJobQueue(db);
     const metrics = new ServerMetrics(queue, TRANSCRIBE_QUEUE);
     const topics = new Topics(config.mqtt.root);
@@ -107,7 +107,17 @@ export class EarshotServer {
       await this.worker.start();
     }
 
+    const importer = new RecordingImporter({
+      db,
+      ingest: clipIngest,
+      preMs: config.import.preSeconds * 1000,
+      postMs: config.import.postSeconds * 1000,
+      logger: logger.child({ component: 'import' }),
+    });
+    const imports = { runs: new ImportRuns(importer, logger), maxUploadBytes: config.import.maxUploadBytes };
+
     this.app = await buildApp({
+      imports,
       db,
       blobs,
       metrics,

@@ -159,6 +159,14 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    import: Type.Object(
+      {
+        preSeconds: Type.Number({ minimum: 0, default: 60, description: 'as the devices: audio kept before a press' }),
+        postSeconds: Type.Number({ minimum: 0, default: 60, description: 'as the devices: audio kept after a press' }),
+        maxUploadBytes: Type.Integer({ minimum: 1, default: 4 * 1024 ** 3 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     queue: Type.Object(
       {
         backend: Type.Union([Type.Literal('table'), Type.Literal('pg-boss')], {

@@ -16,6 +16,7 @@ import { devicesRoutes } from './routes/devices.js';
 import { npsRoutes } from './routes/nps.js';
 import { questionsRoutes } from './routes/questions.js';
 import { storesRoutes } from './routes/stores.js';
+import { importsRoutes, type ImportsRoutesOptions } from './routes/imports.js';
 import { transcriptionJobsRoutes } from './routes/transcription-jobs.js';
 
 export interface AppOptions {
@@ -28,6 +29,7 @@ export interface AppOptions {
   buttonMap: ButtonMap;
   /** A transcription job was enqueued through the API. */
   onJobQueued: () => void;
+  imports: ImportsRoutesOptions;
 }
 
 /** The HTTP API: each feature a plugin with its schemas beside it; OpenAPI at /docs. */
@@ -60,6 +62,7 @@ export async function buildApp(options: AppOptions) {
         { name: 'button maps', description: 'Which question each button asks, versioned' },
         { name: 'transcription', description: 'The transcription queue' },
         { name: 'nps', description: 'Net Promoter Score' },
+        { name: 'imports', description: 'Batch import of long recordings' },
       ],
     },
   });
@@ -73,5 +76,6 @@ export async function buildApp(options: AppOptions) {
   await app.register(buttonMapsRoutes, { db: options.db, buttonMap: options.buttonMap });
   await app.register(transcriptionJobsRoutes, { db: options.db, queue: options.queue, onQueued: options.onJobQueued });
   await app.register(npsRoutes, { db: options.db });
+  await app.register(importsRoutes, options.imports);
   return app;
 }

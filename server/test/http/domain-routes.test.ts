@@ -16,7 +16,7 @@ describe('API: stores, devices, questions, button maps, NPS', () => {
     const { db } = test;
     const blobs = new DiskBlobStore(dir.path);
     const { ingest, buttonMap, queue } = ingestHarness(db, blobs);
-    const app = await appHarness({ db, blobs, queue, buttonMap });
+    const app = await appHarness({ db, blobs, queue, buttonMap, ingest });
     try {
       const call = async (method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) => {
         const response = await app.inject({ method, url, ...(payload ? { payload } : {}) });

@@ -34,7 +34,7 @@ describe('a spoken NPS answer, end to end through pocketsphinx', () => {
     const { db } = test;
     const blobs = new DiskBlobStore(join(dir.path, 'blobs'));
     const { ingest, buttonMap, queue } = ingestHarness(db, blobs);
-    const app = await appHarness({ db, blobs, queue, buttonMap });
+    const app = await appHarness({ db, blobs, queue, buttonMap, ingest });
     const worker = new TranscriptionWorker({
       db,
       blobs,
