@@ -48,14 +48,19 @@ function openSqlite(path: string): Database {
   return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
-async function openPostgres(url: string): Promise<Database> {
+/** A postgres:// URL split into what pg understands and Earshot's own `schema` parameter. */
+export function postgresTarget(url: string): { connectionString: string; schema: string | undefined } {
   const parsed = new URL(url);
-  const schema = parsed.searchParams.get('schema');
+  const schema = parsed.searchParams.get('schema') ?? undefined;
   parsed.searchParams.delete('schema');
-  if (schema !== null && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new DatabaseUrlError(`database url: schema ${JSON.stringify(schema)} must match [a-z_][a-z0-9_]*`);
   }
-  const connectionString = parsed.toString();
+  return { connectionString: parsed.toString(), schema };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const { connectionString, schema } = postgresTarget(url);
   if (schema) {
     const client = new pg.Client({ connectionString });
     await client.connect();
