@@ -4,15 +4,15 @@ import type { Logger } from '@earshot/shared/log';
 import { Topics } from '@earshot/shared/protocol';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import type { ServerConfig } from './config/server-config.js';
-import { type Database, openDatabase, postgresTarget } from './db/database.js';
+import { type Database, openDatabase } from './db/database.js';
 import { buildApp } from './http/app.js';
 import { ServerMetrics } from './http/plugins/metrics.js';
 import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
 import { ButtonMap } from './questions/button-map.js';
 import { seedQuestions } from './questions/seed-questions.js';
-import { type JobQueue, TableJobQueue } from './queue/job-queue.js';
-import { PgBossJobQueue } from './queue/pg-boss-job-queue.js';
+import type { JobQueue } from './queue/job-queue.js';
+import { openQueue } from './queue/open-queue.js';
 import { openBlobStore } from './storage/open-blob-store.js';
 import { ImportRuns } from './import/import-runs.js';
 import { RecordingImporter } from './import/recording-importer.js';
@@ -150,13 +150,4 @@ export class EarshotServer {
     log.debug('broker closed');
     await this.db?.destroy();
   }
-}
-
-/** The table queue in the server's database, or pg-boss (PostgreSQL only) in its own schema. */
-async function openQueue(config: ServerConfig, db: Database, logger: Logger): Promise<JobQueue> {
-  if (config.queue.backend !== 'pg-boss' || !config.database.url) return new TableJobQueue(db);
-  const { connectionString, schema } = postgresTarget(config.database.url);
-  const queue = new PgBossJobQueue(connectionString, schema ? `${schema}_pgboss` : 'pgboss', logger);
-  await queue.start([TRANSCRIBE_QUEUE]);
-  return queue;
 }

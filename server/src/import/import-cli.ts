@@ -6,7 +6,7 @@ import { loadServerConfig } from '../config/server-config.js';
 import { openDatabase } from '../db/database.js';
 import { ClipIngest } from '../ingest/clip-ingest.js';
 import { ButtonMap } from '../questions/button-map.js';
-import { TableJobQueue } from '../queue/job-queue.js';
+import { openQueue } from '../queue/open-queue.js';
 import { openBlobStore } from '../storage/open-blob-store.js';
 import { parsePressLog } from './press-log.js';
 import { RecordingImporter } from './recording-importer.js';
@@ -38,11 +38,12 @@ export async function importCli(argv: string[]): Promise<number> {
   const logger = createLogger({ name: 'earshot-import', level: config.logLevel, destination: process.stderr });
   const log = parsePressLog(await readFile(values.presses as string, 'utf8'));
   const db = await openDatabase(config.database.url ?? `sqlite:${join(resolve(config.dataDir), 'earshot.db')}`);
+  const queue = await openQueue(config, db, logger);
   try {
     const ingest = new ClipIngest({
       db,
       blobs: openBlobStore(config),
-      queue: new TableJobQueue(db),
+      queue,
       buttonMap: new ButtonMap(db),
       maxResends: config.ingest.maxResends,
       logger,
@@ -63,6 +64,7 @@ export async function importCli(argv: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return result.clips.some((c) => c.status === 'rejected') ? 1 : 0;
   } finally {
+    await queue.stop();
     await db.destroy();
   }
 }
