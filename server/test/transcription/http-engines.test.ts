@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { indexSignal } from '@earshot/test-kit/signals';
 import { parseWav } from '@earshot/shared/wav';
 import { OpenAiEngine } from '../../src/transcription/openai-engine.js';
-import type { ClipAudio } from '../../src/transcription/transcript.js';
+import type { ClipAudio, EngineError } from '../../src/transcription/transcript.js';
 import { YandexEngine } from '../../src/transcription/yandex-engine.js';
 import { formOf, httpDouble, json } from '../support/http-double.js';
 import { wavClip } from '../support/ingest-harness.js';
@@ -220,6 +220,43 @@ describe('Yandex SpeechKit v3 async engine', () => {
         maxWaitMs: 5000,
       });
       await assert.rejects(engine.transcribe(wavAudio(), 'ru'), /yandex: recognition op-3 failed: audio is too long/);
+    } finally {
+      await double.close();
+    }
+  });
+
+  it('turns 429 with Retry-After, HTTP 500 and a malformed result into readable errors', async () => {
+    let step = 0;
+    const double = await httpDouble((req, res) => {
+      step++;
+      if (step === 1) return json(res, 429, { message: 'quota' }, { 'retry-after': '7' });
+      if (step === 2) return json(res, 500, { code: 13, message: 'internal' });
+      if (req.path === '/stt/v3/recognizeFileAsync') return json(res, 200, { id: 'op-4', done: true });
+      if (req.path.startsWith('/operations/')) return json(res, 200, { id: 'op-4', done: true });
+      res.writeHead(200).end('{"result": {"final": ');
+    });
+    try {
+      const engine = new YandexEngine({
+        url: double.url,
+        operationsUrl: double.url,
+        apiKey: 'k',
+        model: 'general',
+        timeoutMs: 5000,
+        pollIntervalMs: 10,
+        maxWaitMs: 5000,
+      });
+      await assert.rejects(
+        engine.transcribe(wavAudio(), 'ru'),
+        (e: EngineError) =>
+          e.retryAfterMs === 7000 &&
+          e.message ===
+            'yandex: POST /stt/v3/recognizeFileAsync answered HTTP 429 (retry after 7 s): {"message":"quota"}',
+      );
+      await assert.rejects(
+        engine.transcribe(wavAudio(), 'ru'),
+        /^EngineError: yandex: POST \/stt\/v3\/recognizeFileAsync answered HTTP 500: .*internal/,
+      );
+      await assert.rejects(engine.transcribe(wavAudio(), 'ru'), /yandex: malformed recognition result, not JSON/);
     } finally {
       await double.close();
     }
