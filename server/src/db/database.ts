@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import type { DatabaseSchema } from './schema.js';
@@ -28,7 +28,7 @@ export async function openDatabase(url: string): Promise<Database> {
     );
   }
   try {
-    await migrate(db);
+    await migrate(db, url.startsWith('sqlite:') ? undefined : await currentSchema(db));
   } catch (error) {
     await db.destroy();
     throw error;
@@ -80,8 +80,23 @@ async function openPostgres(url: string): Promise<Database> {
   return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 
-async function migrate(db: Database): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+/**
+ * Kysely looks for its migration tables in every schema unless told which one: with another
+ * installation (or test run) in the same database it would find theirs and skip creating its own.
+ */
+async function currentSchema(db: Database): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('database: no current schema (check search_path)');
+  return schema;
+}
+
+async function migrate(db: Database, migrationTableSchema: string | undefined): Promise<void> {
+  const { error, results } = await new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const reason = error instanceof Error ? error.message : JSON.stringify(error);

@@ -44,7 +44,13 @@ export async function testDatabase(t: TestContext, kind: DatabaseKind): Promise<
   if (!reachable) return undefined;
   const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
   const url = `${TEST_PG_URL}?schema=${schema}`;
-  const db = await openDatabase(url);
+  let db: Database;
+  try {
+    db = await withDdlLock('shared', () => openDatabase(url));
+  } catch (error) {
+    await dropSchema(schema);
+    throw error;
+  }
   return {
     db,
     url,
@@ -56,11 +62,28 @@ export async function testDatabase(t: TestContext, kind: DatabaseKind): Promise<
 }
 
 export async function dropSchema(schema: string): Promise<void> {
+  await withDdlLock('exclusive', async (client) => {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  });
+}
+
+/** Any number; the advisory lock that keeps schema drops and migrations of test runs apart. */
+const DDL_LOCK = 7_454_001;
+
+/**
+ * Kysely's migrator introspects the tables of every schema, and that catalog query fails ("schema
+ * ... does not exist") when another test process drops its schema at the same moment. Test files
+ * run in parallel: migrations take this lock shared, drops exclusive.
+ */
+async function withDdlLock<T>(mode: 'shared' | 'exclusive', fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: TEST_PG_URL });
   await client.connect();
+  const suffix = mode === 'shared' ? '_shared' : '';
   try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.query(`SELECT pg_advisory_lock${suffix}($1)`, [DDL_LOCK]);
+    return await fn(client);
   } finally {
+    await client.query(`SELECT pg_advisory_unlock${suffix}($1)`, [DDL_LOCK]).catch(() => undefined);
     await client.end();
   }
 }
