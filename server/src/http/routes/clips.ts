@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
+import type { ClipMeta } from '@earshot/shared/protocol';
 import type { Selectable, SelectQueryBuilder } from 'kysely';
 import type { Principal } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
@@ -54,6 +55,13 @@ const Clip = Type.Object({
   truncated: Type.Boolean(),
   gaps: Type.Array(Type.Object({ startMs: Type.Number(), durationMs: Type.Number() })),
   status: Type.String(),
+  /** Where the clip lies in the device's capture timeline: frame numbers compare within one session. */
+  capture: Type.Object({
+    session: Type.String(),
+    startFrame: Type.Integer(),
+    endFrame: Type.Integer(),
+    pressFrame: Type.Integer(),
+  }),
   receivedAt: Type.String({ format: 'date-time' }),
   audioUrl: Type.String(),
   storeId: Type.Union([Type.String(), Type.Null()]),
@@ -278,6 +286,7 @@ type ClipRow = Selectable<ClipsTable> & {
 };
 
 function toClip(row: ClipRow): Clip {
+  const meta = JSON.parse(row.meta_json) as ClipMeta;
   return {
     id: row.id,
     deviceId: row.device_id,
@@ -299,6 +308,12 @@ function toClip(row: ClipRow): Clip {
     truncated: row.truncated === 1,
     gaps: JSON.parse(row.gaps_json) as Clip['gaps'],
     status: row.status,
+    capture: {
+      session: meta.captureSession,
+      startFrame: meta.startFrame,
+      endFrame: meta.endFrame,
+      pressFrame: meta.pressFrame,
+    },
     receivedAt: row.received_at,
     audioUrl: `/api/v1/clips/${row.id}/audio`,
     storeId: row.store_id,
