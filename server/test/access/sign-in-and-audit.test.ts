@@ -38,7 +38,7 @@ describe('sign-in, sessions, tokens and the audit log', () => {
       username: 'mary',
       role: 'manager',
       stores: ['s1'],
-      password: 'generate',
+      generatePassword: true,
     });
     assert.ok(created.generatedPassword);
     password = created.generatedPassword;
