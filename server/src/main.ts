@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@earshot/shared/config';
 import { createLogger } from '@earshot/shared/log';
+import { ACCESS_USAGE, accessCli } from './access/access-cli.js';
 import { loadServerConfig } from './config/server-config.js';
 import { importCli, IMPORT_USAGE } from './import/import-cli.js';
 import { EarshotServer } from './server.js';
@@ -9,6 +10,7 @@ import { VERSION } from './version.js';
 const USAGE = `Usage:
   earshot-server [--config FILE]   run the server
 ${IMPORT_USAGE}
+${ACCESS_USAGE}
   earshot-server --version | --help
 
 Every config key can be set from the environment: EARSHOT_HTTP__PORT=8080 sets http.port.
@@ -20,6 +22,7 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'import') return importCli(argv.slice(1));
+  if (argv[0] === 'users' || argv[0] === 'tokens') return accessCli(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from '@earshot/shared/log';
 import { Topics } from '@earshot/shared/protocol';
+import { Users } from './access/users.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import type { ServerConfig } from './config/server-config.js';
 import { type Database, openDatabase } from './db/database.js';
@@ -129,7 +130,11 @@ export class EarshotServer {
       queue,
       buttonMap,
       onJobQueued: () => this.worker?.wake(),
+      access: config.access,
     });
+    if ((await new Users(db).count()) === 0) {
+      logger.warn('no users yet: create the first admin with `earshot-server users add <name> --role admin`');
+    }
     await this.app.listen({ host: config.http.host, port: config.http.port });
     const address = this.app.server.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.http.port;

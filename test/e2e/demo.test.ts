@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseWav } from '@earshot/shared/wav';
@@ -23,7 +24,7 @@ describe('npm run demo', () => {
     assert.equal(code, 0, demo.output());
     const output = demo.output();
     assert.match(output, /Earshot demo is running/);
-    const listen = /listen: (http:\/\/\S+\/audio)/.exec(output)?.[1];
+    const listen = /listen: .*(http:\/\/\S+\/audio)$/m.exec(output)?.[1];
     assert.ok(listen, `no clip link in the demo's output:\n${output}`);
     assert.ok(listen.startsWith(`http://127.0.0.1:${httpPort}/`));
     assert.match(output, /demo: 1 clip\(s\) stored/);
@@ -36,7 +37,9 @@ describe('npm run demo', () => {
     ]);
     try {
       await server.waitForLine(/earshot server started/);
-      const audio = await fetch(listen);
+      assert.equal((await fetch(listen)).status, 401, 'audio only for those signed in');
+      const token = (await readFile(join(env.DEMO_DIR, 'admin-token'), 'utf8')).trim();
+      const audio = await fetch(listen, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(audio.status, 200);
       const wav = parseWav(Buffer.from(await audio.arrayBuffer()));
       assert.equal(wav.data.length / 2 / wav.format.sampleRate, 10, 'pre-roll 6 s + post-roll 4 s');

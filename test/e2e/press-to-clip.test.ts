@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseWav } from '@earshot/shared/wav';
+import { adminToken } from '@earshot/test-kit/admin-token';
 import { freePort } from '@earshot/test-kit/ports';
 import { BIN, type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
 import { indexSignal } from '@earshot/test-kit/signals';
@@ -37,6 +38,8 @@ describe('press to stored clip, end to end', () => {
   let device: RunningProcess;
   let api: string;
   let deviceApi: string;
+  /** GET from the server API as an admin. */
+  let get: (path: string) => Promise<Response>;
 
   before(async () => {
     dir = await tempDir();
@@ -60,6 +63,8 @@ describe('press to stored clip, end to end', () => {
         http: { port: devicePort },
       }),
     );
+    const headers = { authorization: `Bearer ${await adminToken(join(dir.path, 'server.json'))}` };
+    get = (path: string) => fetch(`${api}${path}`, { headers });
     server = startProcess(process.execPath, [BIN.server, '--config', join(dir.path, 'server.json')]);
     await server.waitForLine(/earshot server started/);
     device = startProcess(process.execPath, [BIN.device, '--config', join(dir.path, 'device.json')]);
@@ -82,9 +87,10 @@ describe('press to stored clip, end to end', () => {
     });
     assert.equal(pressed.status, 202);
     const { clipId } = (await pressed.json()) as { clipId: string };
+    assert.equal((await fetch(`${api}/api/v1/clips`)).status, 401, 'the API answers only those who sign in');
 
     const clip = await waitFor('the clip to be listed by the server', async () => {
-      const page = (await (await fetch(`${api}/api/v1/clips`)).json()) as { items: ApiClip[] };
+      const page = (await (await get('/api/v1/clips')).json()) as { items: ApiClip[] };
       return page.items.find((c) => c.id === clipId);
     });
     assert.equal(clip.deviceId, 'till-1');
@@ -96,7 +102,7 @@ describe('press to stored clip, end to end', () => {
     assert.equal(pressFrame - startFrame, PRE * RATE);
     assert.equal(endFrame - pressFrame, POST * RATE);
 
-    const audio = await fetch(`${api}${clip.audioUrl}`);
+    const audio = await get(clip.audioUrl);
     assert.equal(audio.status, 200);
     assert.equal(audio.headers.get('content-type'), 'audio/wav');
     const wav = parseWav(Buffer.from(await audio.arrayBuffer()));
@@ -122,7 +128,7 @@ describe('press to stored clip, end to end', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     const stored = await waitFor('both clips to be listed', async () => {
-      const page = (await (await fetch(`${api}/api/v1/clips`)).json()) as { items: ApiClip[] };
+      const page = (await (await get('/api/v1/clips')).json()) as { items: ApiClip[] };
       const found = ids.map((id) => page.items.find((c) => c.id === id));
       return found.every((c) => c !== undefined) ? found : undefined;
     });

@@ -104,6 +104,17 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    access: Type.Object(
+      {
+        sessionHours: Type.Number({ minimum: 0.1, maximum: 720, default: 12, description: 'console sign-in lifetime' }),
+        secureCookies: Type.Boolean({
+          default: false,
+          description: 'mark the session cookie Secure: set true whenever the console is reached over HTTPS',
+        }),
+        loginAttemptsPerMinute: Type.Integer({ minimum: 1, default: 10, description: 'per client address' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     mqtt: Type.Object(
       {
         embedded: Type.Boolean({ default: true, description: 'run the aedes broker in this process' }),

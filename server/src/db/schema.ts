@@ -15,6 +15,11 @@ export interface DatabaseSchema {
   button_maps: ButtonMapsTable;
   transcripts: TranscriptsTable;
   scores: ScoresTable;
+  users: UsersTable;
+  user_stores: UserStoresTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
 }
 
 export interface DevicesTable {
@@ -135,4 +140,53 @@ export interface ScoresTable {
   evidence_json: string | null;
   reason: string | null;
   created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  role: 'admin' | 'technician' | 'manager';
+  /** Null for an account that signs in with API tokens only. */
+  password_hash: string | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface UserStoresTable {
+  user_id: string;
+  store_id: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Append-only: triggers refuse UPDATE and DELETE. */
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: string;
+  user_id: string | null;
+  username: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  store_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details_json: string;
 }

@@ -2,6 +2,8 @@ import type { Database } from '../db/database.js';
 
 export interface NpsFilter {
   storeId?: string;
+  /** Only these stores (a manager's); undefined: every store. */
+  storeIds?: readonly string[];
   questionId?: string;
   /** Presses at or after, ISO-8601. */
   from?: string;
@@ -34,6 +36,10 @@ export async function npsReport(db: Database, filter: NpsFilter): Promise<NpsRep
       eb.fn.sum<number>(eb.case().when('scores.value', '<=', 6).then(1).else(0).end()).as('detractors'),
     ]);
   if (filter.storeId) query = query.where('clips.store_id', '=', filter.storeId);
+  if (filter.storeIds) {
+    if (filter.storeIds.length === 0) return emptyReport();
+    query = query.where('clips.store_id', 'in', filter.storeIds);
+  }
   if (filter.questionId) query = query.where('clips.question_id', '=', filter.questionId);
   if (filter.from) query = query.where('clips.pressed_at', '>=', new Date(filter.from).toISOString());
   if (filter.to) query = query.where('clips.pressed_at', '<', new Date(filter.to).toISOString());
@@ -49,4 +55,8 @@ export async function npsReport(db: Database, filter: NpsFilter): Promise<NpsRep
     detractors,
     unscored: Number(row.total) - answers,
   };
+}
+
+function emptyReport(): NpsReport {
+  return { nps: null, answers: 0, promoters: 0, passives: 0, detractors: 0, unscored: 0 };
 }

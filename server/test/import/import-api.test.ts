@@ -38,7 +38,8 @@ describe('batch import through the API', () => {
           { at: '2026-03-01T09:01:30Z', button: 2 },
         ],
       });
-      const post = (form: FormData) => fetch(`${url}/api/v1/imports`, { method: 'POST', body: form });
+      const headers = app.adminHeaders;
+      const post = (form: FormData) => fetch(`${url}/api/v1/imports`, { method: 'POST', body: form, headers });
 
       const form = new FormData();
       form.append('deviceId', 'dictaphone-1');
@@ -49,7 +50,7 @@ describe('batch import through the API', () => {
       const started = (await response.json()) as Run;
       assert.equal(response.headers.get('location'), `/api/v1/imports/${started.id}`);
       const done = await waitFor('the import to finish', async () => {
-        const run = (await (await fetch(`${url}/api/v1/imports/${started.id}`)).json()) as Run;
+        const run = (await (await fetch(`${url}/api/v1/imports/${started.id}`, { headers })).json()) as Run;
         return run.state === 'running' ? undefined : run;
       });
       assert.equal(done.state, 'done');
@@ -57,7 +58,7 @@ describe('batch import through the API', () => {
         done.result?.clips.map((c) => c.status),
         ['complete', 'complete'],
       );
-      const clips = (await (await fetch(`${url}/api/v1/clips`)).json()) as { items: { source: string }[] };
+      const clips = (await (await fetch(`${url}/api/v1/clips`, { headers })).json()) as { items: { source: string }[] };
       assert.deepEqual(
         clips.items.map((c) => c.source),
         ['import', 'import'],
@@ -81,7 +82,10 @@ describe('batch import through the API', () => {
         /^body\/presses: press log: no recording_start row/,
       );
 
-      assert.equal((await fetch(`${url}/api/v1/imports/00000000-0000-4000-8000-000000000000`)).status, 404);
+      assert.equal(
+        (await fetch(`${url}/api/v1/imports/00000000-0000-4000-8000-000000000000`, { headers })).status,
+        404,
+      );
     } finally {
       await app.close();
       await dir.remove();

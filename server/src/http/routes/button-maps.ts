@@ -38,6 +38,7 @@ export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{ db: Database; buttonM
   app.get(
     '/api/v1/button-maps/:scope/:scopeId',
     {
+      config: { permission: 'stores:read' },
       schema: {
         tags: ['button maps'],
         summary: 'Every version of a map, oldest first',
@@ -54,6 +55,7 @@ export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{ db: Database; buttonM
   app.post(
     '/api/v1/button-maps/:scope/:scopeId',
     {
+      config: { permission: 'questions:manage' },
       schema: {
         tags: ['button maps'],
         summary: 'Add a version of a map',

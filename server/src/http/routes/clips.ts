@@ -2,7 +2,10 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import type { ClipMeta } from '@earshot/shared/protocol';
-import type { Selectable } from 'kysely';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
+import type { Principal } from '../../access/principal.js';
+import { inStoreScope } from '../../access/store-scope-sql.js';
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
 import type { ClipsTable, QuestionsTable } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -11,6 +14,12 @@ import { parseByteRange } from '../byte-range.js';
 export interface ClipsRoutesOptions {
   db: Database;
   blobs: BlobStore;
+  audit: AuditLog;
+}
+
+/** Clips whose store the caller may see. */
+function inScope<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, principal: Principal | null) {
+  return inStoreScope(query, principal, 'clips.store_id');
 }
 
 const ErrorBody = Type.Object({ error: Type.String() });
@@ -105,7 +114,7 @@ const AudioBody = Type.Unsafe<Readable>({ type: 'string', format: 'binary', desc
 const CONTENT_TYPES: Record<string, string> = { wav: 'audio/wav', ogg: 'audio/ogg' };
 
 /** Clips: the list managers browse (newest first, cursor-paginated), one clip, and its audio. */
-export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async (app, { db, blobs }) => {
+export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async (app, { db, blobs, audit }) => {
   const withQuestion = () =>
     db
       .selectFrom('clips')
@@ -129,6 +138,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
   app.get(
     '/api/v1/clips',
     {
+      config: { permission: 'clips:read' },
       schema: {
         tags: ['clips'],
         summary: 'List clips, newest first',
@@ -138,7 +148,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
     },
     async (request, reply) => {
       const { limit, cursor, deviceId, storeId } = request.query;
-      let query = withQuestion()
+      let query = inScope(withQuestion(), request.principal)
         .orderBy('clips.pressed_at', 'desc')
         .orderBy('clips.id', 'desc')
         .limit(limit + 1);
@@ -166,9 +176,14 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
 
   app.get(
     '/api/v1/clips/:id',
-    { schema: { tags: ['clips'], summary: 'One clip', params: IdParams, response: { 200: Clip, 404: ErrorBody } } },
+    {
+      config: { permission: 'clips:read' },
+      schema: { tags: ['clips'], summary: 'One clip', params: IdParams, response: { 200: Clip, 404: ErrorBody } },
+    },
     async (request, reply) => {
-      const row = await withQuestion().where('clips.id', '=', request.params.id).executeTakeFirst();
+      const row = await inScope(withQuestion(), request.principal)
+        .where('clips.id', '=', request.params.id)
+        .executeTakeFirst();
       if (!row) return reply.code(404).send({ error: `no clip ${request.params.id}` });
       return toClip(row);
     },
@@ -177,6 +192,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
   app.get(
     '/api/v1/clips/:id/audio-link',
     {
+      config: { permission: 'clips:listen' },
       schema: {
         tags: ['clips'],
         summary: 'Where to fetch the audio: a presigned object-storage URL when the store has one, else the API',
@@ -186,9 +202,21 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
     },
     async (request, reply) => {
       const { id } = request.params;
-      const clip = await db.selectFrom('clips').select('storage_key').where('id', '=', id).executeTakeFirst();
+      const clip = await inScope(db.selectFrom('clips'), request.principal)
+        .select(['storage_key', 'store_id'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!clip) return reply.code(404).send({ error: `no clip ${id}` });
       const direct = await blobs.directUrl(clip.storage_key);
+      if (direct) {
+        await audit.record(request, {
+          action: 'clip.listen',
+          subjectType: 'clip',
+          subjectId: id,
+          storeId: clip.store_id,
+          details: { via: 'presigned' },
+        });
+      }
       return direct ? { url: direct, direct: true } : { url: `/api/v1/clips/${id}/audio`, direct: false };
     },
   );
@@ -196,6 +224,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
   app.get(
     '/api/v1/clips/:id/audio',
     {
+      config: { permission: 'clips:listen' },
       schema: {
         tags: ['clips'],
         summary: 'The clip audio; honours a single HTTP Range so that players can seek',
@@ -205,9 +234,8 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const clip = await db
-        .selectFrom('clips')
-        .select(['storage_key', 'container', 'size'])
+      const clip = await inScope(db.selectFrom('clips'), request.principal)
+        .select(['storage_key', 'container', 'size', 'store_id'])
         .where('id', '=', request.params.id)
         .executeTakeFirst();
       if (!clip) return reply.code(404).send({ error: `no clip ${request.params.id}` });
@@ -217,6 +245,15 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
         return reply.code(404).send({ error: `audio of clip ${request.params.id} is missing from storage` });
       }
       const range = parseByteRange(request.headers.range, size);
+      // A player fetches many ranges of one clip; the first byte marks a listen, the rest follow it.
+      if (range === undefined || (range !== 'unsatisfiable' && range.start === 0)) {
+        await audit.record(request, {
+          action: range === undefined ? 'clip.download' : 'clip.listen',
+          subjectType: 'clip',
+          subjectId: request.params.id,
+          storeId: clip.store_id,
+        });
+      }
       reply.header('accept-ranges', 'bytes').type(CONTENT_TYPES[clip.container] ?? 'application/octet-stream');
       if (range === 'unsatisfiable') {
         reply.header('content-range', `bytes */${size}`);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { Database } from '../../db/database.js';
 import { DeviceId, ErrorBody, Slug } from '../schemas.js';
 
@@ -24,6 +25,7 @@ export const devicesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
   app.get(
     '/api/v1/devices',
     {
+      config: { permission: 'devices:read' },
       schema: {
         tags: ['devices'],
         querystring: Type.Object({ storeId: Type.Optional(Slug) }, { additionalProperties: false }),
@@ -31,7 +33,9 @@ export const devicesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       },
     },
     async (request) => {
-      let query = db.selectFrom('devices').selectAll().orderBy('id');
+      let query = inStoreScope(db.selectFrom('devices').selectAll(), request.principal, 'devices.store_id').orderBy(
+        'id',
+      );
       if (request.query.storeId) query = query.where('store_id', '=', request.query.storeId);
       return (await query.execute()).map((d) => ({
         id: d.id,
@@ -46,6 +50,7 @@ export const devicesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
   app.put(
     '/api/v1/devices/:id',
     {
+      config: { permission: 'devices:manage' },
       schema: {
         tags: ['devices'],
         summary: 'Register a device or move it to a store',

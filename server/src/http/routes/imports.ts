@@ -58,6 +58,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<ImportsRoutesOptions> = as
   app.post(
     '/api/v1/imports',
     {
+      config: { permission: 'imports:manage' },
       schema: {
         tags: ['imports'],
         summary: 'Import a long recording with its press log (multipart/form-data)',
@@ -115,6 +116,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<ImportsRoutesOptions> = as
   app.get(
     '/api/v1/imports/:id',
     {
+      config: { permission: 'imports:manage' },
       schema: {
         tags: ['imports'],
         summary: 'Progress and result of an import',

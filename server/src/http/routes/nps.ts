@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { storeScope } from '../../access/principal.js';
 import type { Database } from '../../db/database.js';
 import { npsReport } from '../../nps/nps-report.js';
 import { DateTime, ErrorBody, Slug } from '../schemas.js';
@@ -18,6 +19,7 @@ export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
   app.get(
     '/api/v1/nps',
     {
+      config: { permission: 'stats:read' },
       schema: {
         tags: ['nps'],
         summary: 'Net Promoter Score with its counts',
@@ -30,7 +32,7 @@ export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
           },
           { additionalProperties: false },
         ),
-        response: { 200: Report, 400: ErrorBody },
+        response: { 200: Report, 400: ErrorBody, 404: ErrorBody },
       },
     },
     async (request, reply) => {
@@ -38,7 +40,11 @@ export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       if (from && to && Date.parse(from) >= Date.parse(to)) {
         return reply.code(400).send({ error: 'querystring/from must be before querystring/to' });
       }
-      return npsReport(db, request.query);
+      const scope = request.principal ? storeScope(request.principal) : [];
+      if (scope && request.query.storeId && !scope.includes(request.query.storeId)) {
+        return reply.code(404).send({ error: `no store ${request.query.storeId}` });
+      }
+      return npsReport(db, { ...request.query, ...(scope ? { storeIds: scope } : {}) });
     },
   );
 };

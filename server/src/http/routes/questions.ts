@@ -38,17 +38,21 @@ const QuestionInput = Type.Object(
  * the kind of a question that has clips is refused, since it would change what their scores mean.
  */
 export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
-  app.get('/api/v1/questions', { schema: { tags: ['questions'], response: { 200: Type.Array(Question) } } }, async () =>
-    (await db.selectFrom('questions').selectAll().orderBy('id').execute()).map((q): Question => ({
-      id: q.id,
-      kind: q.kind as Question['kind'],
-      text: { en: q.text_en, ru: q.text_ru },
-    })),
+  app.get(
+    '/api/v1/questions',
+    { config: { permission: 'self' }, schema: { tags: ['questions'], response: { 200: Type.Array(Question) } } },
+    async () =>
+      (await db.selectFrom('questions').selectAll().orderBy('id').execute()).map((q): Question => ({
+        id: q.id,
+        kind: q.kind as Question['kind'],
+        text: { en: q.text_en, ru: q.text_ru },
+      })),
   );
 
   app.put(
     '/api/v1/questions/:id',
     {
+      config: { permission: 'questions:manage' },
       schema: {
         tags: ['questions'],
         summary: 'Create or update a question',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
+import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { Database } from '../../db/database.js';
 import type { StoresTable } from '../../db/schema.js';
 import { ErrorBody, Language, Slug, TimeZone, validTimeZone } from '../schemas.js';
@@ -28,15 +29,26 @@ const Params = Type.Object({ id: Slug });
 export const storesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   app.get(
     '/api/v1/stores',
-    { schema: { tags: ['stores'], summary: 'All stores', response: { 200: Type.Array(Store) } } },
-    async () => (await db.selectFrom('stores').selectAll().orderBy('id').execute()).map(toStore),
+    {
+      config: { permission: 'stores:read' },
+      schema: { tags: ['stores'], summary: 'All stores', response: { 200: Type.Array(Store) } },
+    },
+    async (request) =>
+      (
+        await inStoreScope(db.selectFrom('stores').selectAll(), request.principal, 'stores.id').orderBy('id').execute()
+      ).map(toStore),
   );
 
   app.get(
     '/api/v1/stores/:id',
-    { schema: { tags: ['stores'], params: Params, response: { 200: Store, 404: ErrorBody } } },
+    {
+      config: { permission: 'stores:read' },
+      schema: { tags: ['stores'], params: Params, response: { 200: Store, 404: ErrorBody } },
+    },
     async (request, reply) => {
-      const row = await db.selectFrom('stores').selectAll().where('id', '=', request.params.id).executeTakeFirst();
+      const row = await inStoreScope(db.selectFrom('stores').selectAll(), request.principal, 'stores.id')
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
       return row ? toStore(row) : reply.code(404).send({ error: `no store ${request.params.id}` });
     },
   );
@@ -44,6 +56,7 @@ export const storesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
   app.put(
     '/api/v1/stores/:id',
     {
+      config: { permission: 'stores:manage' },
       schema: {
         tags: ['stores'],
         summary: 'Create or update a store',

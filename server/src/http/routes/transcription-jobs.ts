@@ -34,6 +34,7 @@ export const transcriptionJobsRoutes: FastifyPluginAsyncTypebox<TranscriptionJob
   app.get(
     '/api/v1/transcription/jobs',
     {
+      config: { permission: 'jobs:manage' },
       schema: {
         tags: ['transcription'],
         summary: 'Job counts by state and the most recent dead jobs',
@@ -59,6 +60,7 @@ export const transcriptionJobsRoutes: FastifyPluginAsyncTypebox<TranscriptionJob
   app.post(
     '/api/v1/transcription/jobs/:id/requeue',
     {
+      config: { permission: 'jobs:manage' },
       schema: {
         tags: ['transcription'],
         summary: 'Give a dead job fresh attempts',
@@ -78,6 +80,7 @@ export const transcriptionJobsRoutes: FastifyPluginAsyncTypebox<TranscriptionJob
   app.post(
     '/api/v1/clips/:id/transcribe',
     {
+      config: { permission: 'jobs:manage' },
       schema: {
         tags: ['transcription'],
         summary: 'Transcribe a clip again (e.g. after changing engines)',
