@@ -1,4 +1,4 @@
-import { createReadStream, type ReadStream } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import type { Logger } from '@earshot/shared/log';
 import ioctl from 'ioctl';
@@ -21,10 +21,16 @@ export interface HidInputOptions {
 /**
  * A USB keyboard, presenter or foot pedal. Grabbed exclusively (EVIOCGRAB) so that its keys do
  * not also type into the console; reopened while it is unplugged.
+ *
+ * The grabbed descriptor is read by a `cat` that inherits it: a read of a character device from
+ * Node runs in the thread pool and cannot be interrupted, so it would hold the daemon open on
+ * shutdown until the next key press. A child's pipe is read without blocking and the child is
+ * simply killed. The grab belongs to the open file, which the child shares.
  */
 export class HidInput implements ButtonInput {
   readonly name: string;
-  private stream: ReadStream | undefined;
+  private reader: ChildProcess | undefined;
+  private closeDevice: (() => Promise<void>) | undefined;
   private reopenTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private state: InputHealth = { connected: false, detail: 'not started' };
@@ -44,8 +50,7 @@ export class HidInput implements ButtonInput {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reopenTimer);
-    // Closing the descriptor releases a grab; a read blocked in the thread pool ends with it.
-    this.stream?.destroy();
+    await this.release();
   }
 
   private async open(listener: InputListener): Promise<void> {
@@ -70,20 +75,40 @@ export class HidInput implements ButtonInput {
       }
     }
     const decoder = new InputEventDecoder();
-    const stream = createReadStream('', { fd: handle.fd, highWaterMark: 24 * 64 });
-    this.stream = stream;
+    const reader = spawn('cat', [], { stdio: [handle.fd, 'pipe', 'pipe'] });
+    this.reader = reader;
+    // Closing the descriptor releases the grab; the child's copy goes when the child does.
+    this.closeDevice = () => handle.close();
     this.state = { connected: true };
     logger.info({ path, grabbed: grab }, 'HID button device connected');
-    stream.on('data', (chunk: string | Buffer) => {
-      for (const event of decoder.push(chunk as Buffer)) {
+    let stderr = '';
+    reader.stderr?.on('data', (data: Buffer) => {
+      stderr = (stderr + data.toString()).slice(-300);
+    });
+    reader.stdout?.on('data', (chunk: Buffer) => {
+      for (const event of decoder.push(chunk)) {
         const button = this.options.keys.get(event.code);
         if (button !== undefined) listener.edge(button, event.pressed);
       }
     });
-    stream.on('error', (error: NodeJS.ErrnoException) =>
-      this.lost(listener, `${path}: ${error.code ?? error.message}`),
-    );
-    stream.on('end', () => this.lost(listener, `${path} ended`));
+    reader.on('exit', () => {
+      if (this.reader !== reader) return;
+      void this.release().then(() => this.lost(listener, `${path} gone: ${stderr.trim() || 'end of input'}`));
+    });
+  }
+
+  private async release(): Promise<void> {
+    const reader = this.reader;
+    this.reader = undefined;
+    if (reader && reader.exitCode === null && reader.signalCode === null) {
+      await new Promise<void>((resolve) => {
+        reader.once('exit', () => resolve());
+        reader.kill();
+      });
+    }
+    const close = this.closeDevice;
+    this.closeDevice = undefined;
+    await close?.();
   }
 
   private lost(listener: InputListener, detail: string): void {
