@@ -4,7 +4,7 @@ import type { Logger } from '@earshot/shared/log';
 import type { ButtonInput, InputHealth, InputListener } from '../button-input.js';
 import type { BoardChildOptions, FromBoard, ToBoard } from './board-protocol.js';
 
-const BOARD_CHILD = fileURLToPath(new URL('./board-child.js', import.meta.url));
+const BOARD_PROCESS = fileURLToPath(new URL('./board-process.js', import.meta.url));
 
 export interface ArduinoInputOptions {
   port: string;
@@ -73,8 +73,9 @@ export class ArduinoInput implements ButtonInput {
     if (this.stopped) return;
     const { port, pins, ledPin, readyTimeoutMs, logger } = this.options;
     const childOptions: BoardChildOptions = { port, pins: [...pins.keys()], ledPin, readyTimeoutMs };
-    const child = fork(this.options.childModule ?? BOARD_CHILD, [JSON.stringify(childOptions)], {
+    const child = fork(this.options.childModule ?? BOARD_PROCESS, [JSON.stringify(childOptions)], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      execArgv: [],
     });
     this.child = child;
     let stderr = '';
