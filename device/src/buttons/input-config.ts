@@ -40,7 +40,11 @@ const input = <T extends TProperties>(properties: T): TObject<T> =>
 
 /** Keys are physical identifiers (a pin, a key code), values the logical button they press. */
 const PhysicalMap = (key: string, description: string) =>
-  Type.Record(Type.String({ pattern: key }), LogicalButton, { minProperties: 1, description });
+  Type.Record(Type.String({ pattern: key }), LogicalButton, {
+    minProperties: 1,
+    additionalProperties: false,
+    description,
+  });
 
 export const GpioInputConfig = input({
   type: Type.Literal('gpio'),
@@ -62,6 +66,7 @@ export const SerialInputConfig = input({
   cancelPattern: Type.String({ default: '^CANCEL$', description: 'a line that cancels the last clip' }),
   buttons: Type.Record(Type.String({ pattern: '^[0-9]{1,3}$' }), LogicalButton, {
     default: {},
+    additionalProperties: false,
     description: 'box button -> logical button; unmapped numbers are used as they are',
   }),
   reopenSeconds: Type.Number({ minimum: 0.1, maximum: 600, default: 2, description: 'retry interval when unplugged' }),

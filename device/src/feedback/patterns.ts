@@ -57,11 +57,10 @@ export class PatternPlayer {
   at(now: number): { on: boolean; nextChange: number } {
     if (this.event) {
       const t = now - this.event.startedAt;
-      if (t < total(this.event.pattern)) {
+      if (t >= 0 && t < total(this.event.pattern)) {
         const { on, changeIn } = phase(this.event.pattern, t);
         return { on, nextChange: now + changeIn };
       }
-      this.event = undefined;
     }
     if (this.problemSince === undefined) return { on: false, nextChange: Infinity };
     const pattern = PATTERNS.problem;
