@@ -95,6 +95,8 @@ export class DeviceDaemon implements PressTarget {
 
   async start(): Promise<{ httpPort: number }> {
     await this.outbox.open();
+    // Inputs first: one that cannot work (no GPIO tools) fails the start before anything runs.
+    await this.inputs.start();
     this.source.start(this.capture);
     this.uplink.start();
     const address = await this.endpoint.listen(this.config.http.host, this.config.http.port);
@@ -106,7 +108,6 @@ export class DeviceDaemon implements PressTarget {
       this.logger.child({ component: 'feedback' }),
     );
     this.feedback.start();
-    await this.inputs.start();
     this.logger.info({ deviceId: this.config.deviceId, http: `${address.address}:${address.port}` }, 'device started');
     return { httpPort: address.port };
   }

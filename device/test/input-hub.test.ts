@@ -131,3 +131,33 @@ describe('input hub', () => {
     await hub.stop();
   });
 });
+
+describe('input hub start', () => {
+  it('stops the inputs it started when a later one cannot start', async () => {
+    const first = new PlayedInput('serial:box');
+    const broken: ButtonInput = {
+      name: 'gpio',
+      start: () => Promise.reject(new Error('no sysfs GPIO and no gpiodetect')),
+      stop: () => Promise.resolve(),
+      health: () => ({ connected: false }),
+    };
+    const target: PressTarget = {
+      buttons: 1,
+      press: () => assert.fail('no press'),
+      cancelLast: () => assert.fail('no cancel'),
+      status: () => ({}),
+    };
+    const clock: Clock = { monotonicMs: () => 0, wallMs: () => 0 };
+    const hub = new InputHub(
+      [
+        { input: first, rate: { maxPresses: 1, perMs: 1000 } },
+        { input: broken, rate: { maxPresses: 1, perMs: 1000 } },
+      ],
+      target,
+      clock,
+      captureLog().logger,
+    );
+    await assert.rejects(hub.start(), /no gpiodetect/);
+    assert.equal(first.stopped, true);
+  });
+});

@@ -51,14 +51,23 @@ export class InputHub {
     }));
   }
 
+  /** Starts every input; if one cannot start, those already started are stopped again. */
   async start(): Promise<void> {
-    for (const lane of this.lanes) {
-      await lane.input.start({
-        edge: (button, pressed) => this.edge(lane, button, pressed),
-        press: (button) => this.press(lane, button),
-        cancel: () => this.cancel(lane),
-      });
-      this.logger.info({ input: lane.input.name }, 'button input started');
+    const started: ButtonInput[] = [];
+    try {
+      for (const lane of this.lanes) {
+        await lane.input.start({
+          edge: (button, pressed) => this.edge(lane, button, pressed),
+          press: (button) => this.press(lane, button),
+          cancel: () => this.cancel(lane),
+        });
+        started.push(lane.input);
+        this.logger.info({ input: lane.input.name }, 'button input started');
+      }
+    } catch (error) {
+      this.stopped = true;
+      await Promise.all(started.map((input) => input.stop()));
+      throw error;
     }
   }
 
