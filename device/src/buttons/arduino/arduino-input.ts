@@ -96,6 +96,8 @@ export class ArduinoInput implements ButtonInput {
         lostReason = message.reason;
       }
     });
+    // A failed spawn or IPC send; the process's end, if any, is handled on 'exit'.
+    child.on('error', (error) => logger.error({ port, err: error }, 'Arduino board process error'));
     child.on('exit', (code, signal) => {
       if (this.stopped) return;
       const detail =

@@ -91,6 +91,7 @@ export class HidInput implements ButtonInput {
         if (button !== undefined) listener.edge(button, event.pressed);
       }
     });
+    reader.on('error', (error) => logger.error({ path, err: error }, 'HID reader process failed'));
     reader.on('exit', () => {
       if (this.reader !== reader) return;
       void this.release().then(() => this.lost(listener, `${path} gone: ${stderr.trim() || 'end of input'}`));
