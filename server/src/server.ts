@@ -89,9 +89,13 @@ export class EarshotServer {
   }
 
   async stop(): Promise<void> {
+    const log = this.logger;
     await this.app?.close();
+    log.debug('http closed');
     await this.ingest?.stop();
+    log.debug('ingest closed');
     await this.broker?.stop();
+    log.debug('broker closed');
     await this.db?.destroy();
   }
 }

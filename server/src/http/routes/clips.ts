@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
+import type { ClipMeta } from '@earshot/shared/protocol';
 import type { Database } from '../../db/database.js';
 import type { ClipsTable, QuestionsTable } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -37,6 +38,13 @@ const Clip = Type.Object({
   truncated: Type.Boolean(),
   gaps: Type.Array(Type.Object({ startMs: Type.Number(), durationMs: Type.Number() })),
   status: Type.String(),
+  /** Where the clip lies in the device's capture timeline: frame numbers compare within one session. */
+  capture: Type.Object({
+    session: Type.String(),
+    startFrame: Type.Integer(),
+    endFrame: Type.Integer(),
+    pressFrame: Type.Integer(),
+  }),
   receivedAt: Type.String({ format: 'date-time' }),
   audioUrl: Type.String(),
 });
@@ -166,6 +174,7 @@ type ClipRow = ClipsTable & {
 };
 
 function toClip(row: ClipRow): Clip {
+  const meta = JSON.parse(row.meta_json) as ClipMeta;
   return {
     id: row.id,
     deviceId: row.device_id,
@@ -187,6 +196,12 @@ function toClip(row: ClipRow): Clip {
     truncated: row.truncated === 1,
     gaps: JSON.parse(row.gaps_json) as Clip['gaps'],
     status: row.status,
+    capture: {
+      session: meta.captureSession,
+      startFrame: meta.startFrame,
+      endFrame: meta.endFrame,
+      pressFrame: meta.pressFrame,
+    },
     receivedAt: row.received_at,
     audioUrl: `/api/v1/clips/${row.id}/audio`,
   };
