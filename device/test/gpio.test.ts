@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -83,6 +84,26 @@ describe('GPIO base offset', () => {
       (error: Error) => error instanceof GpioUnavailableError && /chips seen: gpio-mockup-A@0/.test(error.message),
     );
   });
+
+  it(
+    'hands onoff the offset number, and says what is wrong when the pin cannot be exported',
+    { skip: existsSync('/sys/class/gpio') && 'this machine has real sysfs GPIO: the test would export a real pin' },
+    async () => {
+      // onoff always writes under the real /sys/class/gpio, which this machine does not have.
+      const root = join(dir.path, 'pi4-for-onoff');
+      await sysfsTree(root, LAYOUTS['Pi 4, Bookworm (kernel 6.6)'] ?? []);
+      const input = new GpioInput({
+        pins: new Map([[17, 1]]),
+        activeLow: true,
+        sysfsRoot: root,
+        logger: captureLog().logger,
+      });
+      await assert.rejects(
+        input.start({ edge: unexpected, press: unexpected, cancel: unexpected }),
+        /cannot use BCM 17 \(sysfs 529 on pinctrl-bcm2711\): ENOENT; the service user needs the gpio group/,
+      );
+    },
+  );
 
   it('tells "no sysfs GPIO at all" apart from an empty one', async () => {
     assert.equal(await readSysfsChips(join(dir.path, 'absent')), undefined);

@@ -81,7 +81,16 @@ export class GpioInput implements ButtonInput {
 
   private startSysfs(chip: { label: string; base: number; ngpio: number }, listener: InputListener): void {
     for (const [pin, button] of this.options.pins) {
-      const line = new Gpio(sysfsNumber(chip, pin), 'in', 'both', { activeLow: this.options.activeLow });
+      const number = sysfsNumber(chip, pin);
+      let line: Gpio;
+      try {
+        line = new Gpio(number, 'in', 'both', { activeLow: this.options.activeLow });
+      } catch (error) {
+        throw new GpioUnavailableError(
+          `cannot use BCM ${pin} (sysfs ${number} on ${chip.label}): ${(error as NodeJS.ErrnoException).code ?? String(error)}; ` +
+            'the service user needs the gpio group, and no other program may hold the pin',
+        );
+      }
       line.watch((error, value) => {
         if (error) this.options.logger.error({ pin, err: error }, 'GPIO read failed');
         else listener.edge(button, value === 1);
