@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@earshot/shared/log';
+import { buttonPage, type PageButton } from './button-page.js';
 
 export interface PressResult {
   clipId: string;
@@ -9,10 +10,18 @@ export interface PressResult {
   truncated: boolean;
 }
 
+export interface CancelResult {
+  cancelled: boolean;
+  clipId?: string;
+  reason?: string;
+}
+
 /** What the endpoint needs from the daemon. */
 export interface PressTarget {
   readonly buttons: number;
   press(button: number, input: string): PressResult;
+  /** The cancel gesture: voids the last clip if it can still be voided. */
+  cancelLast(input: string): CancelResult;
   status(): unknown;
 }
 
@@ -25,11 +34,14 @@ const MAX_BODY = 1024;
  */
 export class PressEndpoint {
   private readonly server: Server;
+  private readonly page: string;
 
   constructor(
     private readonly target: PressTarget,
     private readonly logger: Logger,
+    pageButtons: PageButton[],
   ) {
+    this.page = buttonPage(pageButtons);
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         this.logger.error({ err: error }, 'press endpoint failed');
@@ -57,6 +69,12 @@ export class PressEndpoint {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/api/v1/status' && req.method === 'GET') return send(res, 200, this.target.status());
+    if (path === '/' && req.method === 'GET') return sendPage(res, this.page);
+    if (path === '/api/v1/cancel') {
+      if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
+      const result = this.target.cancelLast('http');
+      return send(res, result.cancelled ? 200 : 409, result);
+    }
     if (path !== '/api/v1/press') return send(res, 404, { error: `no route ${req.method} ${path}` });
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
     let body: unknown;
@@ -86,6 +104,17 @@ function send(res: ServerResponse, status: number, body: unknown): void {
     'content-length': Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+function sendPage(res: ServerResponse, html: string): void {
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+    'content-security-policy':
+      "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
+  });
+  res.end(html);
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -1,6 +1,8 @@
 import { ConfigError, type LoadConfigOptions, LogLevelSchema, loadConfig } from '@earshot/shared/config';
 import { validateRoot } from '@earshot/shared/protocol';
 import { type Static, Type } from '@sinclair/typebox';
+import { InputsConfig, inputProblems } from '../buttons/input-config.js';
+import { FeedbackConfig, feedbackProblems } from '../feedback/feedback-config.js';
 
 const Seconds = (defaultValue: number, description: string) =>
   Type.Number({ minimum: 0, maximum: 600, default: defaultValue, description });
@@ -83,6 +85,8 @@ export const DeviceConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    inputs: InputsConfig,
+    feedback: FeedbackConfig,
   },
   { additionalProperties: false },
 );
@@ -110,6 +114,9 @@ export function loadDeviceConfig(options: LoadConfigOptions): DeviceConfig {
       `/audio/bufferSeconds: ${config.audio.bufferSeconds} s cannot hold the longest clip (${longest} s) plus 5 s of margin`,
     );
   }
+  problems.push(...inputProblems(config.inputs, config.clips.buttons));
+  const arduinoPorts = config.inputs.flatMap((input) => (input.type === 'arduino' ? [input.port] : []));
+  problems.push(...feedbackProblems(config.feedback, arduinoPorts));
   if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
   return config;
 }

@@ -1,0 +1,65 @@
+/**
+ * Linux key codes (include/uapi/linux/input-event-codes.h) of the keys that presenters, foot
+ * pedals and small USB keypads send, so the config can say KEY_PAGEDOWN instead of 109. Any other
+ * key can be given by number (`evtest` shows it).
+ */
+export const KEY_CODES: Readonly<Record<string, number>> = {
+  KEY_ESC: 1,
+  KEY_1: 2,
+  KEY_2: 3,
+  KEY_3: 4,
+  KEY_4: 5,
+  KEY_5: 6,
+  KEY_6: 7,
+  KEY_7: 8,
+  KEY_8: 9,
+  KEY_9: 10,
+  KEY_0: 11,
+  KEY_TAB: 15,
+  KEY_ENTER: 28,
+  KEY_A: 30,
+  KEY_B: 48,
+  KEY_SPACE: 57,
+  KEY_F1: 59,
+  KEY_F2: 60,
+  KEY_F3: 61,
+  KEY_F4: 62,
+  KEY_F5: 63,
+  KEY_F6: 64,
+  KEY_F7: 65,
+  KEY_F8: 66,
+  KEY_F9: 67,
+  KEY_F10: 68,
+  KEY_KP7: 71,
+  KEY_KP8: 72,
+  KEY_KP9: 73,
+  KEY_KP4: 75,
+  KEY_KP5: 76,
+  KEY_KP6: 77,
+  KEY_KP1: 79,
+  KEY_KP2: 80,
+  KEY_KP3: 81,
+  KEY_KP0: 82,
+  KEY_F11: 87,
+  KEY_F12: 88,
+  KEY_KPENTER: 96,
+  KEY_UP: 103,
+  KEY_PAGEUP: 104,
+  KEY_LEFT: 105,
+  KEY_RIGHT: 106,
+  KEY_DOWN: 108,
+  KEY_PAGEDOWN: 109,
+  KEY_VOLUMEDOWN: 114,
+  KEY_VOLUMEUP: 115,
+  KEY_PLAYPAUSE: 164,
+  KEY_NEXTSONG: 163,
+  KEY_PREVIOUSSONG: 165,
+  BTN_LEFT: 0x110,
+  BTN_RIGHT: 0x111,
+  BTN_MIDDLE: 0x112,
+};
+
+/** A config key ("109" or "KEY_PAGEDOWN") as a code, or undefined for an unknown name. */
+export function keyCode(key: string): number | undefined {
+  return /^[0-9]+$/.test(key) ? Number(key) : KEY_CODES[key];
+}
