@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { createLogger, type Logger } from '@earshot/shared/log';
+// pino itself, not @earshot/shared/log: the test kit builds before the packages it serves.
+import { type Logger, pino } from 'pino';
 
 export interface CapturedLog {
   logger: Logger;
@@ -19,6 +20,6 @@ export function captureLog(name = 'test'): CapturedLog {
       done();
     },
   });
-  const logger = createLogger({ name, level: 'debug', destination });
+  const logger = pino({ name, level: 'debug' }, destination);
   return { logger, lines: () => lines, withMessage: (msg) => lines.filter((line) => line['msg'] === msg) };
 }

@@ -205,6 +205,33 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0005-transcript-search': {
+    async up(db: Kysely<unknown>) {
+      if (db.getExecutor().adapter instanceof PostgresAdapter) {
+        // Both stemmers, so that Russian and English answers are found by their word stems.
+        await sql`ALTER TABLE transcripts ADD COLUMN search tsvector GENERATED ALWAYS AS
+          (to_tsvector('russian', text) || to_tsvector('english', text) || to_tsvector('simple', text)) STORED`.execute(
+          db,
+        );
+        await sql`CREATE INDEX transcripts_search ON transcripts USING gin (search)`.execute(db);
+        return;
+      }
+      // FTS5 with unicode61 folds case (Cyrillic too); prefix queries stand in for stemming.
+      await sql`CREATE VIRTUAL TABLE transcripts_fts USING fts5(text, clip_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')`.execute(
+        db,
+      );
+      await sql`CREATE TRIGGER transcripts_fts_insert AFTER INSERT ON transcripts BEGIN
+        INSERT INTO transcripts_fts (rowid, text, clip_id) VALUES (new.rowid, new.text, new.clip_id); END`.execute(db);
+      await sql`CREATE TRIGGER transcripts_fts_delete AFTER DELETE ON transcripts BEGIN
+        DELETE FROM transcripts_fts WHERE rowid = old.rowid; END`.execute(db);
+      await sql`CREATE TRIGGER transcripts_fts_update AFTER UPDATE ON transcripts BEGIN
+        DELETE FROM transcripts_fts WHERE rowid = old.rowid;
+        INSERT INTO transcripts_fts (rowid, text, clip_id) VALUES (new.rowid, new.text, new.clip_id); END`.execute(db);
+      await sql`INSERT INTO transcripts_fts (rowid, text, clip_id) SELECT rowid, text, clip_id FROM transcripts`.execute(
+        db,
+      );
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

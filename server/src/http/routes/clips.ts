@@ -6,6 +6,9 @@ import type { Selectable, SelectQueryBuilder } from 'kysely';
 import type { Principal } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { AuditLog } from '../../audit/audit-log.js';
+import { applyClipFilter, type ClipFilter } from '../../clips/clip-filter.js';
+import { findMatch, searchTerms } from '../../clips/transcript-match.js';
+import { isLocalTime } from '../../clips/zoned-time.js';
 import type { Database } from '../../db/database.js';
 import type { ClipsTable, QuestionsTable } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -92,18 +95,61 @@ const Clip = Type.Object({
 type Clip = Static<typeof Clip>;
 
 const ClipPage = Type.Object({
-  items: Type.Array(Clip),
+  items: Type.Array(
+    Type.Composite([
+      Clip,
+      Type.Object({
+        /** With `q`: where the words were found. */
+        match: Type.Optional(
+          Type.Object({ snippet: Type.String(), startMs: Type.Union([Type.Number(), Type.Null()]) }),
+        ),
+      }),
+    ]),
+  ),
   /** Pass as `cursor` to get the next (older) page; absent on the last page. */
   nextCursor: Type.Optional(Type.String()),
 });
 
+const Ids = (description: string) =>
+  Type.Optional(
+    Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100, description: `${description}; repeat for several` }),
+  );
+const TimeBound = (description: string) =>
+  Type.Optional(
+    Type.String({
+      pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$',
+      description: `${description}: an instant with offset, or a date/time without one, read in each store's time zone`,
+    }),
+  );
+
+/** The filters of the list and of the CSV export. */
+const FilterQuery = {
+  storeId: Ids('stores'),
+  deviceId: Ids('devices'),
+  questionId: Ids('questions (categories)'),
+  from: TimeBound('pressed at or after'),
+  to: TimeBound('pressed before'),
+  hasTranscript: Type.Optional(Type.Boolean()),
+  npsMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  npsMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  truncated: Type.Optional(Type.Boolean({ description: 'less pre-roll than asked for' })),
+  hasGaps: Type.Optional(Type.Boolean({ description: 'the recorder was down during the clip' })),
+  source: Type.Optional(Type.Union([Type.Literal('device'), Type.Literal('import')])),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'words in the transcript' })),
+};
+
 const ListQuery = Type.Object(
   {
+    ...FilterQuery,
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
     cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
-    deviceId: Type.Optional(Type.String({ maxLength: 64 })),
-    storeId: Type.Optional(Type.String({ maxLength: 64 })),
+    sort: Type.Union([Type.Literal('newest'), Type.Literal('oldest')], { default: 'newest' }),
   },
+  { additionalProperties: false },
+);
+
+const ExportQuery = Type.Object(
+  { ...FilterQuery, limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }) },
   { additionalProperties: false },
 );
 
@@ -147,30 +193,75 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const { limit, cursor, deviceId, storeId } = request.query;
-      let query = inScope(withQuestion(), request.principal)
-        .orderBy('clips.pressed_at', 'desc')
-        .orderBy('clips.id', 'desc')
+      const { limit, cursor, sort, ...filter } = request.query;
+      const problem = filterProblem(filter);
+      if (problem) return reply.code(400).send({ error: problem });
+      const direction = sort === 'oldest' ? 'asc' : 'desc';
+      let query = (await applyClipFilter(db, withQuestion(), filter, request.principal))
+        .orderBy('clips.pressed_at', direction)
+        .orderBy('clips.id', direction)
         .limit(limit + 1);
-      if (deviceId) query = query.where('clips.device_id', '=', deviceId);
-      if (storeId) query = query.where('clips.store_id', '=', storeId);
       if (cursor) {
         const position = decodeCursor(cursor);
         if (!position) return reply.code(400).send({ error: 'querystring/cursor: not a cursor this API issued' });
+        const beyond = direction === 'desc' ? '<' : '>';
         query = query.where((eb) =>
           eb.or([
-            eb('clips.pressed_at', '<', position.pressedAt),
-            eb.and([eb('clips.pressed_at', '=', position.pressedAt), eb('clips.id', '<', position.id)]),
+            eb('clips.pressed_at', beyond, position.pressedAt),
+            eb.and([eb('clips.pressed_at', '=', position.pressedAt), eb('clips.id', beyond, position.id)]),
           ]),
         );
       }
       const rows = await query.execute();
       const page = rows.slice(0, limit);
       const last = page.at(-1);
+      const terms = filter.q === undefined ? [] : searchTerms(filter.q);
       return {
-        items: page.map(toClip),
+        items: page.map((row) => {
+          const clip = toClip(row);
+          const match =
+            clip.transcript && terms.length > 0
+              ? findMatch(clip.transcript.text, clip.transcript.words, terms)
+              : undefined;
+          return match ? { ...clip, match } : clip;
+        }),
         ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.pressed_at, last.id) } : {}),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/clips/export.csv',
+    {
+      config: { permission: 'clips:export' },
+      schema: {
+        tags: ['clips'],
+        summary: 'The filtered clip list as CSV (UTF-8, comma-separated, one clip a line), oldest first',
+        querystring: ExportQuery,
+        response: { 200: Type.String({ description: 'text/csv' }), 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { limit, ...filter } = request.query;
+      const problem = filterProblem(filter);
+      if (problem) return reply.code(400).send({ error: problem });
+      const rows = await (
+        await applyClipFilter(db, withQuestion(), filter, request.principal)
+      )
+        .orderBy('clips.pressed_at', 'asc')
+        .orderBy('clips.id', 'asc')
+        .limit(limit)
+        .execute();
+      await audit.record(request, {
+        action: 'clip.export',
+        subjectType: 'clips',
+        details: { filter, clips: rows.length },
+      });
+      const lines = [CSV_HEADER, ...rows.map((row) => csvLine(toClip(row)))];
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', 'attachment; filename="earshot-clips.csv"')
+        .send(`${lines.join('\r\n')}\r\n`);
     },
   );
 
@@ -339,6 +430,46 @@ function toClip(row: ClipRow): Clip {
         }
       : null,
   };
+}
+
+const CSV_HEADER =
+  'clip_id,pressed_at_utc,store_id,device_id,button,question_id,duration_s,truncated,gaps,nps_score,transcript';
+
+function csvLine(clip: Clip): string {
+  return [
+    clip.id,
+    clip.pressedAt,
+    clip.storeId ?? '',
+    clip.deviceId,
+    String(clip.button),
+    clip.question?.id ?? '',
+    (clip.durationMs / 1000).toFixed(1),
+    clip.truncated ? 'yes' : 'no',
+    String(clip.gaps.length),
+    clip.score?.value === undefined || clip.score.value === null ? '' : String(clip.score.value),
+    clip.transcript?.text ?? '',
+  ]
+    .map(csvField)
+    .join(',');
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it as a formula. */
+function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+function filterProblem(filter: ClipFilter): string | undefined {
+  if (filter.npsMin !== undefined && filter.npsMax !== undefined && filter.npsMin > filter.npsMax) {
+    return 'querystring/npsMin must not be greater than querystring/npsMax';
+  }
+  for (const key of ['from', 'to'] as const) {
+    const value = filter[key];
+    if (value !== undefined && !isLocalTime(value) && Number.isNaN(Date.parse(value))) {
+      return `querystring/${key}: not a date or time: ${value}`;
+    }
+  }
+  return undefined;
 }
 
 function encodeCursor(pressedAt: string, id: string): string {

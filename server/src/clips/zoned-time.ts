@@ -1,0 +1,48 @@
+/**
+ * Local wall-clock times of a store, turned into instants. Managers think in the store's day
+ * ("yesterday in Tver"), the database keeps UTC.
+ */
+
+/** `2026-03-01`, `2026-03-01T09:30` or `2026-03-01T09:30:15`: no offset, so local to a store. */
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+
+export function isLocalTime(text: string): boolean {
+  return LOCAL.test(text);
+}
+
+/** Milliseconds that `timeZone` is ahead of UTC at the instant `utcMs`. */
+export function offsetMs(utcMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(utcMs));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(utcMs / 1000) * 1000;
+}
+
+/**
+ * The instant at which clocks in `timeZone` read `local`, resolved as Temporal's "compatible"
+ * disambiguation does: a time repeated when clocks go back is the first of the two; a time
+ * skipped when they go forward is read with the offset from before the change (02:30 becomes
+ * 03:30).
+ */
+export function localToUtc(local: string, timeZone: string): Date {
+  const match = LOCAL.exec(local);
+  if (!match) throw new RangeError(`not a local date or time: ${local}`);
+  const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
+  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  // Offsets change at most once within a day either side in every real zone.
+  const before = offsetMs(wall - DAY_MS, timeZone);
+  const after = offsetMs(wall + DAY_MS, timeZone);
+  const valid = [wall - before, wall - after].filter((instant) => instant + offsetMs(instant, timeZone) === wall);
+  return new Date(valid.length > 0 ? Math.min(...valid) : wall - before);
+}
+
+const DAY_MS = 86_400_000;
