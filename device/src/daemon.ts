@@ -1,16 +1,20 @@
 import { join } from 'node:path';
 import type { Logger } from '@earshot/shared/log';
-import { type ClipMeta, Topics } from '@earshot/shared/protocol';
+import { Topics } from '@earshot/shared/protocol';
 import { bytesPerFrame, type PcmFormat } from '@earshot/shared/wav';
 import { ulid } from 'ulidx';
 import type { AudioSource } from './audio/audio-source.js';
 import { Capture } from './audio/capture.js';
 import { type Clock, systemClock } from './audio/clock.js';
+import { ClockSyncProbe } from './audio/clock-sync.js';
 import { FileSource } from './audio/file-source.js';
 import { RecorderSource } from './audio/recorder-source.js';
 import { PressEndpoint, type PressResult, type PressTarget } from './buttons/press-endpoint.js';
-import { ClipCutter, type CutClip } from './clips/clip-cutter.js';
+import { ClipCutter } from './clips/clip-cutter.js';
 import { type ClipEncoder, WavEncoder } from './clips/clip-encoder.js';
+import { ClipJournal } from './clips/clip-journal.js';
+import { ClipPipeline } from './clips/clip-pipeline.js';
+import { OpusEncoder } from './clips/opus-encoder.js';
 import { type DeviceConfig, windowFor } from './config/device-config.js';
 import { Outbox } from './outbox/outbox.js';
 import { Uplink } from './uplink/uplink.js';
@@ -26,13 +30,13 @@ export class DeviceDaemon implements PressTarget {
   private readonly capture: Capture;
   private readonly source: AudioSource;
   private readonly cutter: ClipCutter;
-  private readonly encoder: ClipEncoder = new WavEncoder();
+  private readonly journal: ClipJournal;
+  private readonly pipeline: ClipPipeline;
+  private readonly clockSync = new ClockSyncProbe();
   private readonly outbox: Outbox;
   private readonly uplink: Uplink;
   private readonly endpoint: PressEndpoint;
   private readonly captureSession = ulid();
-  /** Clips are encoded and stored one after another, in the order they were cut. */
-  private storing: Promise<void> = Promise.resolve();
   private presses = 0;
 
   constructor(
@@ -46,11 +50,27 @@ export class DeviceDaemon implements PressTarget {
       sampleRate: this.format.sampleRate,
       frameBytes: bytesPerFrame(this.format),
       capacityFrames: Math.ceil(config.audio.bufferSeconds * this.format.sampleRate),
+      channels: this.format.channels,
+      micDeadSeconds: config.audio.micDeadSeconds,
       clock,
     });
     this.source = this.createSource();
-    this.cutter = new ClipCutter(this.capture, this.format.sampleRate, clock, (clip) => this.store(clip));
     this.outbox = new Outbox(join(config.stateDir, 'outbox'), logger.child({ component: 'outbox' }));
+    const clipsLogger = logger.child({ component: 'clips' });
+    this.journal = new ClipJournal(join(config.stateDir, 'recording'), bytesPerFrame(this.format), 1000, clipsLogger);
+    this.pipeline = new ClipPipeline({
+      format: this.format,
+      encoder: this.createEncoder(),
+      journal: this.journal,
+      outbox: this.outbox,
+      captureSession: this.captureSession,
+      clockSync: () => this.clockSync.current,
+      cancelWithinMs: config.clips.cancelWithinSeconds * 1000,
+      clock,
+      logger: clipsLogger,
+      onStored: () => this.uplink.kick(),
+    });
+    this.cutter = new ClipCutter(this.capture, this.format.sampleRate, clock, this.pipeline);
     this.uplink = new Uplink({
       url: config.mqtt.url,
       deviceId: config.deviceId,
@@ -64,13 +84,18 @@ export class DeviceDaemon implements PressTarget {
       version: VERSION,
       outbox: this.outbox,
       logger: logger.child({ component: 'uplink' }),
+      onDelivered: (clipId) => this.pipeline.delivered(clipId),
     });
     this.endpoint = new PressEndpoint(this, logger.child({ component: 'http' }));
   }
 
   async start(): Promise<{ httpPort: number }> {
     await this.outbox.open();
+    await this.journal.open();
+    this.clockSync.start();
     this.source.start(this.capture);
+    // In the background: capture must not wait for last run's clips to be encoded.
+    this.pipeline.recover().catch((error: unknown) => this.logger.error({ err: error }, 'recovery failed'));
     this.uplink.start();
     const address = await this.endpoint.listen(this.config.http.host, this.config.http.port);
     this.logger.info({ deviceId: this.config.deviceId, http: `${address.address}:${address.port}` }, 'device started');
@@ -80,24 +105,29 @@ export class DeviceDaemon implements PressTarget {
   async stop(): Promise<void> {
     await this.endpoint.close();
     await this.source.stop();
-    await this.storing;
+    this.clockSync.stop();
+    await this.pipeline.idle();
     await this.uplink.stop();
   }
 
   press(button: number, input: string): PressResult {
     const clipId = ulid();
-    const window = this.cutter.press({ clipId, button, ...windowFor(this.config, button) });
+    const clip = this.cutter.press({ clipId, button, ...windowFor(this.config, button) });
     this.presses++;
-    const rate = this.format.sampleRate;
-    const startAt = this.capture.timeline.wallMsOfFrame(window.startFrame);
-    const endAt = startAt + ((window.endFrame - window.startFrame) * 1000) / rate;
-    this.logger.info({ clipId, button, input, truncated: window.truncated }, 'press');
+    this.logger.info({ clipId, button, input, truncated: clip.window.truncated }, 'press');
     return {
       clipId,
-      startAt: new Date(startAt).toISOString(),
-      endAt: new Date(endAt).toISOString(),
-      truncated: window.truncated,
+      startAt: new Date(clip.startAtMs).toISOString(),
+      endAt: new Date(clip.endAtMs).toISOString(),
+      truncated: clip.window.truncated,
     };
+  }
+
+  /** The cancel gesture: voids the newest clip still recording or not yet delivered. */
+  cancelLast(): { clipId: string } | undefined {
+    const cancelled = this.pipeline.cancelLast();
+    if (cancelled) this.cutter.cancel(cancelled.clipId);
+    return cancelled;
   }
 
   status(): unknown {
@@ -108,40 +138,18 @@ export class DeviceDaemon implements PressTarget {
       presses: this.presses,
       pendingClips: this.cutter.pendingCount,
       bufferedSeconds: (this.capture.ring.endFrame - this.capture.ring.startFrame) / this.format.sampleRate,
+      mic: {
+        ...this.capture.health.report(),
+        recorderRestarts: this.source.restarts,
+        lastFailure: this.source.lastFailure ?? null,
+      },
+      clock: this.clockSync.current,
     };
   }
 
-  private store(clip: CutClip): void {
-    this.storing = this.storing
-      .then(async () => {
-        const audio = await this.encoder.encode(clip.pcm, this.format);
-        await this.outbox.put(this.metaOf(clip), audio);
-        this.uplink.kick();
-      })
-      .catch((error: unknown) => this.logger.error({ clipId: clip.clipId, err: error }, 'clip could not be stored'));
-  }
-
-  private metaOf(clip: CutClip): ClipMeta {
-    const iso = (ms: number) => new Date(ms).toISOString();
-    return {
-      clipId: clip.clipId,
-      button: clip.button,
-      pressedAt: iso(clip.pressedAtMs),
-      startAt: iso(clip.startAtMs),
-      endAt: iso(clip.endAtMs),
-      startFrame: clip.window.startFrame,
-      endFrame: clip.window.endFrame,
-      pressFrame: clip.window.pressFrame,
-      captureSession: this.captureSession,
-      sampleRate: this.format.sampleRate,
-      channels: this.format.channels,
-      container: this.encoder.container,
-      codec: this.encoder.codec,
-      durationMs: ((clip.window.endFrame - clip.window.startFrame) * 1000) / this.format.sampleRate,
-      truncated: clip.window.truncated,
-      gaps: clip.gaps,
-      clock: { synchronized: null },
-    };
+  private createEncoder(): ClipEncoder {
+    const { format, opusBitrateKbps } = this.config.clips;
+    return format === 'opus' ? new OpusEncoder({ bitrateKbps: opusBitrateKbps }) : new WavEncoder();
   }
 
   private createSource(): AudioSource {

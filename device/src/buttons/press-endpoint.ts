@@ -13,6 +13,8 @@ export interface PressResult {
 export interface PressTarget {
   readonly buttons: number;
   press(button: number, input: string): PressResult;
+  /** Voids the newest clip still pending or unsent; undefined when there is none. */
+  cancelLast(): { clipId: string } | undefined;
   status(): unknown;
 }
 
@@ -20,7 +22,8 @@ const MAX_BODY = 1024;
 
 /**
  * The device-local HTTP face: `POST /api/v1/press {"button": N}` is the virtual button (and what
- * the CLI and the on-screen page use); `GET /api/v1/status` tells a technician what the daemon
+ * the CLI and the on-screen page use); `POST /api/v1/cancel` voids the newest clip (staff pressed
+ * the wrong button); `GET /api/v1/status` tells a technician what the daemon
  * sees. Bound to 127.0.0.1 by default: it is a button, not an API for the network.
  */
 export class PressEndpoint {
@@ -57,6 +60,11 @@ export class PressEndpoint {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/api/v1/status' && req.method === 'GET') return send(res, 200, this.target.status());
+    if (path === '/api/v1/cancel') {
+      if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
+      const cancelled = this.target.cancelLast();
+      return cancelled ? send(res, 200, cancelled) : send(res, 404, { error: 'no recent clip to cancel' });
+    }
     if (path !== '/api/v1/press') return send(res, 404, { error: `no route ${req.method} ${path}` });
     if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
     let body: unknown;
