@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { ClipMeta } from '@earshot/shared/protocol';
 
 export type ClockSync = ClipMeta['clock'];
@@ -6,13 +7,9 @@ export type ClockSync = ClipMeta['clock'];
 /** Runs a command and resolves with its stdout; rejects if it cannot run or fails. */
 export type CommandRunner = (command: string, args: string[]) => Promise<string>;
 
-const runCommand: CommandRunner = (command, args) =>
-  new Promise((resolve, reject) => {
-    execFile(command, args, { timeout: 2000 }, (error, stdout) => {
-      if (error) reject(error);
-      else resolve(stdout);
-    });
-  });
+const execFileAsync = promisify(execFile);
+const runCommand: CommandRunner = async (command, args) =>
+  (await execFileAsync(command, args, { timeout: 2000 })).stdout;
 
 /**
  * Whether the system clock is synchronised, and how far off chrony thinks it is: written into
