@@ -149,17 +149,22 @@ describe('ClipCutter', () => {
     assert.equal(indexAt(clip.pcm, 2000), 3000);
   });
 
-  it('locates the press by the monotonic clock, whatever the wall clock does', () => {
-    const { cutter, clips, play, clock } = rig();
-    play(4000);
-    clock.stepWall(3_600_000);
-    cutter.press(request('after-step-forward'));
-    play(500);
-    clock.stepWall(-7_200_000);
-    play(500);
-    const [clip] = clips;
-    assert.ok(clip);
-    assert.equal(indexAt(clip.pcm, 0), 2000);
-    assert.equal(clip.pcm.length / 2, 3000);
-  });
+  for (const step of [+3_600_000, -3_600_000]) {
+    it(`cuts the right audio when the wall clock steps by ${step / 3_600_000} h during the post-roll`, () => {
+      const { cutter, clips, play, clock } = rig();
+      play(4000);
+      const { pressedAtMs } = cutter.press(request(`step${step}`));
+      play(500);
+      clock.stepWall(step);
+      play(500);
+      const [clip] = clips;
+      assert.ok(clip);
+      assert.equal(indexAt(clip.pcm, 0), 2000);
+      assert.equal(indexAt(clip.pcm, 2999), 4999);
+      assert.equal(clip.pcm.length / 2, 3000);
+      // The labels were all read at the press: they stay consistent with each other.
+      assert.equal(clip.start.startAtMs, pressedAtMs - 2000);
+      assert.equal(clip.start.endAtMs, pressedAtMs + 1000);
+    });
+  }
 });
