@@ -106,7 +106,7 @@ export class DeviceDaemon implements PressTarget {
     await this.endpoint.close();
     await this.source.stop();
     this.clockSync.stop();
-    await this.pipeline.idle();
+    await this.pipeline.close();
     await this.uplink.stop();
   }
 

@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { createLogger } from '@earshot/shared/log';
+import { deferrer } from '@earshot/test-kit/cleanup';
 import { freePort } from '@earshot/test-kit/ports';
 import { waitFor } from '@earshot/test-kit/processes';
 import { tone } from '@earshot/test-kit/signals';
@@ -13,8 +14,9 @@ import { DeviceDaemon } from '../src/daemon.js';
 const RATE = 16_000;
 
 it('reports mic health and clock state in its status, and cancels the newest clip over HTTP', async (t) => {
+  const defer = deferrer(t);
   const dir = await tempDir();
-  t.after(() => dir.remove());
+  defer(() => dir.remove());
   const audio = join(dir.path, 'tone.raw');
   await writeFile(audio, tone(10 * RATE, RATE, 440, 0.5));
   const configFile = join(dir.path, 'device.json');
@@ -34,7 +36,7 @@ it('reports mic health and clock state in its status, and cancels the newest cli
     createLogger({ name: 'status-test', level: 'silent' }),
   );
   const { httpPort } = await daemon.start();
-  t.after(() => daemon.stop());
+  defer(() => daemon.stop());
   const api = `http://127.0.0.1:${httpPort}/api/v1`;
   const status = await waitFor('a second of audio', async () => {
     const body = (await (await fetch(`${api}/status`)).json()) as {

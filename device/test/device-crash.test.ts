@@ -3,6 +3,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { parseWav } from '@earshot/shared/wav';
+import { deferrer } from '@earshot/test-kit/cleanup';
 import { freePort } from '@earshot/test-kit/ports';
 import { BIN, type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
 import { indexAt, indexSignal } from '@earshot/test-kit/signals';
@@ -18,8 +19,9 @@ const POST_SECONDS = 30;
  * saved up to the kill, flagged interrupted. No server is needed: the outbox is checked on disk.
  */
 it('finalises after a restart a clip whose post-roll was cut short by SIGKILL', async (t) => {
+  const defer = deferrer(t);
   const dir = await tempDir();
-  t.after(() => dir.remove());
+  defer(() => dir.remove());
   const signal = join(dir.path, 'index.raw');
   await writeFile(signal, indexSignal(120 * RATE));
   const config = join(dir.path, 'device.json');
@@ -38,7 +40,7 @@ it('finalises after a restart a clip whose post-roll was cut short by SIGKILL', 
   );
   const start = async (): Promise<{ device: RunningProcess; port: number }> => {
     const device = startProcess(process.execPath, [BIN.device, 'run', '--config', config]);
-    t.after(() => device.stop());
+    defer(() => device.stop());
     const line = await device.waitForLine(/device started/);
     const port = Number(/"http":"[^"]*:(\d+)"/.exec(line)?.[1]);
     return { device, port };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { createLogger } from '@earshot/shared/log';
 import { parseWav } from '@earshot/shared/wav';
+import { deferrer } from '@earshot/test-kit/cleanup';
 import { waitFor } from '@earshot/test-kit/processes';
 import { startPulse } from '@earshot/test-kit/pulse';
 import { requireService } from '@earshot/test-kit/services';
@@ -29,10 +30,11 @@ it('captures in real time through arecord what reaches the microphone, and cuts 
     if (!pulse) throw new Error('pulseaudio did not start (apt-get install pulseaudio pulseaudio-utils)');
   });
   if (!pulse || !available) return;
-  t.after(() => pulse.stop());
+  const defer = deferrer(t);
+  defer(() => pulse.stop());
   process.env.PULSE_SERVER = pulse.env.PULSE_SERVER;
   const dir = await tempDir();
-  t.after(() => dir.remove());
+  defer(() => dir.remove());
   const sentence = join(dir.path, 'sentence.wav');
   await speak('Thank you for shopping with us. How likely are you to recommend this store to a friend?', sentence);
   const played = samples(parseWav(await readFile(sentence)).data);
@@ -65,7 +67,7 @@ it('captures in real time through arecord what reaches the microphone, and cuts 
     },
   });
   source.start(capture);
-  t.after(() => source.stop());
+  defer(() => source.stop());
   await waitFor('audio from arecord', async () => (capture.ring.endFrame >= RATE ? true : undefined));
 
   // More audio held than the pre-roll will reach back before the sentence.

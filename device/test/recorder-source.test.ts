@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
 import { createLogger } from '@earshot/shared/log';
 import type { ClipGap } from '@earshot/shared/protocol';
+import { deferrer } from '@earshot/test-kit/cleanup';
 import { waitFor } from '@earshot/test-kit/processes';
 import { type PulseServer, startPulse } from '@earshot/test-kit/pulse';
 import { requireService } from '@earshot/test-kit/services';
@@ -31,7 +32,7 @@ describe('RecorderSource supervising a real arecord', () => {
     await pulse?.stop();
   });
 
-  async function rig(t: Parameters<typeof requireService>[0]) {
+  async function rig(t: TestContext, defer = deferrer(t)) {
     const available = await requireService(t, 'PulseAudio', async () => {
       if (!pulse) throw new Error('pulseaudio did not start (apt-get install pulseaudio pulseaudio-utils)');
     });
@@ -61,7 +62,7 @@ describe('RecorderSource supervising a real arecord', () => {
       ended: (clipId, gaps) => ended.push({ clipId, gaps }),
     });
     source.start(capture);
-    t.after(() => source.stop());
+    defer(() => source.stop());
     await waitFor('audio from arecord', async () => (capture.ring.endFrame >= RATE ? true : undefined));
     const startedAt = performance.now();
     const startFrame = capture.ring.endFrame;
@@ -117,17 +118,18 @@ describe('RecorderSource supervising a real arecord', () => {
 
   it('treats a clean exit of arecord as a failure and restarts it', async (t) => {
     // A real arecord that stops by itself after 1 s with status 0, first on the PATH.
+    const defer = deferrer(t);
     const bin = await tempDir('earshot-bin-');
-    t.after(() => bin.remove());
+    defer(() => bin.remove());
     const wrapper = join(bin.path, 'arecord');
     await writeFile(wrapper, '#!/bin/sh\nexec /usr/bin/arecord -d 1 "$@"\n');
     await chmod(wrapper, 0o755);
     const path = process.env.PATH;
     process.env.PATH = `${bin.path}:${path}`;
-    t.after(() => {
+    defer(() => {
       process.env.PATH = path;
     });
-    const r = await rig(t);
+    const r = await rig(t, defer);
     if (!r) return;
     await outage(r, /arecord exited \(code 0\)/);
     assert.ok(r.source.restarts >= 1);

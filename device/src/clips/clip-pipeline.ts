@@ -115,7 +115,7 @@ export class ClipPipeline implements ClipListener {
     clip.pcm = [];
     if (was === 'recording') {
       clip.encoding.abort();
-      void clip.journal.discard();
+      this.enqueue(clipId, () => clip.journal.discard());
     } else if (was === 'stored') {
       this.enqueue(clipId, () => this.options.outbox.remove(clipId));
     }
@@ -160,6 +160,20 @@ export class ClipPipeline implements ClipListener {
   /** Resolves when every clip whose window has closed is in the outbox. */
   async idle(): Promise<void> {
     await this.storing;
+  }
+
+  /**
+   * The daemon is stopping: clips still recording stay in the journal as they are, to be
+   * finalised as interrupted at the next start; their encoders are stopped and files closed.
+   */
+  async close(): Promise<void> {
+    for (const clip of this.clips.values()) {
+      if (clip.state !== 'recording') continue;
+      clip.state = 'cancelled';
+      clip.encoding.abort();
+      await clip.journal.close();
+    }
+    await this.idle();
   }
 
   private async store(clip: Clip): Promise<void> {
