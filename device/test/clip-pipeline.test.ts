@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { createLogger } from '@earshot/shared/log';
@@ -74,7 +74,7 @@ async function rig(t: TestContext, encoder: ClipEncoder = new WavEncoder()) {
   const journalFiles = async () => (await readdir(journalDir)).sort();
   const journalFrames = async (clipId: string) =>
     (await stat(join(journalDir, `${clipId}.pcm`)).catch(() => ({ size: -2 }))).size / 2;
-  return { ...first, daemon, cutter, clock, play, journalFiles, journalFrames };
+  return { ...first, daemon, cutter, clock, play, journalDir, journalFiles, journalFrames };
 }
 
 const press = (clipId: string) => ({ clipId, button: 3, preSeconds: 2, postSeconds: 1 });
@@ -112,8 +112,11 @@ describe('ClipPipeline', () => {
     await waitFor('the audio on disk', async () => ((await r.journalFrames('cut-off')) === 2400 ? true : undefined));
     // The process dies here: nothing more is written. A new daemon starts over the same directory.
     const restarted = await r.daemon();
+    // A clip pressed after the restart, before recovery ran: it is recording, not unfinished.
+    await writeFile(join(r.journalDir, 'pressed-since.pcm'), Buffer.alloc(2000));
+    await writeFile(join(r.journalDir, 'pressed-since.json'), '{}');
     await restarted.pipeline.recover();
-    assert.deepEqual(await r.journalFiles(), []);
+    assert.deepEqual(await r.journalFiles(), ['pressed-since.json', 'pressed-since.pcm']);
     const [entry] = await restarted.outbox.list();
     assert.ok(entry);
     assert.equal(entry.meta.interrupted, true);

@@ -29,11 +29,15 @@ export class ClipJournal {
     private readonly logger: Logger,
   ) {}
 
+  /** Files present at open: the previous run's. Clips begun since are not unfinished. */
+  private leftover: string[] = [];
+
   async open(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     for (const name of await readdir(this.dir)) {
       if (name.endsWith('.tmp')) await rm(join(this.dir, name), { force: true });
     }
+    this.leftover = (await readdir(this.dir)).sort();
   }
 
   /** Starts saving a clip; disk work happens in the background, in order. */
@@ -41,9 +45,10 @@ export class ClipJournal {
     return new JournalEntry(this.dir, meta, preRoll, this.syncIntervalMs, this.logger);
   }
 
-  /** Clips left by a previous run (oldest first); audio without metadata is an aborted begin. */
+  /** Clips left by the previous run (oldest first); audio without metadata is an aborted begin. */
   async unfinished(): Promise<UnfinishedClip[]> {
-    const names = (await readdir(this.dir)).sort();
+    const names = this.leftover;
+    this.leftover = [];
     const clips: UnfinishedClip[] = [];
     for (const name of names) {
       const path = join(this.dir, name);
