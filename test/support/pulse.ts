@@ -41,10 +41,16 @@ export async function startPulse(): Promise<PulseServer> {
     ['-n', '--daemonize=no', '--exit-idle-time=-1', '--disable-shm=yes', '--log-target=stderr', '-F', script],
     { env: { HOME: dir.path, XDG_RUNTIME_DIR: dir.path } },
   );
+  // Not installed: the spawn error arrives as an event, after this line.
+  let spawnError: Error | undefined;
+  daemon.child.once('error', (error) => {
+    spawnError = error;
+  });
   try {
     await waitFor(
       'PulseAudio to answer',
       async () => {
+        if (spawnError) throw new Error(`cannot run pulseaudio: ${spawnError.message}`);
         if (daemon.child.exitCode !== null) throw new Error(`pulseaudio exited: ${daemon.output().slice(-2000)}`);
         await run('pactl', ['info'], { env: { ...process.env, ...env } });
         return true;
@@ -52,7 +58,7 @@ export async function startPulse(): Promise<PulseServer> {
       { timeoutMs: 10_000 },
     );
   } catch (error) {
-    await daemon.stop();
+    if (!spawnError) await daemon.stop();
     await dir.remove();
     throw error;
   }
