@@ -72,7 +72,7 @@ describe('RecorderSource supervising a real arecord', () => {
   }
 
   /** Waits for a restart and fresh audio after it; returns the gap recorded for the outage. */
-  async function outage(r: NonNullable<Awaited<ReturnType<typeof rig>>>, reason: RegExp) {
+  async function outage(t: TestContext, r: NonNullable<Awaited<ReturnType<typeof rig>>>, reason: RegExp) {
     const before = r.capture.gapsRecorded;
     await waitFor('capture to resume after a gap', async () =>
       r.capture.gapsRecorded > before && r.capture.ring.endFrame > 0 ? true : undefined,
@@ -85,6 +85,7 @@ describe('RecorderSource supervising a real arecord', () => {
     assert.ok(gap);
     assert.match(gap.reason, reason);
     assert.match(r.source.lastFailure ?? '', reason);
+    t.diagnostic(`gap ${(gap.frames / RATE).toFixed(3)} s (${gap.reason}); drift ${r.drift().toFixed(3)} s`);
     return gap;
   }
 
@@ -94,7 +95,7 @@ describe('RecorderSource supervising a real arecord', () => {
     // A clip whose window spans the outage: pressed now, 2 s before and 4 s after.
     r.cutter.press({ clipId: 'around-kill', button: 1, preSeconds: 2, postSeconds: 4 });
     process.kill(r.source.pid as number, 'SIGKILL');
-    const gap = await outage(r, /signal SIGKILL/);
+    const gap = await outage(t, r, /signal SIGKILL/);
     assert.ok(gap.frames > 0);
     assert.equal(r.source.restarts, 1);
     assert.ok(Math.abs(r.drift()) < 0.5, `audio held tracks elapsed time (drift ${r.drift().toFixed(3)} s)`);
@@ -109,7 +110,7 @@ describe('RecorderSource supervising a real arecord', () => {
     if (!r) return;
     const stalled = r.source.pid as number;
     process.kill(stalled, 'SIGSTOP');
-    const gap = await outage(r, /no audio from arecord/);
+    const gap = await outage(t, r, /no audio from arecord/);
     assert.notEqual(r.source.pid, stalled);
     // The outage lasted at least the stall timeout.
     assert.ok(gap.frames >= 3 * RATE * 0.9, `gap of ${gap.frames} frames`);
@@ -131,7 +132,7 @@ describe('RecorderSource supervising a real arecord', () => {
     });
     const r = await rig(t, defer);
     if (!r) return;
-    await outage(r, /arecord exited \(code 0\)/);
+    await outage(t, r, /arecord exited \(code 0\)/);
     assert.ok(r.source.restarts >= 1);
     assert.ok(Math.abs(r.drift()) < 0.5, `audio held tracks elapsed time (drift ${r.drift().toFixed(3)} s)`);
   });
