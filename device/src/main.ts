@@ -16,6 +16,7 @@ EARSHOT_CONFIG names the config file when --config is not given.`;
 /** sysexits: EX_USAGE and EX_CONFIG, so that systemd logs say which it was. */
 const EX_USAGE = 64;
 const EX_CONFIG = 78;
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -62,7 +63,14 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
   });
+  // A stop that hangs (a peer that never answers) must not keep the service from restarting.
+  const deadline = setTimeout(() => {
+    logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS);
+  deadline.unref();
   await daemon.stop();
+  logger.info('stopped');
   return 0;
 }
 

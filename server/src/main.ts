@@ -1,12 +1,16 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@earshot/shared/config';
 import { createLogger } from '@earshot/shared/log';
+import { ACCESS_USAGE, accessCli } from './access/access-cli.js';
 import { loadServerConfig } from './config/server-config.js';
+import { importCli, IMPORT_USAGE } from './import/import-cli.js';
 import { EarshotServer } from './server.js';
 import { VERSION } from './version.js';
 
 const USAGE = `Usage:
   earshot-server [--config FILE]   run the server
+${IMPORT_USAGE}
+${ACCESS_USAGE}
   earshot-server --version | --help
 
 Every config key can be set from the environment: EARSHOT_HTTP__PORT=8080 sets http.port.
@@ -14,8 +18,11 @@ EARSHOT_CONFIG names the config file when --config is not given.`;
 
 const EX_USAGE = 64;
 const EX_CONFIG = 78;
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'import') return importCli(argv.slice(1));
+  if (argv[0] === 'users' || argv[0] === 'tokens') return accessCli(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -49,7 +56,14 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
   });
+  // A stop that hangs (a peer that never answers) must not keep the service from restarting.
+  const deadline = setTimeout(() => {
+    logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS);
+  deadline.unref();
   await server.stop();
+  logger.info('stopped');
   return 0;
 }
 

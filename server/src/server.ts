@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Logger } from '@earshot/shared/log';
 import { Topics } from '@earshot/shared/protocol';
+import { Users } from './access/users.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import type { ServerConfig } from './config/server-config.js';
 import { type Database, openDatabase } from './db/database.js';
@@ -11,8 +12,13 @@ import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
 import { ButtonMap } from './questions/button-map.js';
 import { seedQuestions } from './questions/seed-questions.js';
-import { JobQueue } from './queue/job-queue.js';
-import { DiskBlobStore } from './storage/disk-blob-store.js';
+import type { JobQueue } from './queue/job-queue.js';
+import { openQueue } from './queue/open-queue.js';
+import { openBlobStore } from './storage/open-blob-store.js';
+import { ImportRuns } from './import/import-runs.js';
+import { RecordingImporter } from './import/recording-importer.js';
+import { buildEngines } from './transcription/build-engines.js';
+import { TranscriptionWorker } from './transcription/transcription-worker.js';
 
 export interface StartedServer {
   httpPort: number;
@@ -28,6 +34,8 @@ export class EarshotServer {
   private broker: EmbeddedBroker | undefined;
   private ingest: MqttIngest | undefined;
   private app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  private worker: TranscriptionWorker | undefined;
+  private queue: JobQueue | undefined;
 
   constructor(
     private readonly config: ServerConfig,
@@ -40,8 +48,11 @@ export class EarshotServer {
     const db = await openDatabase(config.database.url ?? `sqlite:${join(dataDir, 'earshot.db')}`);
     this.db = db;
     await seedQuestions(db, config.questions);
-    const blobs = new DiskBlobStore(config.storage.dir ?? join(dataDir, 'clips'));
-    const queue = new JobQueue(db);
+    const buttonMap = new ButtonMap(db);
+    await buttonMap.seed(config.buttonMap);
+    const blobs = openBlobStore(config);
+    const queue = await openQueue(config, db, logger.child({ component: 'queue' }));
+    this.queue = queue;
     const metrics = new ServerMetrics(queue, TRANSCRIBE_QUEUE);
     const topics = new Topics(config.mqtt.root);
 
@@ -62,10 +73,13 @@ export class EarshotServer {
       db,
       blobs,
       queue,
-      buttonMap: new ButtonMap(config.buttonMap),
+      buttonMap,
       maxResends: config.ingest.maxResends,
       logger: logger.child({ component: 'ingest' }),
-      onStored: () => metrics.clipsStored.inc(),
+      onStored: () => {
+        metrics.clipsStored.inc();
+        this.worker?.wake();
+      },
     });
     const ingest = new MqttIngest({
       url: url as string,
@@ -80,7 +94,47 @@ export class EarshotServer {
     this.ingest = ingest;
     await ingest.start();
 
-    this.app = await buildApp({ db, blobs, metrics, logger, brokerConnected: () => ingest.connected });
+    // Transcription: a worker in this process unless disabled (e.g. when workers run elsewhere).
+    const stt = config.transcription;
+    if (stt.enabled) {
+      this.worker = new TranscriptionWorker({
+        db,
+        blobs,
+        queue,
+        engines: buildEngines(stt),
+        retry: { maxAttempts: stt.maxAttempts, initialDelayMs: stt.initialDelayMs, maxDelayMs: stt.maxDelayMs },
+        concurrency: stt.concurrency,
+        pollIntervalMs: stt.pollIntervalMs,
+        defaultLanguage: stt.defaultLanguage,
+        logger: logger.child({ component: 'transcription' }),
+      });
+      await this.worker.start();
+    }
+
+    const importer = new RecordingImporter({
+      db,
+      ingest: clipIngest,
+      preMs: config.import.preSeconds * 1000,
+      postMs: config.import.postSeconds * 1000,
+      logger: logger.child({ component: 'import' }),
+    });
+    const imports = { runs: new ImportRuns(importer, logger), maxUploadBytes: config.import.maxUploadBytes };
+
+    this.app = await buildApp({
+      imports,
+      db,
+      blobs,
+      metrics,
+      logger,
+      brokerConnected: () => ingest.connected,
+      queue,
+      buttonMap,
+      onJobQueued: () => this.worker?.wake(),
+      access: config.access,
+    });
+    if ((await new Users(db).count()) === 0) {
+      logger.warn('no users yet: create the first admin with `earshot-server users add <name> --role admin`');
+    }
     await this.app.listen({ host: config.http.host, port: config.http.port });
     const address = this.app.server.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
@@ -89,9 +143,16 @@ export class EarshotServer {
   }
 
   async stop(): Promise<void> {
+    const log = this.logger;
     await this.app?.close();
+    log.debug('http closed');
     await this.ingest?.stop();
+    log.debug('ingest closed');
+    await this.worker?.stop();
+    await this.queue?.stop();
+    log.debug('transcription stopped');
     await this.broker?.stop();
+    log.debug('broker closed');
     await this.db?.destroy();
   }
 }

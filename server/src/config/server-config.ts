@@ -1,6 +1,7 @@
 import { ConfigError, type LoadConfigOptions, LogLevelSchema, loadConfig } from '@earshot/shared/config';
 import { validateRoot } from '@earshot/shared/protocol';
 import { type Static, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 
 const QuestionKind = Type.Union([
   Type.Literal('nps'),
@@ -25,6 +26,73 @@ const Question = Type.Object(
 /** Button number -> question id. */
 const Buttons = Type.Record(Type.String({ pattern: '^[1-9][0-9]?$' }), Type.String());
 
+/** S3-compatible object storage (AWS S3, MinIO, Yandex Object Storage) instead of a directory. */
+const S3Storage = Type.Object(
+  {
+    bucket: Type.String({ minLength: 3 }),
+    region: Type.String({ default: 'us-east-1' }),
+    endpoint: Type.Optional(Type.String({ description: 'e.g. https://storage.yandexcloud.net; omit for AWS' })),
+    accessKeyId: Type.Optional(Type.String()),
+    secretAccessKey: Type.Optional(Type.String()),
+    forcePathStyle: Type.Boolean({ default: true }),
+    prefix: Type.String({ default: '', description: 'key prefix inside the bucket' }),
+    presignSeconds: Type.Integer({ minimum: 1, maximum: 604800, default: 900 }),
+  },
+  { additionalProperties: false },
+);
+
+// Engine fields with a default are optional: TypeBox fills no defaults inside a union, so
+// engineSettings() applies them from the member's own schema.
+export const PocketsphinxEngine = Type.Object(
+  {
+    type: Type.Literal('pocketsphinx'),
+    command: Type.Optional(Type.String({ default: 'pocketsphinx_continuous' })),
+    args: Type.Optional(Type.Array(Type.String(), { default: [] })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1000, default: 600_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const OpenAiEngine = Type.Object(
+  {
+    type: Type.Literal('openai'),
+    url: Type.String({ pattern: '^https?://', description: 'base URL; the engine posts to /v1/audio/transcriptions' }),
+    apiKey: Type.Optional(Type.String()),
+    model: Type.Optional(Type.String({ default: 'whisper-1' })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1000, default: 300_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const YandexEngine = Type.Object(
+  {
+    type: Type.Literal('yandex'),
+    apiKey: Type.String({ minLength: 1 }),
+    url: Type.Optional(Type.String({ pattern: '^https?://', default: 'https://stt.api.cloud.yandex.net' })),
+    operationsUrl: Type.Optional(
+      Type.String({ pattern: '^https?://', default: 'https://operation.api.cloud.yandex.net' }),
+    ),
+    model: Type.Optional(Type.String({ default: 'general' })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1000, default: 60_000 })),
+    pollIntervalMs: Type.Optional(Type.Integer({ minimum: 10, default: 2000 })),
+    maxWaitMs: Type.Optional(Type.Integer({ minimum: 1000, default: 600_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const EngineConfig = Type.Union([PocketsphinxEngine, OpenAiEngine, YandexEngine]);
+export type EngineConfig = Static<typeof EngineConfig>;
+
+type WithDefaults<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
+
+/** An engine's configuration with its defaults filled in (apiKey stays optional for openai). */
+export function engineSettings<S extends typeof PocketsphinxEngine | typeof OpenAiEngine | typeof YandexEngine>(
+  schema: S,
+  config: Static<S>,
+): WithDefaults<Omit<Static<S>, 'apiKey'>> & Pick<Static<S>, 'apiKey' & keyof Static<S>> {
+  return Value.Default(schema, structuredClone(config)) as ReturnType<typeof engineSettings<S>>;
+}
+
 export const ServerConfigSchema = Type.Object(
   {
     dataDir: Type.String({ minLength: 1, default: './var', description: 'database, clips and queue when local' }),
@@ -33,6 +101,17 @@ export const ServerConfigSchema = Type.Object(
       {
         host: Type.String({ default: '127.0.0.1' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    access: Type.Object(
+      {
+        sessionHours: Type.Number({ minimum: 0.1, maximum: 720, default: 12, description: 'console sign-in lifetime' }),
+        secureCookies: Type.Boolean({
+          default: false,
+          description: 'mark the session cookie Secure: set true whenever the console is reached over HTTPS',
+        }),
+        loginAttemptsPerMinute: Type.Integer({ minimum: 1, default: 10, description: 'per client address' }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -51,19 +130,60 @@ export const ServerConfigSchema = Type.Object(
     ),
     database: Type.Object(
       {
-        url: Type.Optional(Type.String({ description: 'sqlite:<path>; default <dataDir>/earshot.db' })),
+        url: Type.Optional(
+          Type.String({
+            description: 'sqlite:<path> or postgres://user:pass@host/db[?schema=s]; default <dataDir>/earshot.db',
+          }),
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
     storage: Type.Object(
       {
         dir: Type.Optional(Type.String({ description: 'clip audio directory; default <dataDir>/clips' })),
+        s3: Type.Optional(S3Storage),
       },
       { additionalProperties: false, default: {} },
     ),
     ingest: Type.Object(
       {
         maxResends: Type.Integer({ minimum: 0, default: 3, description: 'whole-clip resends after a sha256 mismatch' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    transcription: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true, description: 'run the transcription worker in this process' }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+        pollIntervalMs: Type.Integer({ minimum: 10, default: 1000 }),
+        maxAttempts: Type.Integer({ minimum: 1, default: 5 }),
+        initialDelayMs: Type.Integer({ minimum: 0, default: 10_000 }),
+        maxDelayMs: Type.Integer({ minimum: 0, default: 3_600_000 }),
+        defaultLanguage: Type.String({ default: 'en-US', description: 'for clips of devices without a store' }),
+        engines: Type.Record(Type.String({ pattern: '^[a-z0-9_-]+$' }), EngineConfig, {
+          default: { pocketsphinx: { type: 'pocketsphinx' } },
+        }),
+        languages: Type.Record(Type.String(), Type.String(), {
+          default: { '*': 'pocketsphinx' },
+          description: 'language tag ("ru-RU", "ru" or "*") -> engine name',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    import: Type.Object(
+      {
+        preSeconds: Type.Number({ minimum: 0, default: 60, description: 'as the devices: audio kept before a press' }),
+        postSeconds: Type.Number({ minimum: 0, default: 60, description: 'as the devices: audio kept after a press' }),
+        maxUploadBytes: Type.Integer({ minimum: 1, default: 4 * 1024 ** 3 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    queue: Type.Object(
+      {
+        backend: Type.Union([Type.Literal('table'), Type.Literal('pg-boss')], {
+          default: 'table',
+          description: 'pg-boss needs a postgres database',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -106,6 +226,14 @@ export function loadServerConfig(options: LoadConfigOptions): ServerConfig {
     for (const [button, question] of Object.entries(map)) {
       if (!known.has(question)) problems.push(`${path}/${button}: no question with id ${JSON.stringify(question)}`);
     }
+  }
+  for (const [language, engine] of Object.entries(config.transcription.languages)) {
+    if (!(engine in config.transcription.engines)) {
+      problems.push(`/transcription/languages/${language}: no engine named ${JSON.stringify(engine)}`);
+    }
+  }
+  if (config.queue.backend === 'pg-boss' && !/^postgres(ql)?:\/\//.test(config.database.url ?? '')) {
+    problems.push('/queue/backend: pg-boss needs database.url to be a postgres:// URL');
   }
   const rootProblem = validateRoot(config.mqtt.root);
   if (rootProblem) problems.push(`/mqtt/root: ${rootProblem} (got ${JSON.stringify(config.mqtt.root)})`);

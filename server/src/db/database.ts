@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
 import { migrationProvider } from './migrations.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -9,12 +10,33 @@ export type Database = Kysely<DatabaseSchema>;
 
 export class DatabaseUrlError extends Error {}
 
-/** Opens the database named by `url` (`sqlite:<path>`, `sqlite::memory:`) and migrates it. */
+/**
+ * Opens the database named by `url` and migrates it: `sqlite:<path>` or `sqlite::memory:` (the
+ * default, embedded), or `postgres://user:pass@host:port/db` (scale-out). A PostgreSQL URL may
+ * carry `?schema=<name>`: tables then live in that schema, created when missing, so that several
+ * installations (or test runs) can share one database.
+ */
 export async function openDatabase(url: string): Promise<Database> {
-  if (!url.startsWith('sqlite:')) {
-    throw new DatabaseUrlError(`unsupported database url ${JSON.stringify(url)}: expected sqlite:<path>`);
+  const db = url.startsWith('sqlite:')
+    ? openSqlite(url.slice('sqlite:'.length))
+    : /^postgres(ql)?:\/\//.test(url)
+      ? await openPostgres(url)
+      : undefined;
+  if (!db) {
+    throw new DatabaseUrlError(
+      `unsupported database url ${JSON.stringify(redact(url))}: expected sqlite:<path> or postgres://...`,
+    );
   }
-  const path = url.slice('sqlite:'.length);
+  try {
+    await migrate(db, url.startsWith('sqlite:') ? undefined : await currentSchema(db));
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+function openSqlite(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   // WAL lets the API read while ingest writes. FULL: a device deletes its copy once we answer
@@ -23,16 +45,66 @@ export async function openDatabase(url: string): Promise<Database> {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrate(db);
-  return db;
+  return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
 }
 
-async function migrate(db: Database): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider: migrationProvider }).migrateToLatest();
+/** A postgres:// URL split into what pg understands and Earshot's own `schema` parameter. */
+export function postgresTarget(url: string): { connectionString: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new DatabaseUrlError(`database url: schema ${JSON.stringify(schema)} must match [a-z_][a-z0-9_]*`);
+  }
+  return { connectionString: parsed.toString(), schema };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const { connectionString, schema } = postgresTarget(url);
+  if (schema) {
+    const client = new pg.Client({ connectionString });
+    await client.connect();
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    } finally {
+      await client.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString,
+    max: 10,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  // An idle client losing its connection must not take the process down; the next query retries.
+  pool.on('error', () => undefined);
+  return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * Kysely looks for its migration tables in every schema unless told which one: with another
+ * installation (or test run) in the same database it would find theirs and skip creating its own.
+ */
+async function currentSchema(db: Database): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('database: no current schema (check search_path)');
+  return schema;
+}
+
+async function migrate(db: Database, migrationTableSchema: string | undefined): Promise<void> {
+  const { error, results } = await new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  }).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const reason = error instanceof Error ? error.message : JSON.stringify(error);
     throw new Error(`database migration ${failed?.migrationName ?? '(none)'} failed: ${reason}`);
   }
+}
+
+/** The URL without its password, for messages. */
+export function redact(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
 }

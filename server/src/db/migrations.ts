@@ -1,12 +1,13 @@
-import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { type ColumnDataType, type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from 'kysely';
 
 /**
- * Migrations live in code, in order, and run at start-up. Never edit one that has shipped:
- * add the next.
+ * Migrations live in code, in order, and run at start-up, the same on SQLite and PostgreSQL.
+ * Never edit one that has shipped: add the next.
  */
 const migrations: Record<string, Migration> = {
   '0001-initial': {
     async up(db: Kysely<unknown>) {
+      const { bytes, serialKey } = portableTypes(db);
       await db.schema
         .createTable('devices')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -36,7 +37,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('device_id', 'text', (c) => c.notNull())
         .addColumn('clip_id', 'text', (c) => c.notNull())
         .addColumn('offset', 'integer', (c) => c.notNull())
-        .addColumn('data', sql`blob`, (c) => c.notNull())
+        .addColumn('data', bytes, (c) => c.notNull())
         .addPrimaryKeyConstraint('transfer_chunks_pk', ['device_id', 'clip_id', 'offset'])
         .execute();
       await db.schema
@@ -48,7 +49,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('pressed_at', 'text', (c) => c.notNull())
         .addColumn('start_at', 'text', (c) => c.notNull())
         .addColumn('end_at', 'text', (c) => c.notNull())
-        .addColumn('duration_ms', 'real', (c) => c.notNull())
+        .addColumn('duration_ms', 'double precision', (c) => c.notNull())
         .addColumn('sample_rate', 'integer', (c) => c.notNull())
         .addColumn('channels', 'integer', (c) => c.notNull())
         .addColumn('container', 'text', (c) => c.notNull())
@@ -66,7 +67,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('clips_device').on('clips').columns(['device_id', 'pressed_at']).execute();
       await db.schema
         .createTable('jobs')
-        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'integer', serialKey)
         .addColumn('queue', 'text', (c) => c.notNull())
         .addColumn('payload_json', 'text', (c) => c.notNull())
         .addColumn('state', 'text', (c) => c.notNull())
@@ -79,7 +80,144 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('jobs_due').on('jobs').columns(['queue', 'state', 'run_at']).execute();
     },
   },
+  '0002-domain': {
+    async up(db: Kysely<unknown>) {
+      const { serialKey } = portableTypes(db);
+      await db.schema
+        .createTable('stores')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('location', 'text')
+        .addColumn('time_zone', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.alterTable('devices').addColumn('store_id', 'text').execute();
+      await db.schema.alterTable('devices').addColumn('name', 'text').execute();
+      await db.schema
+        .createTable('button_maps')
+        .addColumn('id', 'integer', serialKey)
+        .addColumn('scope', 'text', (c) => c.notNull())
+        .addColumn('scope_id', 'text', (c) => c.notNull())
+        .addColumn('effective_from', 'text', (c) => c.notNull())
+        .addColumn('buttons_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('button_maps_lookup')
+        .on('button_maps')
+        .columns(['scope', 'scope_id', 'effective_from'])
+        .execute();
+      await db.schema.alterTable('clips').addColumn('store_id', 'text').execute();
+      await db.schema
+        .alterTable('clips')
+        .addColumn('source', 'text', (c) => c.notNull().defaultTo('device'))
+        .execute();
+      await db.schema.createIndex('clips_store').on('clips').columns(['store_id', 'pressed_at']).execute();
+      await db.schema
+        .createTable('transcripts')
+        .addColumn('clip_id', 'text', (c) => c.primaryKey())
+        .addColumn('engine', 'text', (c) => c.notNull())
+        .addColumn('language', 'text', (c) => c.notNull())
+        .addColumn('text', 'text', (c) => c.notNull())
+        .addColumn('words_json', 'text', (c) => c.notNull())
+        .addColumn('duration_ms', 'double precision', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('scores')
+        .addColumn('clip_id', 'text', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('value', 'integer')
+        .addColumn('evidence_json', 'text')
+        .addColumn('reason', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0004-access': {
+    async up(db: Kysely<unknown>) {
+      const { serialKey } = portableTypes(db);
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('username', 'text', (c) => c.notNull().unique())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('disabled_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('user_stores')
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('store_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_stores_pk', ['user_id', 'store_id'])
+        .execute();
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .addColumn('last_used_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('csrf_token', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', 'integer', serialKey)
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text')
+        .addColumn('username', 'text')
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('subject_type', 'text')
+        .addColumn('subject_id', 'text')
+        .addColumn('store_id', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('user_agent', 'text')
+        .addColumn('details_json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_events_at').on('audit_events').columns(['at', 'id']).execute();
+      // Append-only in the database itself, not just by convention in the code.
+      if (db.getExecutor().adapter instanceof PostgresAdapter) {
+        await sql`CREATE FUNCTION earshot_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
+          $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$`.execute(db);
+        await sql`CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+          FOR EACH ROW EXECUTE FUNCTION earshot_audit_append_only()`.execute(db);
+      } else {
+        for (const operation of ['UPDATE', 'DELETE']) {
+          await sql
+            .raw(
+              `CREATE TRIGGER audit_events_no_${operation.toLowerCase()} BEFORE ${operation} ON audit_events
+               BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`,
+            )
+            .execute(db);
+        }
+      }
+    },
+  },
 };
+
+/** The two column types that SQLite and PostgreSQL spell differently. */
+function portableTypes(db: Kysely<unknown>): {
+  bytes: ColumnDataType;
+  serialKey: Parameters<ReturnType<Kysely<unknown>['schema']['createTable']>['addColumn']>[2];
+} {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  return {
+    bytes: postgres ? 'bytea' : 'blob',
+    serialKey: postgres ? (c) => c.primaryKey().generatedByDefaultAsIdentity() : (c) => c.primaryKey().autoIncrement(),
+  };
+}
 
 export const migrationProvider: MigrationProvider = {
   async getMigrations() {

@@ -11,6 +11,15 @@ export interface DatabaseSchema {
   transfer_chunks: TransferChunksTable;
   clips: ClipsTable;
   jobs: JobsTable;
+  stores: StoresTable;
+  button_maps: ButtonMapsTable;
+  transcripts: TranscriptsTable;
+  scores: ScoresTable;
+  users: UsersTable;
+  user_stores: UserStoresTable;
+  api_tokens: ApiTokensTable;
+  sessions: SessionsTable;
+  audit_events: AuditEventsTable;
 }
 
 export interface DevicesTable {
@@ -19,6 +28,8 @@ export interface DevicesTable {
   version: string | null;
   state_changed_at: string;
   last_seen_at: string;
+  store_id: string | null;
+  name: string | null;
 }
 
 export interface QuestionsTable {
@@ -64,9 +75,14 @@ export interface ClipsTable {
   truncated: number;
   gaps_json: string;
   meta_json: string;
-  status: 'received' | 'transcribing' | 'transcribed' | 'failed';
+  status: ClipStatus;
   received_at: string;
+  store_id: string | null;
+  /** `device` for clips sent by a device, `import` for clips cut from an uploaded recording. */
+  source: Generated<string>;
 }
+
+export type ClipStatus = 'received' | 'transcribing' | 'transcribed' | 'failed';
 
 export interface JobsTable {
   id: Generated<number>;
@@ -78,4 +94,99 @@ export interface JobsTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface StoresTable {
+  id: string;
+  name: string;
+  location: string | null;
+  /** IANA time zone, e.g. Europe/Moscow. */
+  time_zone: string;
+  /** BCP 47 tag, e.g. ru-RU: picks the transcription engine and its language. */
+  language: string;
+  created_at: string;
+}
+
+/**
+ * One version of a button map. A press uses, per button, the device's newest version in force at
+ * the press time, else its store's, else the default's (scope `default`, scope_id '').
+ */
+export interface ButtonMapsTable {
+  id: Generated<number>;
+  scope: 'default' | 'store' | 'device';
+  scope_id: string;
+  effective_from: string;
+  /** Button number (as a string) -> question id. */
+  buttons_json: string;
+  created_at: string;
+}
+
+export interface TranscriptsTable {
+  clip_id: string;
+  engine: string;
+  language: string;
+  text: string;
+  /** [{ word, startMs, endMs, confidence }] */
+  words_json: string;
+  duration_ms: number;
+  created_at: string;
+}
+
+export interface ScoresTable {
+  clip_id: string;
+  kind: 'nps';
+  /** 0-10, or null when the answer gave no unambiguous score (see reason). */
+  value: number | null;
+  evidence_json: string | null;
+  reason: string | null;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  role: 'admin' | 'technician' | 'manager';
+  /** Null for an account that signs in with API tokens only. */
+  password_hash: string | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface UserStoresTable {
+  user_id: string;
+  store_id: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Append-only: triggers refuse UPDATE and DELETE. */
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: string;
+  user_id: string | null;
+  username: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  store_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  details_json: string;
 }

@@ -3,12 +3,31 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
+import { accessPlugin } from '../access/access-plugin.js';
+import { ApiTokens } from '../access/api-tokens.js';
+import { Sessions } from '../access/sessions.js';
+import { Users } from '../access/users.js';
+import { AuditLog } from '../audit/audit-log.js';
+import type { ServerConfig } from '../config/server-config.js';
 import type { Database } from '../db/database.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { VERSION } from '../version.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
+import { auditRoutes } from './routes/audit.js';
+import { authRoutes } from './routes/auth.js';
 import { clipsRoutes } from './routes/clips.js';
+import { tokensRoutes } from './routes/tokens.js';
+import { usersRoutes } from './routes/users.js';
 import { healthRoutes } from './routes/health.js';
+import type { ButtonMap } from '../questions/button-map.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import { buttonMapsRoutes } from './routes/button-maps.js';
+import { devicesRoutes } from './routes/devices.js';
+import { npsRoutes } from './routes/nps.js';
+import { questionsRoutes } from './routes/questions.js';
+import { storesRoutes } from './routes/stores.js';
+import { importsRoutes, type ImportsRoutesOptions } from './routes/imports.js';
+import { transcriptionJobsRoutes } from './routes/transcription-jobs.js';
 
 export interface AppOptions {
   db: Database;
@@ -16,6 +35,12 @@ export interface AppOptions {
   metrics: ServerMetrics;
   logger: Logger;
   brokerConnected: () => boolean;
+  queue: JobQueue;
+  buttonMap: ButtonMap;
+  /** A transcription job was enqueued through the API. */
+  onJobQueued: () => void;
+  imports: ImportsRoutesOptions;
+  access: ServerConfig['access'];
 }
 
 /** The HTTP API: each feature a plugin with its schemas beside it; OpenAPI at /docs. */
@@ -41,13 +66,44 @@ export async function buildApp(options: AppOptions) {
       info: { title: 'Earshot API', version: VERSION, description: 'Clips of in-store feedback and what they say.' },
       tags: [
         { name: 'clips', description: 'Recorded answers' },
+        { name: 'access', description: 'Sign-in, users, API tokens, the audit log' },
         { name: 'operations', description: 'Health and metrics' },
+        { name: 'stores', description: 'Locations, time zones, languages' },
+        { name: 'devices', description: 'Which store a device stands in' },
+        { name: 'questions', description: 'The question catalogue' },
+        { name: 'button maps', description: 'Which question each button asks, versioned' },
+        { name: 'transcription', description: 'The transcription queue' },
+        { name: 'nps', description: 'Net Promoter Score' },
+        { name: 'imports', description: 'Batch import of long recordings' },
       ],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Every route registered from here on must declare its permission.
+  const users = new Users(options.db);
+  const tokens = new ApiTokens(options.db);
+  const sessions = new Sessions(options.db, options.access.sessionHours * 3_600_000);
+  const audit = new AuditLog(options.db);
+  await app.register(accessPlugin, { users, tokens, sessions });
+  await app.register(authRoutes, {
+    users,
+    sessions,
+    audit,
+    secureCookies: options.access.secureCookies,
+    loginAttemptsPerMinute: options.access.loginAttemptsPerMinute,
+  });
+  await app.register(usersRoutes, { users, audit });
+  await app.register(tokensRoutes, { tokens, audit });
+  await app.register(auditRoutes, { audit });
   await app.register(metricsRoutes, { metrics: options.metrics });
   await app.register(healthRoutes, { db: options.db, brokerConnected: options.brokerConnected });
-  await app.register(clipsRoutes, { db: options.db, blobs: options.blobs });
+  await app.register(clipsRoutes, { db: options.db, blobs: options.blobs, audit });
+  await app.register(storesRoutes, { db: options.db });
+  await app.register(devicesRoutes, { db: options.db });
+  await app.register(questionsRoutes, { db: options.db });
+  await app.register(buttonMapsRoutes, { db: options.db, buttonMap: options.buttonMap });
+  await app.register(transcriptionJobsRoutes, { db: options.db, queue: options.queue, onQueued: options.onJobQueued });
+  await app.register(npsRoutes, { db: options.db });
+  await app.register(importsRoutes, options.imports);
   return app;
 }

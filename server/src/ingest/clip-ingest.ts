@@ -124,7 +124,11 @@ export class ClipIngest {
 
     const storageKey = storageKeyOf(deviceId, init);
     await this.options.blobs.put(storageKey, audio);
-    const questionId = this.options.buttonMap.questionFor(deviceId, init.button) ?? null;
+    const { questionId, storeId } = await this.options.buttonMap.resolve(
+      deviceId,
+      init.button,
+      new Date(init.pressedAt),
+    );
     const receivedAt = this.now().toISOString();
     await db.transaction().execute(async (trx) => {
       await trx
@@ -133,7 +137,8 @@ export class ClipIngest {
           id: clipId,
           device_id: deviceId,
           button: init.button,
-          question_id: questionId,
+          question_id: questionId ?? null,
+          store_id: storeId ?? null,
           pressed_at: new Date(init.pressedAt).toISOString(),
           start_at: new Date(init.startAt).toISOString(),
           end_at: new Date(init.endAt).toISOString(),

@@ -61,8 +61,9 @@ export class MqttIngest {
     logger.info({ url: this.options.url }, 'ingest subscribed');
   }
 
+  /** Disconnects at once: messages being handled are not acknowledged, so the broker redelivers them. */
   async stop(): Promise<void> {
-    await this.client?.endAsync();
+    await this.client?.endAsync(true);
   }
 
   private async handle(packet: IPublishPacket): Promise<void> {
@@ -87,9 +88,16 @@ export class MqttIngest {
     }
   }
 
-  private async answer(deviceId: string, ack: ClipAck | undefined): Promise<void> {
+  /**
+   * Publishes an answer without waiting for its PUBACK: mqtt.js handles incoming packets one at a
+   * time, so awaiting our own PUBACK inside `handleMessage` would wait for a packet queued behind
+   * ourselves. A lost answer costs nothing: the device repeats its fin and gets it again.
+   */
+  private answer(deviceId: string, ack: ClipAck | undefined): void {
     if (!ack || !this.client) return;
-    await this.client.publishAsync(this.options.topics.ack(deviceId), JSON.stringify(ack), { qos: 1 });
+    this.client.publish(this.options.topics.ack(deviceId), JSON.stringify(ack), { qos: 1 }, (error) => {
+      if (error) this.options.logger.warn({ deviceId, clipId: ack.clipId, err: error }, 'answer not sent');
+    });
   }
 
   private async status(deviceId: string, payload: Buffer): Promise<void> {

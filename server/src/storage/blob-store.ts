@@ -14,6 +14,8 @@ export interface BlobStore {
   size(key: string): Promise<number | undefined>;
   read(key: string, range?: ByteRange): Promise<Readable>;
   delete(key: string): Promise<void>;
+  /** A URL a client may fetch the blob from directly for a while (S3: presigned GET), if any. */
+  directUrl(key: string): Promise<string | undefined>;
 }
 
 export class BlobKeyError extends Error {}

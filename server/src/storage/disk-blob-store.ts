@@ -52,6 +52,11 @@ export class DiskBlobStore implements BlobStore {
     await rm(this.pathOf(key), { force: true });
   }
 
+  /** Files are served by the API only. */
+  async directUrl(): Promise<undefined> {
+    return undefined;
+  }
+
   private pathOf(key: string): string {
     assertSafeKey(key);
     return join(this.root, key);

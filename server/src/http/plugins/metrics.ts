@@ -39,7 +39,7 @@ export const metricsRoutes = fastifyPlugin<{ metrics: ServerMetrics }>(async (ap
   });
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } },
+    { config: { permission: 'public' }, schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } },
     async (_request, reply) => {
       reply.type(metrics.registry.contentType);
       return metrics.registry.metrics();

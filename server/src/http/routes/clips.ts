@@ -1,6 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
+import type { ClipMeta } from '@earshot/shared/protocol';
+import type { Selectable, SelectQueryBuilder } from 'kysely';
+import type { Principal } from '../../access/principal.js';
+import { inStoreScope } from '../../access/store-scope-sql.js';
+import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
 import type { ClipsTable, QuestionsTable } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
@@ -9,6 +14,12 @@ import { parseByteRange } from '../byte-range.js';
 export interface ClipsRoutesOptions {
   db: Database;
   blobs: BlobStore;
+  audit: AuditLog;
+}
+
+/** Clips whose store the caller may see. */
+function inScope<DB, TB extends keyof DB, O>(query: SelectQueryBuilder<DB, TB, O>, principal: Principal | null) {
+  return inStoreScope(query, principal, 'clips.store_id');
 }
 
 const ErrorBody = Type.Object({ error: Type.String() });
@@ -17,6 +28,13 @@ const Question = Type.Object({
   id: Type.String(),
   kind: Type.String(),
   text: Type.Object({ en: Type.String(), ru: Type.Union([Type.String(), Type.Null()]) }),
+});
+
+const Word = Type.Object({
+  word: Type.String(),
+  startMs: Type.Number(),
+  endMs: Type.Number(),
+  confidence: Type.Union([Type.Number(), Type.Null()]),
 });
 
 const Clip = Type.Object({
@@ -37,8 +55,39 @@ const Clip = Type.Object({
   truncated: Type.Boolean(),
   gaps: Type.Array(Type.Object({ startMs: Type.Number(), durationMs: Type.Number() })),
   status: Type.String(),
+  /** Where the clip lies in the device's capture timeline: frame numbers compare within one session. */
+  capture: Type.Object({
+    session: Type.String(),
+    startFrame: Type.Integer(),
+    endFrame: Type.Integer(),
+    pressFrame: Type.Integer(),
+  }),
   receivedAt: Type.String({ format: 'date-time' }),
   audioUrl: Type.String(),
+  storeId: Type.Union([Type.String(), Type.Null()]),
+  /** `device`, or `import` for clips cut from an uploaded recording. */
+  source: Type.String(),
+  transcript: Type.Union([
+    Type.Object({
+      text: Type.String(),
+      words: Type.Array(Word),
+      engine: Type.String(),
+      language: Type.String(),
+      durationMs: Type.Number(),
+    }),
+    Type.Null(),
+  ]),
+  score: Type.Union([
+    Type.Object({
+      kind: Type.String(),
+      value: Type.Union([Type.Integer({ minimum: 0, maximum: 10 }), Type.Null()]),
+      /** The words that gave the score. */
+      evidence: Type.Union([Type.Array(Word), Type.Null()]),
+      /** Why there is no score. */
+      reason: Type.Union([Type.String(), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
 });
 type Clip = Static<typeof Clip>;
 
@@ -53,6 +102,7 @@ const ListQuery = Type.Object(
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
     cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
     deviceId: Type.Optional(Type.String({ maxLength: 64 })),
+    storeId: Type.Optional(Type.String({ maxLength: 64 })),
   },
   { additionalProperties: false },
 );
@@ -64,17 +114,31 @@ const AudioBody = Type.Unsafe<Readable>({ type: 'string', format: 'binary', desc
 const CONTENT_TYPES: Record<string, string> = { wav: 'audio/wav', ogg: 'audio/ogg' };
 
 /** Clips: the list managers browse (newest first, cursor-paginated), one clip, and its audio. */
-export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async (app, { db, blobs }) => {
+export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async (app, { db, blobs, audit }) => {
   const withQuestion = () =>
     db
       .selectFrom('clips')
       .leftJoin('questions', 'questions.id', 'clips.question_id')
+      .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
+      .leftJoin('scores', 'scores.clip_id', 'clips.id')
       .selectAll('clips')
-      .select(['questions.kind as q_kind', 'questions.text_en as q_text_en', 'questions.text_ru as q_text_ru']);
+      .select(['questions.kind as q_kind', 'questions.text_en as q_text_en', 'questions.text_ru as q_text_ru'])
+      .select([
+        'transcripts.text as t_text',
+        'transcripts.words_json as t_words_json',
+        'transcripts.engine as t_engine',
+        'transcripts.language as t_language',
+        'transcripts.duration_ms as t_duration_ms',
+        'scores.kind as s_kind',
+        'scores.value as s_value',
+        'scores.evidence_json as s_evidence_json',
+        'scores.reason as s_reason',
+      ]);
 
   app.get(
     '/api/v1/clips',
     {
+      config: { permission: 'clips:read' },
       schema: {
         tags: ['clips'],
         summary: 'List clips, newest first',
@@ -83,12 +147,13 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const { limit, cursor, deviceId } = request.query;
-      let query = withQuestion()
+      const { limit, cursor, deviceId, storeId } = request.query;
+      let query = inScope(withQuestion(), request.principal)
         .orderBy('clips.pressed_at', 'desc')
         .orderBy('clips.id', 'desc')
         .limit(limit + 1);
       if (deviceId) query = query.where('clips.device_id', '=', deviceId);
+      if (storeId) query = query.where('clips.store_id', '=', storeId);
       if (cursor) {
         const position = decodeCursor(cursor);
         if (!position) return reply.code(400).send({ error: 'querystring/cursor: not a cursor this API issued' });
@@ -111,17 +176,55 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
 
   app.get(
     '/api/v1/clips/:id',
-    { schema: { tags: ['clips'], summary: 'One clip', params: IdParams, response: { 200: Clip, 404: ErrorBody } } },
+    {
+      config: { permission: 'clips:read' },
+      schema: { tags: ['clips'], summary: 'One clip', params: IdParams, response: { 200: Clip, 404: ErrorBody } },
+    },
     async (request, reply) => {
-      const row = await withQuestion().where('clips.id', '=', request.params.id).executeTakeFirst();
+      const row = await inScope(withQuestion(), request.principal)
+        .where('clips.id', '=', request.params.id)
+        .executeTakeFirst();
       if (!row) return reply.code(404).send({ error: `no clip ${request.params.id}` });
       return toClip(row);
     },
   );
 
   app.get(
+    '/api/v1/clips/:id/audio-link',
+    {
+      config: { permission: 'clips:listen' },
+      schema: {
+        tags: ['clips'],
+        summary: 'Where to fetch the audio: a presigned object-storage URL when the store has one, else the API',
+        params: IdParams,
+        response: { 200: Type.Object({ url: Type.String(), direct: Type.Boolean() }), 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const clip = await inScope(db.selectFrom('clips'), request.principal)
+        .select(['storage_key', 'store_id'])
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!clip) return reply.code(404).send({ error: `no clip ${id}` });
+      const direct = await blobs.directUrl(clip.storage_key);
+      if (direct) {
+        await audit.record(request, {
+          action: 'clip.listen',
+          subjectType: 'clip',
+          subjectId: id,
+          storeId: clip.store_id,
+          details: { via: 'presigned' },
+        });
+      }
+      return direct ? { url: direct, direct: true } : { url: `/api/v1/clips/${id}/audio`, direct: false };
+    },
+  );
+
+  app.get(
     '/api/v1/clips/:id/audio',
     {
+      config: { permission: 'clips:listen' },
       schema: {
         tags: ['clips'],
         summary: 'The clip audio; honours a single HTTP Range so that players can seek',
@@ -131,9 +234,8 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       },
     },
     async (request, reply) => {
-      const clip = await db
-        .selectFrom('clips')
-        .select(['storage_key', 'container', 'size'])
+      const clip = await inScope(db.selectFrom('clips'), request.principal)
+        .select(['storage_key', 'container', 'size', 'store_id'])
         .where('id', '=', request.params.id)
         .executeTakeFirst();
       if (!clip) return reply.code(404).send({ error: `no clip ${request.params.id}` });
@@ -143,6 +245,15 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
         return reply.code(404).send({ error: `audio of clip ${request.params.id} is missing from storage` });
       }
       const range = parseByteRange(request.headers.range, size);
+      // A player fetches many ranges of one clip; the first byte marks a listen, the rest follow it.
+      if (range === undefined || (range !== 'unsatisfiable' && range.start === 0)) {
+        await audit.record(request, {
+          action: range === undefined ? 'clip.download' : 'clip.listen',
+          subjectType: 'clip',
+          subjectId: request.params.id,
+          storeId: clip.store_id,
+        });
+      }
       reply.header('accept-ranges', 'bytes').type(CONTENT_TYPES[clip.container] ?? 'application/octet-stream');
       if (range === 'unsatisfiable') {
         reply.header('content-range', `bytes */${size}`);
@@ -159,13 +270,23 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
   );
 };
 
-type ClipRow = ClipsTable & {
+type ClipRow = Selectable<ClipsTable> & {
   q_kind: QuestionsTable['kind'] | null;
   q_text_en: QuestionsTable['text_en'] | null;
   q_text_ru: QuestionsTable['text_ru'] | null;
+  t_text: string | null;
+  t_words_json: string | null;
+  t_engine: string | null;
+  t_language: string | null;
+  t_duration_ms: number | null;
+  s_kind: string | null;
+  s_value: number | null;
+  s_evidence_json: string | null;
+  s_reason: string | null;
 };
 
 function toClip(row: ClipRow): Clip {
+  const meta = JSON.parse(row.meta_json) as ClipMeta;
   return {
     id: row.id,
     deviceId: row.device_id,
@@ -187,8 +308,36 @@ function toClip(row: ClipRow): Clip {
     truncated: row.truncated === 1,
     gaps: JSON.parse(row.gaps_json) as Clip['gaps'],
     status: row.status,
+    capture: {
+      session: meta.captureSession,
+      startFrame: meta.startFrame,
+      endFrame: meta.endFrame,
+      pressFrame: meta.pressFrame,
+    },
     receivedAt: row.received_at,
     audioUrl: `/api/v1/clips/${row.id}/audio`,
+    storeId: row.store_id,
+    source: row.source,
+    transcript:
+      row.t_text !== null && row.t_words_json !== null
+        ? {
+            text: row.t_text,
+            words: JSON.parse(row.t_words_json) as Static<typeof Word>[],
+            engine: row.t_engine ?? '',
+            language: row.t_language ?? '',
+            durationMs: Number(row.t_duration_ms),
+          }
+        : null,
+    score: row.s_kind
+      ? {
+          kind: row.s_kind,
+          value: row.s_value,
+          evidence: row.s_evidence_json
+            ? (JSON.parse(row.s_evidence_json) as { words: Static<typeof Word>[] }).words
+            : null,
+          reason: row.s_reason,
+        }
+      : null,
   };
 }
 

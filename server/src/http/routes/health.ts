@@ -20,6 +20,7 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { db,
   app.get(
     '/healthz',
     {
+      config: { permission: 'public' },
       schema: {
         tags: ['operations'],
         summary: 'Health of the server and its dependencies',

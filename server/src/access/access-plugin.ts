@@ -1,0 +1,123 @@
+import fastifyCookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import type { ApiTokens } from './api-tokens.js';
+import type { Principal } from './principal.js';
+import { grants, PUBLIC, type RoutePermission } from './roles.js';
+import type { Sessions } from './sessions.js';
+import type { Users } from './users.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What a caller needs to use the route; every route registered after the access plugin must say. */
+    permission?: RoutePermission;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyInstance {
+    /** Every route registered after the access plugin, with what it needs: for the authorisation test and audits. */
+    routePermissions: RouteEntry[];
+  }
+}
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  permission: RoutePermission;
+}
+
+export const SESSION_COOKIE = 'earshot_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface AccessOptions {
+  users: Users;
+  tokens: ApiTokens;
+  sessions: Sessions;
+}
+
+/**
+ * Authentication and authorisation for every route. A caller is a bearer API token or a session
+ * cookie; a route's `config.permission` says what it needs, checked against the caller's role
+ * before the handler runs. Registering a route without a permission fails at start-up, so no
+ * route is open by omission. Session callers must echo their CSRF token on state-changing
+ * requests; token callers need not (a browser never sends a bearer token by itself).
+ * Store scope is the routes' business (principal.ts): they answer 404 for what is out of scope,
+ * so ids of other stores' clips cannot even be confirmed to exist.
+ */
+export const accessPlugin = fastifyPlugin<AccessOptions>(async (app, { users, tokens, sessions }) => {
+  await app.register(fastifyCookie);
+  app.decorateRequest('principal', null);
+  const routePermissions: RouteEntry[] = [];
+  app.decorate('routePermissions', routePermissions);
+
+  app.addHook('onRoute', (route) => {
+    const permission = route.config?.permission;
+    if (permission === undefined) {
+      throw new Error(`route ${String(route.method)} ${route.url} declares no permission (config.permission)`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routePermissions.push({ method, url: route.url, permission });
+    }
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    // Routes registered before this plugin (the docs UI) and the not-found handler are public.
+    const permission = request.routeOptions.config.permission ?? PUBLIC;
+    const identified = await identify(request);
+    if (identified === 'invalid') {
+      return reply.code(401).send({ error: 'the API token or session is invalid, expired or revoked' });
+    }
+    request.principal = identified ?? null;
+    if (permission === PUBLIC) return;
+    const principal = request.principal;
+    if (!principal) {
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="earshot"')
+        .send({ error: 'sign in first: send "Authorization: Bearer <token>" or log in at /api/v1/auth/login' });
+    }
+    if (principal.via === 'session' && !SAFE_METHODS.has(request.method)) {
+      if (request.headers[CSRF_HEADER] !== principal.csrfToken) {
+        return reply.code(403).send({ error: `missing or wrong ${CSRF_HEADER} header` });
+      }
+    }
+    if (!grants(principal.role, permission)) {
+      return reply.code(403).send({ error: `a ${principal.role} may not do this (needs ${permission})` });
+    }
+  });
+
+  async function identify(request: FastifyRequest): Promise<Principal | undefined | 'invalid'> {
+    const authorization = request.headers.authorization;
+    if (authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      const token = match?.[1] ? await tokens.resolve(match[1]) : undefined;
+      if (!token) return 'invalid';
+      const user = await users.byId(token.userId);
+      if (!user || user.disabled) return 'invalid';
+      return {
+        userId: user.id,
+        username: user.username,
+        role: user.role,
+        stores: user.stores,
+        via: 'token',
+        tokenId: token.id,
+      };
+    }
+    const sessionId = request.cookies[SESSION_COOKIE];
+    if (sessionId === undefined) return undefined;
+    const session = await sessions.resolve(sessionId);
+    if (!session) return 'invalid';
+    const user = await users.byId(session.userId);
+    if (!user || user.disabled) return 'invalid';
+    return {
+      userId: user.id,
+      username: user.username,
+      role: user.role,
+      stores: user.stores,
+      via: 'session',
+      csrfToken: session.csrfToken,
+    };
+  }
+});

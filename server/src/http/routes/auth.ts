@@ -1,0 +1,104 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { SESSION_COOKIE } from '../../access/access-plugin.js';
+import type { Sessions } from '../../access/sessions.js';
+import type { Users } from '../../access/users.js';
+import type { AuditLog } from '../../audit/audit-log.js';
+import { ErrorBody } from '../schemas.js';
+
+export interface AuthRoutesOptions {
+  users: Users;
+  sessions: Sessions;
+  audit: AuditLog;
+  /** Secure cookies: true whenever the console is served over HTTPS (behind a proxy or not). */
+  secureCookies: boolean;
+  /** Sign-in attempts per client address and minute. */
+  loginAttemptsPerMinute: number;
+}
+
+export const UserBody = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: Type.String(),
+  stores: Type.Array(Type.String()),
+  disabled: Type.Boolean(),
+  createdAt: Type.String(),
+});
+
+const Me = Type.Object({ user: UserBody, csrfToken: Type.Optional(Type.String()) });
+
+/** Console sign-in: a session cookie (HttpOnly, SameSite=Strict) and a CSRF token to echo. */
+export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, options) => {
+  const { users, sessions, audit } = options;
+  await app.register(rateLimit, { global: false });
+
+  app.post(
+    '/api/v1/auth/login',
+    {
+      config: {
+        permission: 'public',
+        rateLimit: { max: options.loginAttemptsPerMinute, timeWindow: 60_000 },
+      },
+      schema: {
+        tags: ['access'],
+        summary: 'Sign in with a username and password; sets the session cookie',
+        body: Type.Object(
+          { username: Type.String({ maxLength: 64 }), password: Type.String({ maxLength: 1024 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Me, 401: ErrorBody, 429: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { username, password } = request.body;
+      const user = await users.checkPassword(username, password);
+      if (!user) {
+        await audit.record(request, { action: 'user.login_failed' }, username);
+        return reply.code(401).send({ error: 'wrong username or password' });
+      }
+      const session = await sessions.open(user.id);
+      request.principal = {
+        userId: user.id,
+        username: user.username,
+        role: user.role,
+        stores: user.stores,
+        via: 'session',
+      };
+      await audit.record(request, { action: 'user.login' });
+      reply.setCookie(SESSION_COOKIE, session.sessionId, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: options.secureCookies,
+        expires: session.expiresAt,
+      });
+      return { user, csrfToken: session.csrfToken };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { permission: 'self' },
+      schema: { tags: ['access'], summary: 'End this session', response: { 204: Type.Null() } },
+    },
+    async (request, reply) => {
+      const sessionId = request.cookies[SESSION_COOKIE];
+      if (sessionId !== undefined) await sessions.close(sessionId);
+      await audit.record(request, { action: 'user.logout' });
+      return reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/auth/me',
+    { config: { permission: 'self' }, schema: { tags: ['access'], summary: 'Who am I', response: { 200: Me } } },
+    async (request) => {
+      const principal = request.principal;
+      const user = principal ? await users.byId(principal.userId) : undefined;
+      if (!principal || !user) throw new Error('authenticated request without a user');
+      return { user, ...(principal.csrfToken ? { csrfToken: principal.csrfToken } : {}) };
+    },
+  );
+};

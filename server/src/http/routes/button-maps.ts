@@ -1,0 +1,93 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Database } from '../../db/database.js';
+import type { ButtonMap, ButtonMapVersion, MapScope } from '../../questions/button-map.js';
+import { DateTime, ErrorBody } from '../schemas.js';
+
+const Buttons = Type.Record(Type.String({ pattern: '^[1-9][0-9]?$' }), Type.String({ minLength: 1 }));
+const Version = Type.Object({
+  id: Type.Integer(),
+  scope: Type.String(),
+  scopeId: Type.String(),
+  effectiveFrom: DateTime,
+  buttons: Buttons,
+});
+const Params = Type.Object({
+  scope: Type.Union([Type.Literal('default'), Type.Literal('store'), Type.Literal('device')]),
+  scopeId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }),
+});
+const VersionInput = Type.Object(
+  {
+    buttons: Buttons,
+    /** Default: now. A past time re-files nothing: clips keep the category resolved when they were stored. */
+    effectiveFrom: Type.Optional(DateTime),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Button maps, versioned: a new version takes effect from its time on; older clips keep theirs.
+ * Scopes: `default/all`, `store/<storeId>`, `device/<deviceId>`.
+ */
+export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{ db: Database; buttonMap: ButtonMap }> = async (
+  app,
+  { db, buttonMap },
+) => {
+  const scopeIdOf = (scope: MapScope, scopeId: string) => (scope === 'default' ? '' : scopeId);
+
+  app.get(
+    '/api/v1/button-maps/:scope/:scopeId',
+    {
+      config: { permission: 'stores:read' },
+      schema: {
+        tags: ['button maps'],
+        summary: 'Every version of a map, oldest first',
+        params: Params,
+        response: { 200: Type.Array(Version) },
+      },
+    },
+    async (request) => {
+      const { scope, scopeId } = request.params;
+      return (await buttonMap.versions(scope, scopeIdOf(scope, scopeId))).map(present);
+    },
+  );
+
+  app.post(
+    '/api/v1/button-maps/:scope/:scopeId',
+    {
+      config: { permission: 'questions:manage' },
+      schema: {
+        tags: ['button maps'],
+        summary: 'Add a version of a map',
+        params: Params,
+        body: VersionInput,
+        response: { 201: Version, 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { scope, scopeId } = request.params;
+      const { buttons, effectiveFrom } = request.body;
+      if (scope === 'store') {
+        const store = await db.selectFrom('stores').select('id').where('id', '=', scopeId).executeTakeFirst();
+        if (!store) return reply.code(400).send({ error: `params/scopeId: no store ${scopeId}` });
+      }
+      const ids = [...new Set(Object.values(buttons))];
+      const known = ids.length
+        ? new Set((await db.selectFrom('questions').select('id').where('id', 'in', ids).execute()).map((q) => q.id))
+        : new Set<string>();
+      const unknown = Object.entries(buttons).find(([, q]) => !known.has(q));
+      if (unknown) return reply.code(400).send({ error: `body/buttons/${unknown[0]}: no question ${unknown[1]}` });
+      const version = await buttonMap.addVersion(
+        scope,
+        scopeIdOf(scope, scopeId),
+        buttons,
+        effectiveFrom ? new Date(effectiveFrom) : undefined,
+      );
+      return reply.code(201).send(present(version));
+    },
+  );
+};
+
+function present(version: ButtonMapVersion) {
+  return { ...version, scopeId: version.scope === 'default' ? 'all' : version.scopeId };
+}

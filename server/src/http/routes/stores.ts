@@ -1,0 +1,88 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { type Static, Type } from '@sinclair/typebox';
+import type { Selectable } from 'kysely';
+import { inStoreScope } from '../../access/store-scope-sql.js';
+import type { Database } from '../../db/database.js';
+import type { StoresTable } from '../../db/schema.js';
+import { ErrorBody, Language, Slug, TimeZone, validTimeZone } from '../schemas.js';
+
+const Store = Type.Object({
+  id: Slug,
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  location: Type.Union([Type.String({ maxLength: 500 }), Type.Null()]),
+  timeZone: TimeZone,
+  language: Language,
+});
+type Store = Static<typeof Store>;
+const StoreInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    location: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+    timeZone: TimeZone,
+    language: Language,
+  },
+  { additionalProperties: false },
+);
+const Params = Type.Object({ id: Slug });
+
+/** Stores: where devices stand, in which time zone, speaking which language. */
+export const storesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  app.get(
+    '/api/v1/stores',
+    {
+      config: { permission: 'stores:read' },
+      schema: { tags: ['stores'], summary: 'All stores', response: { 200: Type.Array(Store) } },
+    },
+    async (request) =>
+      (
+        await inStoreScope(db.selectFrom('stores').selectAll(), request.principal, 'stores.id').orderBy('id').execute()
+      ).map(toStore),
+  );
+
+  app.get(
+    '/api/v1/stores/:id',
+    {
+      config: { permission: 'stores:read' },
+      schema: { tags: ['stores'], params: Params, response: { 200: Store, 404: ErrorBody } },
+    },
+    async (request, reply) => {
+      const row = await inStoreScope(db.selectFrom('stores').selectAll(), request.principal, 'stores.id')
+        .where('id', '=', request.params.id)
+        .executeTakeFirst();
+      return row ? toStore(row) : reply.code(404).send({ error: `no store ${request.params.id}` });
+    },
+  );
+
+  app.put(
+    '/api/v1/stores/:id',
+    {
+      config: { permission: 'stores:manage' },
+      schema: {
+        tags: ['stores'],
+        summary: 'Create or update a store',
+        params: Params,
+        body: StoreInput,
+        response: { 200: Store, 201: Store, 400: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { name, location, timeZone, language } = request.body;
+      if (!validTimeZone(timeZone))
+        return reply.code(400).send({ error: `body/timeZone: unknown time zone ${timeZone}` });
+      const existing = await db.selectFrom('stores').select('id').where('id', '=', id).executeTakeFirst();
+      const values = { name, location: location ?? null, time_zone: timeZone, language };
+      if (existing) await db.updateTable('stores').set(values).where('id', '=', id).execute();
+      else
+        await db
+          .insertInto('stores')
+          .values({ id, ...values, created_at: new Date().toISOString() })
+          .execute();
+      return reply.code(existing ? 200 : 201).send({ id, name, location: location ?? null, timeZone, language });
+    },
+  );
+};
+
+function toStore(row: Selectable<StoresTable>): Store {
+  return { id: row.id, name: row.name, location: row.location, timeZone: row.time_zone, language: row.language };
+}

@@ -1,0 +1,62 @@
+import type { Database } from '../db/database.js';
+
+export interface NpsFilter {
+  storeId?: string;
+  /** Only these stores (a manager's); undefined: every store. */
+  storeIds?: readonly string[];
+  questionId?: string;
+  /** Presses at or after, ISO-8601. */
+  from?: string;
+  /** Presses before, ISO-8601. */
+  to?: string;
+}
+
+export interface NpsReport {
+  /** %promoters − %detractors, −100..100; null without answers. */
+  nps: number | null;
+  answers: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  /** NPS clips transcribed without a clear score: not counted in `answers`. */
+  unscored: number;
+}
+
+/** NPS over the scored clips that match: promoters answer 9–10, passives 7–8, detractors 0–6. */
+export async function npsReport(db: Database, filter: NpsFilter): Promise<NpsReport> {
+  let query = db
+    .selectFrom('scores')
+    .innerJoin('clips', 'clips.id', 'scores.clip_id')
+    .where('scores.kind', '=', 'nps')
+    .select((eb) => [
+      eb.fn.count<number>('scores.value').as('answers'),
+      eb.fn.countAll<number>().as('total'),
+      eb.fn.sum<number>(eb.case().when('scores.value', '>=', 9).then(1).else(0).end()).as('promoters'),
+      eb.fn.sum<number>(eb.case().when('scores.value', 'in', [7, 8]).then(1).else(0).end()).as('passives'),
+      eb.fn.sum<number>(eb.case().when('scores.value', '<=', 6).then(1).else(0).end()).as('detractors'),
+    ]);
+  if (filter.storeId) query = query.where('clips.store_id', '=', filter.storeId);
+  if (filter.storeIds) {
+    if (filter.storeIds.length === 0) return emptyReport();
+    query = query.where('clips.store_id', 'in', filter.storeIds);
+  }
+  if (filter.questionId) query = query.where('clips.question_id', '=', filter.questionId);
+  if (filter.from) query = query.where('clips.pressed_at', '>=', new Date(filter.from).toISOString());
+  if (filter.to) query = query.where('clips.pressed_at', '<', new Date(filter.to).toISOString());
+  const row = await query.executeTakeFirstOrThrow();
+  const answers = Number(row.answers);
+  const promoters = Number(row.promoters ?? 0);
+  const detractors = Number(row.detractors ?? 0);
+  return {
+    nps: answers === 0 ? null : Math.round(((promoters - detractors) / answers) * 1000) / 10,
+    answers,
+    promoters,
+    passives: Number(row.passives ?? 0),
+    detractors,
+    unscored: Number(row.total) - answers,
+  };
+}
+
+function emptyReport(): NpsReport {
+  return { nps: null, answers: 0, promoters: 0, passives: 0, detractors: 0, unscored: 0 };
+}

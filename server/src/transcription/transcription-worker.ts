@@ -1,0 +1,183 @@
+import { buffer } from 'node:stream/consumers';
+import type { Logger } from '@earshot/shared/log';
+import type { Database } from '../db/database.js';
+import { TRANSCRIBE_QUEUE } from '../ingest/clip-ingest.js';
+import { extractNps, wordsOfText } from '../nps/nps-extractor.js';
+import type { Job, JobQueue, RetryPolicy } from '../queue/job-queue.js';
+import type { BlobStore } from '../storage/blob-store.js';
+import type { EngineRouter } from './engine-router.js';
+import { type ClipAudio, EngineError, type Transcript } from './transcript.js';
+
+export interface TranscriptionWorkerOptions {
+  db: Database;
+  blobs: BlobStore;
+  queue: JobQueue;
+  engines: EngineRouter;
+  retry: RetryPolicy;
+  concurrency: number;
+  pollIntervalMs: number;
+  /** For clips whose device belongs to no store. */
+  defaultLanguage: string;
+  logger: Logger;
+  onTranscribed?: (clipId: string) => void;
+}
+
+interface TranscribePayload {
+  clipId: string;
+}
+
+/**
+ * Takes transcription jobs off the queue, `concurrency` at a time: reads the clip's audio, asks
+ * the engine for its store's language, stores the transcript and, for NPS questions, the score,
+ * all in one transaction. A failure goes back to the queue (retried with backoff, then dead);
+ * the clip's status follows: transcribing, transcribed, or failed once its job is dead.
+ */
+export class TranscriptionWorker {
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wakeUp: (() => void)[] = [];
+  private readonly abort = new AbortController();
+
+  constructor(private readonly options: TranscriptionWorkerOptions) {}
+
+  async start(): Promise<void> {
+    const recovered = await this.options.queue.recoverAbandoned(TRANSCRIBE_QUEUE);
+    if (recovered > 0) this.options.logger.warn({ recovered }, 'jobs left active by the last run are due again');
+    this.running = true;
+    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+  }
+
+  /** A job was enqueued: look now rather than at the next poll. */
+  wake(): void {
+    for (const resolve of this.wakeUp.splice(0)) resolve();
+  }
+
+  /** Stops taking jobs; a job in flight is abandoned to the queue (due again at the next start). */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    this.wake();
+    await Promise.all(this.loops);
+  }
+
+  /** Runs one due job, if any; true when there was one. */
+  async runOnce(): Promise<boolean> {
+    const job = await this.options.queue.claim<TranscribePayload>(TRANSCRIBE_QUEUE);
+    if (!job) return false;
+    await this.process(job);
+    return true;
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      let worked = false;
+      try {
+        worked = await this.runOnce();
+      } catch (error) {
+        if (!this.running) return;
+        this.options.logger.error({ err: error }, 'transcription worker step failed');
+      }
+      if (!worked && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollIntervalMs);
+          this.wakeUp.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+    }
+  }
+
+  private async process(job: Job<TranscribePayload>): Promise<void> {
+    const { db, queue, logger } = this.options;
+    const clipId = job.payload.clipId;
+    const clip = await db
+      .selectFrom('clips')
+      .leftJoin('stores', 'stores.id', 'clips.store_id')
+      .leftJoin('questions', 'questions.id', 'clips.question_id')
+      .select([
+        'clips.storage_key',
+        'clips.container',
+        'clips.codec',
+        'clips.sample_rate',
+        'clips.channels',
+        'clips.duration_ms',
+        'stores.language',
+        'questions.kind as question_kind',
+      ])
+      .where('clips.id', '=', clipId)
+      .executeTakeFirst();
+    if (!clip) {
+      logger.warn({ clipId, jobId: job.id }, 'transcription job for a clip that does not exist: dropped');
+      await queue.complete(job);
+      return;
+    }
+    await db.updateTable('clips').set({ status: 'transcribing' }).where('id', '=', clipId).execute();
+    const language = clip.language ?? this.options.defaultLanguage;
+    try {
+      const engine = this.options.engines.engineFor(language);
+      if (!engine) throw new EngineError(`no transcription engine configured for language ${language}`);
+      const audio: ClipAudio = {
+        data: await buffer(await this.options.blobs.read(clip.storage_key)),
+        container: clip.container as ClipAudio['container'],
+        codec: clip.codec as ClipAudio['codec'],
+        sampleRate: clip.sample_rate,
+        channels: clip.channels,
+        durationMs: clip.duration_ms,
+      };
+      const transcript = await engine.transcribe(audio, language, this.abort.signal);
+      await this.store(clipId, transcript, clip.question_kind === 'nps');
+      await queue.complete(job);
+      logger.info({ clipId, engine: engine.name, words: transcript.words.length }, 'clip transcribed');
+      this.options.onTranscribed?.(clipId);
+    } catch (error) {
+      if (!this.running && this.abort.signal.aborted) return;
+      const message = error instanceof Error ? error.message : String(error);
+      const retryAfterMs = error instanceof EngineError ? error.retryAfterMs : undefined;
+      const state = await queue.fail(job, message, this.options.retry, retryAfterMs);
+      await db
+        .updateTable('clips')
+        .set({ status: state === 'dead' ? 'failed' : 'received' })
+        .where('id', '=', clipId)
+        .execute();
+      logger.warn({ clipId, jobId: job.id, attempt: job.attempts, state, error: message }, 'transcription failed');
+    }
+  }
+
+  private async store(clipId: string, transcript: Transcript, nps: boolean): Promise<void> {
+    const at = new Date().toISOString();
+    const row = {
+      engine: transcript.engine,
+      language: transcript.language,
+      text: transcript.text,
+      words_json: JSON.stringify(transcript.words),
+      duration_ms: transcript.durationMs,
+      created_at: at,
+    };
+    await this.options.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('transcripts')
+        .values({ clip_id: clipId, ...row })
+        .onConflict((oc) => oc.column('clip_id').doUpdateSet(row))
+        .execute();
+      if (nps) {
+        const words = transcript.words.length > 0 ? transcript.words : wordsOfText(transcript.text);
+        const result = extractNps(words);
+        const score = {
+          kind: 'nps' as const,
+          value: result.score,
+          evidence_json: 'evidence' in result ? JSON.stringify(result.evidence) : null,
+          reason: 'reason' in result ? result.reason : null,
+          created_at: at,
+        };
+        await trx
+          .insertInto('scores')
+          .values({ clip_id: clipId, ...score })
+          .onConflict((oc) => oc.column('clip_id').doUpdateSet(score))
+          .execute();
+      }
+      await trx.updateTable('clips').set({ status: 'transcribed' }).where('id', '=', clipId).execute();
+    });
+  }
+}

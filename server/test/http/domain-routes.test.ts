@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { indexSignal } from '@earshot/test-kit/signals';
+import { tempDir } from '@earshot/test-kit/temp-dir';
+import { submitClip } from '../../src/import/submit-clip.js';
+import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
+import { appHarness } from '../support/app-harness.js';
+import { DATABASE_KINDS, testDatabase } from '../support/databases.js';
+import { ingestHarness, wavClip } from '../support/ingest-harness.js';
+
+// On both databases: the report's SQL and the worker's transactions must work on each.
+for (const kind of DATABASE_KINDS) {
+  describe(`API: stores, devices, questions, button maps, NPS on ${kind}`, () => {
+    it('manages the domain with clear 4xx answers and reports NPS per store and period', async (t) => {
+      const test = await testDatabase(t, kind);
+      if (!test) return;
+      const dir = await tempDir();
+      const { db } = test;
+      const blobs = new DiskBlobStore(dir.path);
+      const { ingest, buttonMap, queue } = ingestHarness(db, blobs);
+      const app = await appHarness({ db, blobs, queue, buttonMap, ingest });
+      try {
+        const call = async (method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) => {
+          const response = await app.inject({ method, url, ...(payload ? { payload } : {}) });
+          return { status: response.statusCode, body: response.json<Record<string, unknown>>() };
+        };
+        const store = { name: 'Tver, Lenina 1', timeZone: 'Europe/Moscow', language: 'ru-RU' };
+        assert.equal((await call('PUT', '/api/v1/stores/tver-1', store)).status, 201);
+        assert.equal((await call('PUT', '/api/v1/stores/tver-1', { ...store, location: 'Lenina 1' })).status, 200);
+        assert.deepEqual(await call('PUT', '/api/v1/stores/bad', { ...store, timeZone: 'Mars/Olympus' }), {
+          status: 400,
+          body: { error: 'body/timeZone: unknown time zone Mars/Olympus' },
+        });
+        assert.equal((await call('PUT', '/api/v1/stores/x', { ...store, language: 'Russian' })).status, 400);
+        assert.deepEqual(await call('PUT', '/api/v1/devices/pi-1', { storeId: 'nowhere' }), {
+          status: 400,
+          body: { error: 'body/storeId: no store nowhere' },
+        });
+        assert.equal((await call('PUT', '/api/v1/devices/pi-1', { storeId: 'tver-1', name: 'till 1' })).status, 200);
+
+        const nps = { kind: 'nps', text: { en: 'Recommend us?', ru: 'Порекомендуете нас?' } };
+        assert.equal((await call('PUT', '/api/v1/questions/nps', nps)).status, 201);
+        assert.equal((await call('PUT', '/api/v1/questions/bad', { kind: 'poll', text: { en: 'x' } })).status, 400);
+        assert.deepEqual(
+          await call('POST', '/api/v1/button-maps/store/tver-1', { buttons: { '1': 'nps', '2': 'what' } }),
+          {
+            status: 400,
+            body: { error: 'body/buttons/2: no question what' },
+          },
+        );
+        const version = await call('POST', '/api/v1/button-maps/store/tver-1', {
+          buttons: { '1': 'nps' },
+          effectiveFrom: '2026-01-01T00:00:00.000Z',
+        });
+        assert.equal(version.status, 201);
+        const versions = await app.inject({ method: 'GET', url: '/api/v1/button-maps/store/tver-1' });
+        assert.equal(versions.json<unknown[]>().length, 1);
+
+        // Scores as the worker would have stored them: 9, 10, 7, 3, and one answer without a score.
+        const values = [9, 10, 7, 3, null];
+        for (const [i, value] of values.entries()) {
+          const clip = wavClip(indexSignal(1600, i), 1, new Date(Date.UTC(2026, 1, 1 + i)));
+          await submitClip(ingest, 'pi-1', clip.meta, clip.audio);
+          await db
+            .insertInto('scores')
+            .values({
+              clip_id: clip.meta.clipId,
+              kind: 'nps',
+              value,
+              evidence_json: null,
+              reason: value === null ? 'no number in the answer' : null,
+              created_at: new Date().toISOString(),
+            })
+            .execute();
+        }
+        assert.deepEqual((await call('GET', '/api/v1/nps?storeId=tver-1')).body, {
+          nps: 25,
+          answers: 4,
+          promoters: 2,
+          passives: 1,
+          detractors: 1,
+          unscored: 1,
+        });
+        const february2to4 = await call('GET', '/api/v1/nps?from=2026-02-02T00:00:00Z&to=2026-02-04T00:00:00Z');
+        assert.deepEqual(february2to4.body, {
+          nps: 50,
+          answers: 2,
+          promoters: 1,
+          passives: 1,
+          detractors: 0,
+          unscored: 0,
+        });
+        assert.equal((await call('GET', '/api/v1/nps?from=2026-02-04T00:00:00Z&to=2026-02-02T00:00:00Z')).status, 400);
+        assert.equal((await call('GET', '/api/v1/nps?storeId=elsewhere')).body.nps, null);
+
+        const clips = await call('GET', '/api/v1/clips?storeId=tver-1');
+        const items = clips.body.items as { storeId: string; question: { id: string }; score: { value: number } }[];
+        assert.equal(items.length, 5);
+        assert.ok(items.every((c) => c.storeId === 'tver-1' && c.question.id === 'nps'));
+        assert.deepEqual(
+          items.map((c) => c.score.value),
+          [null, 3, 7, 10, 9],
+        );
+
+        assert.equal((await call('POST', '/api/v1/transcription/jobs/999/requeue')).status, 404);
+        const jobs = await call('GET', '/api/v1/transcription/jobs');
+        assert.deepEqual(jobs.body.counts, { queued: 5, active: 0, done: 0, dead: 0 });
+      } finally {
+        await app.close();
+        await dir.remove();
+        await test.close();
+      }
+    });
+  });
+}

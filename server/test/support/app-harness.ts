@@ -1,0 +1,55 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { ApiTokens } from '../../src/access/api-tokens.js';
+import { Users } from '../../src/access/users.js';
+import type { Database } from '../../src/db/database.js';
+import { type AppOptions, buildApp } from '../../src/http/app.js';
+import { ServerMetrics } from '../../src/http/plugins/metrics.js';
+import { TRANSCRIBE_QUEUE } from '../../src/ingest/clip-ingest.js';
+import type { ButtonMap } from '../../src/questions/button-map.js';
+import type { JobQueue } from '../../src/queue/job-queue.js';
+import type { BlobStore } from '../../src/storage/blob-store.js';
+import type { ClipIngest } from '../../src/ingest/clip-ingest.js';
+import { ImportRuns } from '../../src/import/import-runs.js';
+import { RecordingImporter } from '../../src/import/recording-importer.js';
+import { quietLogger } from './ingest-harness.js';
+
+/**
+ * The HTTP API over the given parts, for app.inject(). Requests act as an admin (a bearer token
+ * made here) unless they send their own Authorization header; the access rules themselves are
+ * tested in access/.
+ */
+export async function appHarness(parts: {
+  db: Database;
+  blobs: BlobStore;
+  queue: JobQueue;
+  buttonMap: ButtonMap;
+  ingest: ClipIngest;
+  access?: Partial<AppOptions['access']>;
+}) {
+  const importer = new RecordingImporter({
+    db: parts.db,
+    ingest: parts.ingest,
+    preMs: 15_000,
+    postMs: 15_000,
+    logger: quietLogger,
+  });
+  const runs = new ImportRuns(importer, quietLogger);
+  const app = await buildApp({
+    ...parts,
+    access: { sessionHours: 1, secureCookies: false, loginAttemptsPerMinute: 1000, ...parts.access },
+    imports: { runs, maxUploadBytes: 64 * 1024 * 1024 },
+    metrics: new ServerMetrics(parts.queue, TRANSCRIBE_QUEUE),
+    logger: quietLogger,
+    brokerConnected: () => true,
+    onJobQueued: () => undefined,
+  });
+  const { user } = await new Users(parts.db).upsert({ username: 'harness-admin', role: 'admin' });
+  const { token } = await new ApiTokens(parts.db).create(user.id, 'harness', 1);
+  const inject = app.inject.bind(app) as (options: InjectOptions) => Promise<LightMyRequestResponse>;
+  return Object.assign(app, {
+    /** For requests that do not go through inject (fetch against app.listen). */
+    adminHeaders: { authorization: `Bearer ${token}` },
+    inject: (options: InjectOptions) =>
+      inject({ ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } }),
+  });
+}
