@@ -1,18 +1,22 @@
 import { join } from 'node:path';
 import type { Logger } from '@earshot/shared/log';
-import { type ClipMeta, Topics } from '@earshot/shared/protocol';
+import { Topics } from '@earshot/shared/protocol';
 import { bytesPerFrame, type PcmFormat } from '@earshot/shared/wav';
 import { ulid } from 'ulidx';
 import type { AudioSource } from './audio/audio-source.js';
 import { Capture } from './audio/capture.js';
 import { type Clock, systemClock } from './audio/clock.js';
+import { ClockSyncProbe } from './audio/clock-sync.js';
 import { FileSource } from './audio/file-source.js';
 import { RecorderSource } from './audio/recorder-source.js';
 import { createInputs } from './buttons/create-inputs.js';
 import { InputHub } from './buttons/input-hub.js';
 import { type CancelResult, PressEndpoint, type PressResult, type PressTarget } from './buttons/press-endpoint.js';
-import { ClipCutter, type CutClip } from './clips/clip-cutter.js';
+import { ClipCutter } from './clips/clip-cutter.js';
 import { type ClipEncoder, WavEncoder } from './clips/clip-encoder.js';
+import { ClipJournal } from './clips/clip-journal.js';
+import { ClipPipeline } from './clips/clip-pipeline.js';
+import { OpusEncoder } from './clips/opus-encoder.js';
 import { type DeviceConfig, windowFor } from './config/device-config.js';
 import { createFeedback } from './feedback/create-feedback.js';
 import type { Feedback } from './feedback/feedback.js';
@@ -21,8 +25,9 @@ import { Uplink } from './uplink/uplink.js';
 import { VERSION } from './version.js';
 
 /**
- * The device, wired: source -> capture (ring buffer + timeline) -> cutter -> encoder -> outbox ->
- * uplink, with the press endpoint feeding the cutter.
+ * The device, wired: source -> capture (ring buffer + timeline) -> cutter -> pipeline (journal,
+ * encoder) -> outbox -> uplink; the press endpoint and the physical inputs feed the cutter, and
+ * the feedback light shows staff what happened.
  */
 export class DeviceDaemon implements PressTarget {
   readonly buttons: number;
@@ -30,21 +35,18 @@ export class DeviceDaemon implements PressTarget {
   private readonly capture: Capture;
   private readonly source: AudioSource;
   private readonly cutter: ClipCutter;
-  private readonly encoder: ClipEncoder = new WavEncoder();
+  private readonly journal: ClipJournal;
+  private readonly pipeline: ClipPipeline;
+  private readonly clockSync = new ClockSyncProbe();
   private readonly outbox: Outbox;
   private readonly uplink: Uplink;
   private readonly endpoint: PressEndpoint;
   private readonly captureSession = ulid();
-  /** Clips are encoded and stored one after another, in the order they were cut. */
-  private storing: Promise<void> = Promise.resolve();
   private presses = 0;
   private readonly inputs: InputHub;
   private readonly arduinos: ReturnType<typeof createInputs>['arduinos'];
   private feedback: Feedback | undefined;
   private lastAudioAt: number;
-  /** The newest press, while its clip can still be voided (not yet cut and stored). */
-  private lastClip: { clipId: string; stored: boolean } | undefined;
-  private readonly cancelled = new Set<string>();
 
   constructor(
     private readonly config: DeviceConfig,
@@ -57,11 +59,27 @@ export class DeviceDaemon implements PressTarget {
       sampleRate: this.format.sampleRate,
       frameBytes: bytesPerFrame(this.format),
       capacityFrames: Math.ceil(config.audio.bufferSeconds * this.format.sampleRate),
+      channels: this.format.channels,
+      micDeadSeconds: config.audio.micDeadSeconds,
       clock,
     });
     this.source = this.createSource();
-    this.cutter = new ClipCutter(this.capture, this.format.sampleRate, clock, (clip) => this.store(clip));
     this.outbox = new Outbox(join(config.stateDir, 'outbox'), logger.child({ component: 'outbox' }));
+    const clipsLogger = logger.child({ component: 'clips' });
+    this.journal = new ClipJournal(join(config.stateDir, 'recording'), bytesPerFrame(this.format), 1000, clipsLogger);
+    this.pipeline = new ClipPipeline({
+      format: this.format,
+      encoder: this.createEncoder(),
+      journal: this.journal,
+      outbox: this.outbox,
+      captureSession: this.captureSession,
+      clockSync: () => this.clockSync.current,
+      cancelWithinMs: config.clips.cancelWithinSeconds * 1000,
+      clock,
+      logger: clipsLogger,
+      onStored: () => this.uplink.kick(),
+    });
+    this.cutter = new ClipCutter(this.capture, this.format.sampleRate, clock, this.pipeline);
     this.uplink = new Uplink({
       url: config.mqtt.url,
       deviceId: config.deviceId,
@@ -75,7 +93,10 @@ export class DeviceDaemon implements PressTarget {
       version: VERSION,
       outbox: this.outbox,
       logger: logger.child({ component: 'uplink' }),
-      onDelivered: () => this.feedback?.signal('delivered'),
+      onDelivered: (clipId) => {
+        this.pipeline.delivered(clipId);
+        this.feedback?.signal('delivered');
+      },
     });
     const labels = Array.from({ length: this.buttons }, (_, i) => ({
       button: i + 1,
@@ -95,9 +116,13 @@ export class DeviceDaemon implements PressTarget {
 
   async start(): Promise<{ httpPort: number }> {
     await this.outbox.open();
+    await this.journal.open();
     // Inputs first: one that cannot work (no GPIO tools) fails the start before anything runs.
     await this.inputs.start();
+    this.clockSync.start();
     this.source.start(this.capture);
+    // In the background: capture must not wait for last run's clips to be encoded.
+    this.pipeline.recover().catch((error: unknown) => this.logger.error({ err: error }, 'recovery failed'));
     this.uplink.start();
     const address = await this.endpoint.listen(this.config.http.host, this.config.http.port);
     this.feedback = await createFeedback(
@@ -117,48 +142,38 @@ export class DeviceDaemon implements PressTarget {
     this.feedback?.stop();
     await this.endpoint.close();
     await this.source.stop();
-    await this.storing;
+    this.clockSync.stop();
+    await this.pipeline.close();
     await this.uplink.stop();
   }
 
   press(button: number, input: string): PressResult {
     const clipId = ulid();
-    let window;
+    let clip;
     try {
-      window = this.cutter.press({ clipId, button, ...windowFor(this.config, button) });
+      clip = this.cutter.press({ clipId, button, ...windowFor(this.config, button) });
     } catch (error) {
       this.feedback?.signal('refused');
       throw error;
     }
     this.presses++;
-    this.lastClip = { clipId, stored: false };
     this.feedback?.signal('captured');
-    const rate = this.format.sampleRate;
-    const startAt = this.capture.timeline.wallMsOfFrame(window.startFrame);
-    const endAt = startAt + ((window.endFrame - window.startFrame) * 1000) / rate;
-    this.logger.info({ clipId, button, input, truncated: window.truncated }, 'press');
+    this.logger.info({ clipId, button, input, truncated: clip.window.truncated }, 'press');
     return {
       clipId,
-      startAt: new Date(startAt).toISOString(),
-      endAt: new Date(endAt).toISOString(),
-      truncated: window.truncated,
+      startAt: new Date(clip.startAtMs).toISOString(),
+      endAt: new Date(clip.endAtMs).toISOString(),
+      truncated: clip.window.truncated,
     };
   }
 
-  /**
-   * Minimal cancel: voids the newest clip while it is still in its post-roll. Once cut it is in
-   * the outbox and on its way; voiding queued clips belongs to the outbox (the audio issue).
-   */
+  /** The cancel gesture: voids the newest clip still recording or not yet delivered. */
   cancelLast(input: string): CancelResult {
-    const last = this.lastClip;
-    let result: CancelResult;
-    if (!last) result = { cancelled: false, reason: 'no recent clip to cancel' };
-    else if (last.stored) result = { cancelled: false, clipId: last.clipId, reason: 'already cut and queued' };
-    else {
-      this.cancelled.add(last.clipId);
-      this.lastClip = undefined;
-      result = { cancelled: true, clipId: last.clipId };
-    }
+    const cancelled = this.pipeline.cancelLast();
+    if (cancelled) this.cutter.cancel(cancelled.clipId);
+    const result: CancelResult = cancelled
+      ? { cancelled: true, clipId: cancelled.clipId }
+      : { cancelled: false, reason: 'no recent clip to cancel' };
     this.logger.info({ input, ...result }, 'cancel');
     this.feedback?.signal(result.cancelled ? 'cancelled' : 'refused');
     return result;
@@ -171,6 +186,8 @@ export class DeviceDaemon implements PressTarget {
     const silentMs = this.clock.monotonicMs() - this.lastAudioAt;
     if (silentMs > this.config.feedback.micSilentSeconds * 1000) {
       found.push(`no audio from the microphone for ${Math.round(silentMs / 1000)} s`);
+    } else if (this.capture.health.report().state === 'dead') {
+      found.push('the microphone hears only digital silence');
     }
     const buttons = this.inputs.status();
     for (const input of buttons.inputs)
@@ -187,47 +204,20 @@ export class DeviceDaemon implements PressTarget {
       presses: this.presses,
       pendingClips: this.cutter.pendingCount,
       bufferedSeconds: (this.capture.ring.endFrame - this.capture.ring.startFrame) / this.format.sampleRate,
+      mic: {
+        ...this.capture.health.report(),
+        recorderRestarts: this.source.restarts,
+        lastFailure: this.source.lastFailure ?? null,
+      },
+      clock: this.clockSync.current,
       buttons: this.inputs.status(),
       problems: this.problems(),
     };
   }
 
-  private store(clip: CutClip): void {
-    if (this.cancelled.delete(clip.clipId)) {
-      this.logger.info({ clipId: clip.clipId }, 'clip cancelled before it was stored');
-      return;
-    }
-    if (this.lastClip?.clipId === clip.clipId) this.lastClip.stored = true;
-    this.storing = this.storing
-      .then(async () => {
-        const audio = await this.encoder.encode(clip.pcm, this.format);
-        await this.outbox.put(this.metaOf(clip), audio);
-        this.uplink.kick();
-      })
-      .catch((error: unknown) => this.logger.error({ clipId: clip.clipId, err: error }, 'clip could not be stored'));
-  }
-
-  private metaOf(clip: CutClip): ClipMeta {
-    const iso = (ms: number) => new Date(ms).toISOString();
-    return {
-      clipId: clip.clipId,
-      button: clip.button,
-      pressedAt: iso(clip.pressedAtMs),
-      startAt: iso(clip.startAtMs),
-      endAt: iso(clip.endAtMs),
-      startFrame: clip.window.startFrame,
-      endFrame: clip.window.endFrame,
-      pressFrame: clip.window.pressFrame,
-      captureSession: this.captureSession,
-      sampleRate: this.format.sampleRate,
-      channels: this.format.channels,
-      container: this.encoder.container,
-      codec: this.encoder.codec,
-      durationMs: ((clip.window.endFrame - clip.window.startFrame) * 1000) / this.format.sampleRate,
-      truncated: clip.window.truncated,
-      gaps: clip.gaps,
-      clock: { synchronized: null },
-    };
+  private createEncoder(): ClipEncoder {
+    const { format, opusBitrateKbps } = this.config.clips;
+    return format === 'opus' ? new OpusEncoder({ bitrateKbps: opusBitrateKbps }) : new WavEncoder();
   }
 
   private createSource(): AudioSource {

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { indexAt, indexSignal } from '@earshot/test-kit/signals';
 import { Capture } from '../src/audio/capture.js';
 import type { Clock } from '../src/audio/clock.js';
-import { ClipCutter, type CutClip } from '../src/clips/clip-cutter.js';
+import type { ClipGap } from '@earshot/shared/protocol';
+import { ClipCutter, type ClipListener, type ClipStart } from '../src/clips/clip-cutter.js';
 
 const RATE = 1000;
 
@@ -25,11 +26,48 @@ function manualClock(): Clock & { advance(ms: number): void; stepWall(ms: number
   };
 }
 
+interface Clip {
+  clipId: string;
+  start: ClipStart;
+  pcm: Buffer;
+  gaps: ClipGap[];
+}
+
+/** Assembles the pieces a listener receives into whole clips, listed once they have ended. */
+function collector(): ClipListener & { clips: Clip[] } {
+  const open = new Map<string, Clip>();
+  const clips: Clip[] = [];
+  return {
+    clips,
+    started(start, pcm, gaps) {
+      open.set(start.clipId, { clipId: start.clipId, start, pcm, gaps });
+    },
+    audio(clipId, pcm, gaps) {
+      const clip = open.get(clipId) as Clip;
+      clip.pcm = Buffer.concat([clip.pcm, pcm]);
+      if (gaps) clip.gaps = gaps;
+    },
+    ended(clipId, gaps) {
+      const clip = open.get(clipId) as Clip;
+      open.delete(clipId);
+      clips.push({ ...clip, gaps });
+    },
+  };
+}
+
 function rig(seconds = 10) {
   const clock = manualClock();
-  const capture = new Capture({ sampleRate: RATE, frameBytes: 2, capacityFrames: seconds * RATE, clock });
-  const clips: CutClip[] = [];
-  const cutter = new ClipCutter(capture, RATE, clock, (clip) => clips.push(clip));
+  const capture = new Capture({
+    sampleRate: RATE,
+    frameBytes: 2,
+    capacityFrames: seconds * RATE,
+    channels: 1,
+    micDeadSeconds: 30,
+    clock,
+  });
+  const listener = collector();
+  const clips = listener.clips;
+  const cutter = new ClipCutter(capture, RATE, clock, listener);
   let next = 0;
   /** Delivers `ms` of index signal as one would arrive in real time. */
   const play = (ms: number, step = 100) => {
@@ -48,7 +86,7 @@ describe('ClipCutter', () => {
   it('cuts exactly [press - pre, press + post) once the post-roll has arrived', () => {
     const { cutter, clips, play } = rig();
     play(5000);
-    const window = cutter.press(request('a'));
+    const { window } = cutter.press(request('a'));
     assert.deepEqual(window, { pressFrame: 5000, startFrame: 3000, endFrame: 6000, truncated: false });
     play(900);
     assert.equal(clips.length, 0, 'not before the post-roll is complete');
@@ -58,7 +96,7 @@ describe('ClipCutter', () => {
     assert.equal(clip.pcm.length, 3000 * 2);
     assert.equal(indexAt(clip.pcm, 0), 3000);
     assert.equal(indexAt(clip.pcm, 2999), 5999);
-    assert.equal(clip.window.truncated, false);
+    assert.equal(clip.start.window.truncated, false);
     assert.deepEqual(clip.gaps, []);
   });
 
@@ -69,8 +107,8 @@ describe('ClipCutter', () => {
     play(1000);
     const [clip] = clips;
     assert.ok(clip);
-    assert.equal(clip.window.startFrame, 0);
-    assert.equal(clip.window.truncated, true);
+    assert.equal(clip.start.window.startFrame, 0);
+    assert.equal(clip.start.window.truncated, true);
     assert.equal(indexAt(clip.pcm, 0), 0);
     assert.equal(clip.pcm.length / 2, 1500);
   });
@@ -101,7 +139,7 @@ describe('ClipCutter', () => {
     play(500);
     const [clip] = clips;
     assert.ok(clip);
-    assert.equal(clip.window.startFrame, 1700);
+    assert.equal(clip.start.window.startFrame, 1700);
     assert.equal(clip.gaps.length, 1);
     assert.deepEqual(clip.gaps[0], { startMs: 1300, durationMs: 700 });
     // Audio before the gap is intact, the gap is silence, audio after resumes.
@@ -111,17 +149,22 @@ describe('ClipCutter', () => {
     assert.equal(indexAt(clip.pcm, 2000), 3000);
   });
 
-  it('locates the press by the monotonic clock, whatever the wall clock does', () => {
-    const { cutter, clips, play, clock } = rig();
-    play(4000);
-    clock.stepWall(3_600_000);
-    cutter.press(request('after-step-forward'));
-    play(500);
-    clock.stepWall(-7_200_000);
-    play(500);
-    const [clip] = clips;
-    assert.ok(clip);
-    assert.equal(indexAt(clip.pcm, 0), 2000);
-    assert.equal(clip.pcm.length / 2, 3000);
-  });
+  for (const step of [+3_600_000, -3_600_000]) {
+    it(`cuts the right audio when the wall clock steps by ${step / 3_600_000} h during the post-roll`, () => {
+      const { cutter, clips, play, clock } = rig();
+      play(4000);
+      const { pressedAtMs } = cutter.press(request(`step${step}`));
+      play(500);
+      clock.stepWall(step);
+      play(500);
+      const [clip] = clips;
+      assert.ok(clip);
+      assert.equal(indexAt(clip.pcm, 0), 2000);
+      assert.equal(indexAt(clip.pcm, 2999), 4999);
+      assert.equal(clip.pcm.length / 2, 3000);
+      // The labels were all read at the press: they stay consistent with each other.
+      assert.equal(clip.start.startAtMs, pressedAtMs - 2000);
+      assert.equal(clip.start.endAtMs, pressedAtMs + 1000);
+    });
+  }
 });

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { parseWav } from '@earshot/shared/wav';
 import { freePort } from '@earshot/test-kit/ports';
 import { REPO_ROOT, startProcess } from '@earshot/test-kit/processes';
 import { tempDir } from '@earshot/test-kit/temp-dir';
+
+const run = promisify(execFile);
 
 /** The README's demo command, as a newcomer runs it, stopped after its first stored clip. */
 describe('npm run demo', () => {
@@ -41,7 +45,12 @@ describe('npm run demo', () => {
       const token = (await readFile(join(env.DEMO_DIR, 'admin-token'), 'utf8')).trim();
       const audio = await fetch(listen, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(audio.status, 200);
-      const wav = parseWav(Buffer.from(await audio.arrayBuffer()));
+      // Clips are Ogg/Opus by default: decoded with opusdec (opus-tools) to check their content.
+      assert.equal(audio.headers.get('content-type'), 'audio/ogg');
+      const ogg = join(dir.path, 'clip.ogg');
+      await writeFile(ogg, Buffer.from(await audio.arrayBuffer()));
+      await run('opusdec', ['--quiet', '--rate', '16000', ogg, join(dir.path, 'clip.wav')]);
+      const wav = parseWav(await readFile(join(dir.path, 'clip.wav')));
       assert.equal(wav.data.length / 2 / wav.format.sampleRate, 10, 'pre-roll 6 s + post-roll 4 s');
       let energy = 0;
       for (let i = 0; i < wav.data.length; i += 2) energy += wav.data.readInt16LE(i) ** 2;

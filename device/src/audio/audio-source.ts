@@ -11,6 +11,9 @@ export interface AudioSink {
 /** Anything that produces a live PCM stream: a microphone through a recorder, a file, a test. */
 export interface AudioSource {
   readonly format: PcmFormat;
+  /** Times capture failed and was restarted since start, and the last reason: for status. */
+  readonly restarts: number;
+  readonly lastFailure: string | undefined;
   start(sink: AudioSink): void;
   stop(): Promise<void>;
 }

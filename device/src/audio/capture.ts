@@ -1,5 +1,6 @@
 import type { AudioSink } from './audio-source.js';
 import type { Clock } from './clock.js';
+import { MicHealth } from './mic-health.js';
 import { RingBuffer } from './ring-buffer.js';
 import { Timeline } from './timeline.js';
 
@@ -14,6 +15,9 @@ export interface CaptureOptions {
   sampleRate: number;
   frameBytes: number;
   capacityFrames: number;
+  channels: number;
+  /** Digital silence this long reports the mic dead. */
+  micDeadSeconds: number;
   clock: Clock;
 }
 
@@ -26,13 +30,17 @@ export interface CaptureOptions {
 export class Capture implements AudioSink {
   readonly ring: RingBuffer;
   readonly timeline: Timeline;
+  readonly health: MicHealth;
   private readonly gaps: Gap[] = [];
+  /** Gaps recorded since start: lets a reader notice a new one without comparing lists. */
+  gapsRecorded = 0;
   private pendingGap: string | undefined;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: CaptureOptions) {
     this.ring = new RingBuffer(options.capacityFrames, options.frameBytes);
     this.timeline = new Timeline(options.sampleRate, options.clock);
+    this.health = new MicHealth(options.sampleRate, options.channels, options.micDeadSeconds, options.clock);
   }
 
   audio(pcm: Buffer): void {
@@ -42,11 +50,13 @@ export class Capture implements AudioSink {
       const missing = chunkStart - this.ring.endFrame;
       if (missing > 0) {
         this.gaps.push({ startFrame: this.ring.endFrame, frames: missing, reason: this.pendingGap });
+        this.gapsRecorded++;
         this.ring.writeSilence(missing);
       }
     }
     this.pendingGap = undefined;
     this.ring.write(pcm);
+    this.health.observe(pcm);
     this.timeline.noteWritten(this.ring.endFrame);
     this.pruneGaps();
     for (const listener of this.listeners) listener();

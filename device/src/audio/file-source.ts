@@ -22,6 +22,8 @@ export interface FileSourceOptions {
  */
 export class FileSource implements AudioSource {
   readonly format: PcmFormat;
+  readonly restarts = 0;
+  readonly lastFailure = undefined;
   private readonly pcm: Buffer;
   private readonly frameBytes: number;
   private timer: NodeJS.Timeout | undefined;

@@ -48,6 +48,11 @@ export class RecorderSource implements AudioSource {
     this.format = options.format;
   }
 
+  /** The running recorder's process id, for a technician (and for tests that kill it). */
+  get pid(): number | undefined {
+    return this.recording?.process.pid;
+  }
+
   start(sink: AudioSink): void {
     this.sink = sink;
     this.stopped = false;
@@ -97,10 +102,12 @@ export class RecorderSource implements AudioSource {
       this.lastDataMs = clock.monotonicMs();
       this.sink?.audio(pcm);
     });
-    // node-record-lpcm16 emits strings as errors; whatever it is, the recorder is gone.
-    recording
-      .stream()
-      .on('error', (error: unknown) => this.fail(generation, `recorder error: ${String(error).split('\n')[0]}`));
+    // node-record-lpcm16 emits strings as errors, among them its own report of a non-zero exit,
+    // which says less than the 'close' handler below (no signal name): that one reports exits.
+    recording.stream().on('error', (error: unknown) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      this.fail(generation, `recorder error: ${String(error).split('\n')[0]}`);
+    });
     child.on('error', (error) => this.fail(generation, `cannot run ${this.options.recorder}: ${error.message}`));
     child.on('close', (code, signal) =>
       this.fail(generation, `${this.options.recorder} exited (${signal ? `signal ${signal}` : `code ${code}`})`),

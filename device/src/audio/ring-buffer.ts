@@ -10,6 +10,8 @@ export class RingBuffer {
   private readonly carry: Buffer;
   private carryBytes = 0;
   private framesWritten = 0;
+  /** Byte offset of frame `framesWritten` in `storage`, kept to spare a modulo per write. */
+  private writeAt = 0;
 
   constructor(
     readonly capacityFrames: number,
@@ -34,21 +36,21 @@ export class RingBuffer {
 
   /** Appends PCM bytes; a trailing partial frame is held back until the rest arrives. */
   write(bytes: Buffer): void {
-    let input = bytes;
+    let from = 0;
+    const length = bytes.length;
     if (this.carryBytes > 0) {
-      const take = Math.min(this.frameBytes - this.carryBytes, input.length);
-      input.copy(this.carry, this.carryBytes, 0, take);
-      this.carryBytes += take;
-      input = input.subarray(take);
+      from = Math.min(this.frameBytes - this.carryBytes, length);
+      bytes.copy(this.carry, this.carryBytes, 0, from);
+      this.carryBytes += from;
       if (this.carryBytes < this.frameBytes) return;
-      this.writeFrames(this.carry);
+      this.writeRange(this.carry, 0, this.frameBytes);
       this.carryBytes = 0;
     }
-    const whole = input.length - (input.length % this.frameBytes);
-    if (whole > 0) this.writeFrames(input.subarray(0, whole));
-    if (whole < input.length) {
-      input.copy(this.carry, 0, whole);
-      this.carryBytes = input.length - whole;
+    const whole = length - ((length - from) % this.frameBytes);
+    if (whole > from) this.writeRange(bytes, from, whole);
+    if (whole < length) {
+      bytes.copy(this.carry, 0, whole, length);
+      this.carryBytes = length - whole;
     }
   }
 
@@ -64,6 +66,7 @@ export class RingBuffer {
       this.framesWritten += n;
       left -= n;
     }
+    this.writeAt = (this.framesWritten % this.capacityFrames) * this.frameBytes;
   }
 
   /**
@@ -87,18 +90,29 @@ export class RingBuffer {
     }
   }
 
-  private writeFrames(frames: Buffer): void {
-    let input = frames;
+  /**
+   * Copies whole frames `source[from, to)` in. Works on offsets rather than `subarray` views: this
+   * runs for every chunk the recorder delivers, and a view is an allocation.
+   */
+  private writeRange(source: Buffer, from: number, to: number): void {
+    let start = from;
     // Only the last turn's worth of a huge write survives; skip the rest.
-    if (input.length > this.capacityBytes) {
-      const skipped = input.length - this.capacityBytes;
+    if (to - start > this.capacityBytes) {
+      const skipped = to - start - this.capacityBytes;
       this.framesWritten += skipped / this.frameBytes;
-      input = input.subarray(skipped);
+      this.writeAt = (this.writeAt + skipped) % this.capacityBytes;
+      start += skipped;
     }
-    const at = (this.framesWritten % this.capacityFrames) * this.frameBytes;
-    const first = Math.min(input.length, this.capacityBytes - at);
-    input.copy(this.storage, at, 0, first);
-    if (first < input.length) input.copy(this.storage, 0, first);
-    this.framesWritten += input.length / this.frameBytes;
+    const length = to - start;
+    const room = this.capacityBytes - this.writeAt;
+    if (length < room) {
+      source.copy(this.storage, this.writeAt, start, to);
+      this.writeAt += length;
+    } else {
+      source.copy(this.storage, this.writeAt, start, start + room);
+      if (length > room) source.copy(this.storage, 0, start + room, to);
+      this.writeAt = length - room;
+    }
+    this.framesWritten += length / this.frameBytes;
   }
 }

@@ -29,12 +29,6 @@ export class Timeline {
     this.count = Math.min(this.count + 1, ANCHORS);
   }
 
-  /** Forgets anchors: after a gap the old ones describe a stream that no longer exists. */
-  reset(): void {
-    this.count = 0;
-    this.next = 0;
-  }
-
   get hasAnchor(): boolean {
     return this.count > 0;
   }
@@ -49,11 +43,5 @@ export class Timeline {
       if (projected > best) best = projected;
     }
     return Math.max(0, Math.round(best));
-  }
-
-  /** Wall-clock label of a frame, as the system clock reads now. */
-  wallMsOfFrame(frame: number): number {
-    const now = this.clock.monotonicMs();
-    return this.clock.wallMs() - ((this.frameAt(now) - frame) * 1000) / this.sampleRate;
   }
 }

@@ -20,7 +20,7 @@ export interface CancelResult {
 export interface PressTarget {
   readonly buttons: number;
   press(button: number, input: string): PressResult;
-  /** The cancel gesture: voids the last clip if it can still be voided. */
+  /** The cancel gesture: voids the newest clip still recording or not yet delivered, if any. */
   cancelLast(input: string): CancelResult;
   status(): unknown;
 }
@@ -29,7 +29,8 @@ const MAX_BODY = 1024;
 
 /**
  * The device-local HTTP face: `POST /api/v1/press {"button": N}` is the virtual button (and what
- * the CLI and the on-screen page use); `GET /api/v1/status` tells a technician what the daemon
+ * the CLI and the on-screen page use); `POST /api/v1/cancel` voids the newest clip (staff pressed
+ * the wrong button); `GET /api/v1/status` tells a technician what the daemon
  * sees. Bound to 127.0.0.1 by default: it is a button, not an API for the network.
  */
 export class PressEndpoint {

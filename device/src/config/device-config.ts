@@ -51,6 +51,11 @@ export const DeviceConfigSchema = Type.Object(
         sampleRate: Type.Integer({ minimum: 8000, maximum: 48000, default: 16000 }),
         channels: Type.Integer({ minimum: 1, maximum: 2, default: 1 }),
         bufferSeconds: Type.Number({ minimum: 1, maximum: 900, default: 150, description: 'RAM ring size' }),
+        micDeadSeconds: Type.Number({
+          minimum: 1,
+          default: 30,
+          description: 'digital silence this long reports the microphone dead',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -62,6 +67,16 @@ export const DeviceConfigSchema = Type.Object(
         perButton: Type.Record(Type.String({ pattern: '^[1-9][0-9]?$' }), ButtonWindow, {
           default: {},
           description: 'per-button overrides, keyed by button number',
+        }),
+        format: Type.Union([Type.Literal('opus'), Type.Literal('wav')], {
+          default: 'opus',
+          description: 'opus: Ogg/Opus through opusenc (opus-tools); wav: uncompressed',
+        }),
+        opusBitrateKbps: Type.Integer({ minimum: 6, maximum: 256, default: 24 }),
+        cancelWithinSeconds: Type.Number({
+          minimum: 0,
+          default: 180,
+          description: 'a cancel voids the newest clip if pressed at most this long ago and not yet delivered',
         }),
       },
       { additionalProperties: false, default: {} },

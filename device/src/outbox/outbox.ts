@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@earshot/shared/log';
 import type { ClipMeta } from '@earshot/shared/protocol';
+import { syncDir, writeDurably } from '../storage/durable-write.js';
 
 /** A clip waiting for the server's "complete". */
 export interface OutboxEntry {
@@ -78,26 +79,5 @@ export class Outbox {
     await writeFile(join(this.rejectedDir, `${clipId}.reason.txt`), `${reason}\n`);
     await rename(join(this.dir, clipId + AUDIO), join(this.rejectedDir, clipId + AUDIO)).catch(() => undefined);
     await rename(join(this.dir, clipId + META), join(this.rejectedDir, clipId + META));
-  }
-}
-
-async function writeDurably(path: string, data: Buffer): Promise<void> {
-  const temporary = `${path}.tmp`;
-  const handle = await open(temporary, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temporary, path);
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

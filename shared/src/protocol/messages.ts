@@ -44,6 +44,11 @@ export const ClipMeta = Type.Object(
     durationMs: Type.Number({ minimum: 0 }),
     /** The buffer held less than the requested pre-roll (just after start, or after a gap). */
     truncated: Type.Boolean(),
+    /**
+     * The device stopped (crash, power cut) during the post-roll: the clip was finalised on restart
+     * with the audio saved up to then, and ends before the planned end. Absent means false.
+     */
+    interrupted: Type.Optional(Type.Boolean()),
     gaps: Type.Array(ClipGap, { maxItems: 1000 }),
     clock: Type.Object(
       {
