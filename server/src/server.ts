@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import type { Logger } from '@earshot/shared/log';
 import { Topics } from '@earshot/shared/protocol';
 import { Users } from './access/users.js';
+import { ClipDestroyer } from './retention/clip-destroyer.js';
+import { RetentionPolicy } from './retention/retention-policy.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import type { ServerConfig } from './config/server-config.js';
 import { type Database, openDatabase } from './db/database.js';
@@ -34,6 +36,7 @@ export class EarshotServer {
   private broker: EmbeddedBroker | undefined;
   private ingest: MqttIngest | undefined;
   private app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  private retentionTimer: NodeJS.Timeout | undefined;
   private worker: TranscriptionWorker | undefined;
   private queue: JobQueue | undefined;
 
@@ -120,7 +123,25 @@ export class EarshotServer {
     });
     const imports = { runs: new ImportRuns(importer, logger), maxUploadBytes: config.import.maxUploadBytes };
 
+    const destroyer = new ClipDestroyer(db, blobs, logger.child({ component: 'retention' }));
+    const retention = new RetentionPolicy({
+      db,
+      destroyer,
+      defaultDays: config.retention.defaultDays,
+      logger: logger.child({ component: 'retention' }),
+    });
+    const purge = () => {
+      retention
+        .purge()
+        .catch((error: unknown) => logger.error({ err: error }, 'retention purge failed; retried next time'));
+    };
+    purge();
+    this.retentionTimer = setInterval(purge, config.retention.checkIntervalMinutes * 60_000);
+    this.retentionTimer.unref();
+
     this.app = await buildApp({
+      retention,
+      destroyer,
       imports,
       db,
       blobs,
@@ -144,6 +165,7 @@ export class EarshotServer {
 
   async stop(): Promise<void> {
     const log = this.logger;
+    clearInterval(this.retentionTimer);
     await this.app?.close();
     log.debug('http closed');
     await this.ingest?.stop();

@@ -115,6 +115,21 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    retention: Type.Object(
+      {
+        defaultDays: Type.Integer({
+          minimum: 1,
+          default: 90,
+          description: 'days a clip is kept when its question sets no period of its own',
+        }),
+        checkIntervalMinutes: Type.Number({
+          minimum: 1,
+          default: 60,
+          description: 'how often expired clips are purged',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     mqtt: Type.Object(
       {
         embedded: Type.Boolean({ default: true, description: 'run the aedes broker in this process' }),

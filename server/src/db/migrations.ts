@@ -232,6 +232,27 @@ const migrations: Record<string, Migration> = {
       );
     },
   },
+  '0006-retention': {
+    async up(db: Kysely<unknown>) {
+      const { serialKey } = portableTypes(db);
+      await db.schema.alterTable('questions').addColumn('retention_days', 'integer').execute();
+      await db.schema
+        .alterTable('clips')
+        .addColumn('legal_hold', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('destruction_acts')
+        .addColumn('id', 'integer', serialKey)
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('requested_by', 'text')
+        .addColumn('scope_json', 'text', (c) => c.notNull())
+        .addColumn('clip_count', 'integer', (c) => c.notNull())
+        .addColumn('clip_ids_json', 'text', (c) => c.notNull())
+        .addColumn('held_ids_json', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

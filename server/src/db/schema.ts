@@ -20,6 +20,7 @@ export interface DatabaseSchema {
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
+  destruction_acts: DestructionActsTable;
 }
 
 export interface DevicesTable {
@@ -37,6 +38,8 @@ export interface QuestionsTable {
   kind: string;
   text_en: string;
   text_ru: string | null;
+  /** Days a clip of this question is kept; null: the configured default. */
+  retention_days: Generated<number | null>;
 }
 
 /** A clip upload in progress: its init message, until fin stores the clip. */
@@ -80,6 +83,8 @@ export interface ClipsTable {
   store_id: string | null;
   /** `device` for clips sent by a device, `import` for clips cut from an uploaded recording. */
   source: Generated<string>;
+  /** 1: exempt from retention and erasure until released. */
+  legal_hold: Generated<number>;
 }
 
 export type ClipStatus = 'received' | 'transcribing' | 'transcribed' | 'failed';
@@ -189,4 +194,17 @@ export interface AuditEventsTable {
   ip: string | null;
   user_agent: string | null;
   details_json: string;
+}
+
+/** One destruction of clips (retention purge or erasure request), kept as its record. */
+export interface DestructionActsTable {
+  id: Generated<number>;
+  at: string;
+  reason: 'retention' | 'erasure';
+  requested_by: string | null;
+  scope_json: string;
+  clip_count: number;
+  clip_ids_json: string;
+  /** Clips in scope kept because of a legal hold. */
+  held_ids_json: string;
 }

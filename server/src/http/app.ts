@@ -10,6 +10,8 @@ import { Users } from '../access/users.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { Database } from '../db/database.js';
+import type { ClipDestroyer } from '../retention/clip-destroyer.js';
+import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { VERSION } from '../version.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
@@ -19,6 +21,7 @@ import { clipsRoutes } from './routes/clips.js';
 import { tokensRoutes } from './routes/tokens.js';
 import { usersRoutes } from './routes/users.js';
 import { healthRoutes } from './routes/health.js';
+import { retentionRoutes } from './routes/retention.js';
 import type { ButtonMap } from '../questions/button-map.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { buttonMapsRoutes } from './routes/button-maps.js';
@@ -41,6 +44,8 @@ export interface AppOptions {
   onJobQueued: () => void;
   imports: ImportsRoutesOptions;
   access: ServerConfig['access'];
+  retention: RetentionPolicy;
+  destroyer: ClipDestroyer;
 }
 
 /** The HTTP API: each feature a plugin with its schemas beside it; OpenAPI at /docs. */
@@ -67,6 +72,7 @@ export async function buildApp(options: AppOptions) {
       tags: [
         { name: 'clips', description: 'Recorded answers' },
         { name: 'access', description: 'Sign-in, users, API tokens, the audit log' },
+        { name: 'privacy', description: 'Retention, legal holds, erasure, acts of destruction' },
         { name: 'operations', description: 'Health and metrics' },
         { name: 'stores', description: 'Locations, time zones, languages' },
         { name: 'devices', description: 'Which store a device stands in' },
@@ -98,6 +104,12 @@ export async function buildApp(options: AppOptions) {
   await app.register(metricsRoutes, { metrics: options.metrics });
   await app.register(healthRoutes, { db: options.db, brokerConnected: options.brokerConnected });
   await app.register(clipsRoutes, { db: options.db, blobs: options.blobs, audit });
+  await app.register(retentionRoutes, {
+    db: options.db,
+    retention: options.retention,
+    destroyer: options.destroyer,
+    audit,
+  });
   await app.register(storesRoutes, { db: options.db });
   await app.register(devicesRoutes, { db: options.db });
   await app.register(questionsRoutes, { db: options.db });

@@ -1,6 +1,8 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { ApiTokens } from '../../src/access/api-tokens.js';
 import { Users } from '../../src/access/users.js';
+import { ClipDestroyer } from '../../src/retention/clip-destroyer.js';
+import { RetentionPolicy } from '../../src/retention/retention-policy.js';
 import type { Database } from '../../src/db/database.js';
 import { type AppOptions, buildApp } from '../../src/http/app.js';
 import { ServerMetrics } from '../../src/http/plugins/metrics.js';
@@ -34,8 +36,11 @@ export async function appHarness(parts: {
     logger: quietLogger,
   });
   const runs = new ImportRuns(importer, quietLogger);
+  const destroyer = new ClipDestroyer(parts.db, parts.blobs, quietLogger);
   const app = await buildApp({
     ...parts,
+    destroyer,
+    retention: new RetentionPolicy({ db: parts.db, destroyer, defaultDays: 90, logger: quietLogger }),
     access: { sessionHours: 1, secureCookies: false, loginAttemptsPerMinute: 1000, ...parts.access },
     imports: { runs, maxUploadBytes: 64 * 1024 * 1024 },
     metrics: new ServerMetrics(parts.queue, TRANSCRIBE_QUEUE),

@@ -17,6 +17,8 @@ const Question = Type.Object({
     en: Type.String({ minLength: 1 }),
     ru: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
   }),
+  /** Days its clips are kept; null: the server's `retention.defaultDays`. */
+  retentionDays: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
 });
 type Question = Static<typeof Question>;
 const QuestionInput = Type.Object(
@@ -29,6 +31,7 @@ const QuestionInput = Type.Object(
       },
       { additionalProperties: false },
     ),
+    retentionDays: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -46,6 +49,7 @@ export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asyn
         id: q.id,
         kind: q.kind as Question['kind'],
         text: { en: q.text_en, ru: q.text_ru },
+        retentionDays: q.retention_days,
       })),
   );
 
@@ -63,7 +67,7 @@ export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asyn
     },
     async (request, reply) => {
       const { id } = request.params;
-      const { kind, text } = request.body;
+      const { kind, text, retentionDays = null } = request.body;
       const existing = await db.selectFrom('questions').select('kind').where('id', '=', id).executeTakeFirst();
       if (existing && existing.kind !== kind) {
         const used = await db
@@ -78,13 +82,15 @@ export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asyn
             .send({ error: `question ${id} has clips: its kind stays ${existing.kind}; create a new question` });
         }
       }
-      const values = { kind, text_en: text.en, text_ru: text.ru ?? null };
+      const values = { kind, text_en: text.en, text_ru: text.ru ?? null, retention_days: retentionDays };
       await db
         .insertInto('questions')
         .values({ id, ...values })
         .onConflict((oc) => oc.column('id').doUpdateSet(values))
         .execute();
-      return reply.code(existing ? 200 : 201).send({ id, kind, text: { en: text.en, ru: text.ru ?? null } });
+      return reply
+        .code(existing ? 200 : 201)
+        .send({ id, kind, text: { en: text.en, ru: text.ru ?? null }, retentionDays });
     },
   );
 };
