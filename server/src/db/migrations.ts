@@ -253,6 +253,29 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0007-scorecards': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('checklists')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('question_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('items_json', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('clip_scorecards')
+        .addColumn('clip_id', 'text', (c) => c.notNull())
+        .addColumn('checklist_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('answers_json', 'text', (c) => c.notNull())
+        .addColumn('comment', 'text')
+        .addColumn('scored_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('clip_scorecards_pk', ['clip_id', 'checklist_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('clip_scorecards_checklist').on('clip_scorecards').column('checklist_id').execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

@@ -21,6 +21,8 @@ export interface DatabaseSchema {
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   destruction_acts: DestructionActsTable;
+  checklists: ChecklistsTable;
+  clip_scorecards: ClipScorecardsTable;
 }
 
 export interface DevicesTable {
@@ -207,4 +209,25 @@ export interface DestructionActsTable {
   clip_ids_json: string;
   /** Clips in scope kept because of a legal hold. */
   held_ids_json: string;
+}
+
+/** A checklist managers score clips of one question against ("greeted the customer", …). */
+export interface ChecklistsTable {
+  id: string;
+  question_id: string;
+  name: string;
+  /** [{ id, text: { en, ru } }]: item ids stay stable so that old scores keep their meaning. */
+  items_json: string;
+  updated_at: string;
+}
+
+/** One manager's answers for one clip against one checklist. */
+export interface ClipScorecardsTable {
+  clip_id: string;
+  checklist_id: string;
+  user_id: string;
+  /** { itemId: true | false | null } */
+  answers_json: string;
+  comment: string | null;
+  scored_at: string;
 }
