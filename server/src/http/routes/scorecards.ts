@@ -294,7 +294,7 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
               : groupBy === 'question'
                 ? (row.question_id ?? '(none)')
                 : row.pressed_at.slice(0, 10);
-        const group = groups.get(key) ?? { scorecards: 0, counts: new Map() };
+        const group = groups.get(key) ?? { scorecards: 0, counts: new Map<string, Record<Answer, number>>() };
         groups.set(key, group);
         group.scorecards++;
         const answers = JSON.parse(row.answers_json) as Record<string, Answer>;
