@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@earshot/shared/log';
-import { type ClipMeta, Topics } from '@earshot/shared/protocol';
+import { type ClipMeta, type RemoteConfig, Topics } from '@earshot/shared/protocol';
 import { bytesPerFrame, type PcmFormat } from '@earshot/shared/wav';
 import { ulid } from 'ulidx';
 import type { AudioSource } from './audio/audio-source.js';
@@ -12,6 +14,7 @@ import { PressEndpoint, type PressResult, type PressTarget } from './buttons/pre
 import { ClipCutter, type CutClip } from './clips/clip-cutter.js';
 import { type ClipEncoder, WavEncoder } from './clips/clip-encoder.js';
 import { type DeviceConfig, windowFor } from './config/device-config.js';
+import { applyRemoteConfig } from './config/remote-config.js';
 import { Outbox } from './outbox/outbox.js';
 import { Uplink } from './uplink/uplink.js';
 import { VERSION } from './version.js';
@@ -21,7 +24,6 @@ import { VERSION } from './version.js';
  * uplink, with the press endpoint feeding the cutter.
  */
 export class DeviceDaemon implements PressTarget {
-  readonly buttons: number;
   private readonly format: PcmFormat;
   private readonly capture: Capture;
   private readonly source: AudioSource;
@@ -35,12 +37,14 @@ export class DeviceDaemon implements PressTarget {
   private storing: Promise<void> = Promise.resolve();
   private presses = 0;
 
+  private readonly startedAt = Date.now();
+
   constructor(
-    private readonly config: DeviceConfig,
+    /** Replaced as a whole when a remote configuration is applied. */
+    private config: DeviceConfig,
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
   ) {
-    this.buttons = config.clips.buttons;
     this.format = { sampleRate: config.audio.sampleRate, channels: config.audio.channels, bitsPerSample: 16 };
     this.capture = new Capture({
       sampleRate: this.format.sampleRate,
@@ -50,7 +54,9 @@ export class DeviceDaemon implements PressTarget {
     });
     this.source = this.createSource();
     this.cutter = new ClipCutter(this.capture, this.format.sampleRate, clock, (clip) => this.store(clip));
-    this.outbox = new Outbox(join(config.stateDir, 'outbox'), logger.child({ component: 'outbox' }));
+    this.outbox = new Outbox(join(config.stateDir, 'outbox'), logger.child({ component: 'outbox' }), {
+      quotaBytes: config.outbox.quotaMegabytes * 1024 * 1024,
+    });
     this.uplink = new Uplink({
       url: config.mqtt.url,
       deviceId: config.deviceId,
@@ -59,13 +65,24 @@ export class DeviceDaemon implements PressTarget {
       password: config.mqtt.password,
       chunkBytes: config.mqtt.chunkBytes,
       inflight: config.mqtt.inflight,
+      publishesPerSecond: config.mqtt.publishesPerSecond,
       ackTimeoutMs: config.mqtt.ackTimeoutSeconds * 1000,
       finRounds: 3,
+      reconnectMinMs: config.mqtt.reconnectMinSeconds * 1000,
+      reconnectMaxMs: config.mqtt.reconnectMaxSeconds * 1000,
+      heartbeatMs: config.mqtt.heartbeatSeconds * 1000,
+      ca: config.mqtt.caFile === undefined ? undefined : readFileSync(config.mqtt.caFile),
       version: VERSION,
       outbox: this.outbox,
       logger: logger.child({ component: 'uplink' }),
+      heartbeat: () => this.heartbeat(),
+      applyConfig: async (remote) => this.applyRemoteConfig(remote),
     });
     this.endpoint = new PressEndpoint(this, logger.child({ component: 'http' }));
+  }
+
+  get buttons(): number {
+    return this.config.clips.buttons;
   }
 
   async start(): Promise<{ httpPort: number }> {
@@ -107,6 +124,8 @@ export class DeviceDaemon implements PressTarget {
       connected: this.uplink.connected,
       presses: this.presses,
       pendingClips: this.cutter.pendingCount,
+      outbox: this.outbox.usage(),
+      configVersion: this.uplink.configVersion,
       bufferedSeconds: (this.capture.ring.endFrame - this.capture.ring.startFrame) / this.format.sampleRate,
     };
   }
@@ -116,9 +135,34 @@ export class DeviceDaemon implements PressTarget {
       .then(async () => {
         const audio = await this.encoder.encode(clip.pcm, this.format);
         await this.outbox.put(this.metaOf(clip), audio);
-        this.uplink.kick();
+        this.uplink.kick(clip.clipId);
       })
       .catch((error: unknown) => this.logger.error({ clipId: clip.clipId, err: error }, 'clip could not be stored'));
+  }
+
+  private applyRemoteConfig(remote: RemoteConfig): void {
+    this.config = applyRemoteConfig(this.config, remote);
+  }
+
+  private async heartbeat() {
+    let freeBytes: number | null = null;
+    try {
+      const fs = await statfs(this.config.stateDir);
+      freeBytes = fs.bavail * fs.bsize;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'free disk space unknown');
+    }
+    return {
+      uptimeSeconds: (Date.now() - this.startedAt) / 1000,
+      // Placeholder until the capture reports its own health: buffered audio shows it is filling.
+      mic: {
+        state: 'unknown' as const,
+        bufferedSeconds: (this.capture.ring.endFrame - this.capture.ring.startFrame) / this.format.sampleRate,
+      },
+      outbox: this.outbox.usage(),
+      disk: { freeBytes },
+      clock: { synchronized: null },
+    };
   }
 
   private metaOf(clip: CutClip): ClipMeta {

@@ -2,11 +2,14 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '@earshot/shared/config';
 import { createLogger } from '@earshot/shared/log';
 import { loadServerConfig } from './config/server-config.js';
+import { CREDENTIALS_USAGE, credentialsCommand } from './devices/credentials-cli.js';
+import { AccountError } from './devices/mqtt-accounts.js';
 import { EarshotServer } from './server.js';
 import { VERSION } from './version.js';
 
 const USAGE = `Usage:
   earshot-server [--config FILE]   run the server
+${CREDENTIALS_USAGE}
   earshot-server --version | --help
 
 Every config key can be set from the environment: EARSHOT_HTTP__PORT=8080 sets http.port.
@@ -32,6 +35,10 @@ async function main(argv: string[]): Promise<number> {
   if (values.version) {
     process.stdout.write(`${VERSION}\n`);
     return 0;
+  }
+  if (positionals[0] === 'credentials') {
+    const config = loadServerConfig({ file: values.config });
+    return credentialsCommand(config, positionals.slice(1), (line) => process.stdout.write(`${line}\n`));
   }
   if (positionals.length > 0) {
     process.stderr.write(`earshot-server: unexpected argument "${positionals[0]}"\n\n${USAGE}\n`);
@@ -61,6 +68,9 @@ main(process.argv.slice(2)).then(
     if (error instanceof ConfigError) {
       process.stderr.write(`earshot-server: ${error.message}\n`);
       process.exitCode = EX_CONFIG;
+    } else if (error instanceof AccountError) {
+      process.stderr.write(`earshot-server: ${error.message}\n`);
+      process.exitCode = EX_USAGE;
     } else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`earshot-server: ${(error as Error).message}\n\n${USAGE}\n`);
       process.exitCode = EX_USAGE;

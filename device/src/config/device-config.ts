@@ -73,6 +73,21 @@ export const DeviceConfigSchema = Type.Object(
         chunkBytes: Type.Integer({ minimum: 1024, maximum: 120 * 1024, default: 32 * 1024 }),
         inflight: Type.Integer({ minimum: 1, maximum: 64, default: 8 }),
         ackTimeoutSeconds: Type.Number({ minimum: 0.1, default: 10 }),
+        publishesPerSecond: Type.Number({ minimum: 1, default: 50, description: 'AWS IoT Core allows 100/s' }),
+        reconnectMinSeconds: Type.Number({ minimum: 0.01, default: 1 }),
+        reconnectMaxSeconds: Type.Number({ minimum: 0.01, default: 300 }),
+        heartbeatSeconds: Type.Number({ minimum: 1, default: 60 }),
+        caFile: Type.Optional(Type.String({ description: 'PEM CA for mqtts:// with a private CA' })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    outbox: Type.Object(
+      {
+        quotaMegabytes: Type.Number({
+          minimum: 1,
+          default: 1024,
+          description: 'disk for undelivered clips; when full new clips are refused with an alarm',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -92,6 +107,13 @@ export type DeviceConfig = Static<typeof DeviceConfigSchema>;
 /** Loads, validates and cross-checks the device configuration. */
 export function loadDeviceConfig(options: LoadConfigOptions): DeviceConfig {
   const config = loadConfig(DeviceConfigSchema, options);
+  const problems = checkDeviceConfig(config);
+  if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
+  return config;
+}
+
+/** What is wrong with a configuration beyond its schema (cross-field rules). */
+export function checkDeviceConfig(config: DeviceConfig): string[] {
   const problems: string[] = [];
   const rootProblem = validateRoot(config.mqtt.root);
   if (rootProblem) problems.push(`/mqtt/root: ${rootProblem} (got ${JSON.stringify(config.mqtt.root)})`);
@@ -110,8 +132,7 @@ export function loadDeviceConfig(options: LoadConfigOptions): DeviceConfig {
       `/audio/bufferSeconds: ${config.audio.bufferSeconds} s cannot hold the longest clip (${longest} s) plus 5 s of margin`,
     );
   }
-  if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
-  return config;
+  return problems;
 }
 
 export function windowFor(config: DeviceConfig, button: number): { preSeconds: number; postSeconds: number } {

@@ -11,6 +11,9 @@ export interface DatabaseSchema {
   transfer_chunks: TransferChunksTable;
   clips: ClipsTable;
   jobs: JobsTable;
+  mqtt_accounts: MqttAccountsTable;
+  device_heartbeats: DeviceHeartbeatsTable;
+  device_config_states: DeviceConfigStatesTable;
 }
 
 export interface DevicesTable {
@@ -78,4 +81,27 @@ export interface JobsTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+}
+
+/** MQTT credentials (see devices/mqtt-accounts.ts); hashes in Mosquitto's `$7$` format. */
+export interface MqttAccountsTable {
+  username: string;
+  role: 'device' | 'server';
+  password_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** The last heartbeat of each device, as sent. */
+export interface DeviceHeartbeatsTable {
+  device_id: string;
+  heartbeat_json: string;
+  received_at: string;
+}
+
+/** The last answer of each device to its remote configuration (applied or rejected). */
+export interface DeviceConfigStatesTable {
+  device_id: string;
+  state_json: string;
+  received_at: string;
 }

@@ -160,6 +160,29 @@ export class ClipIngest {
     return { clipId, status: 'complete', storageKey };
   }
 
+  /**
+   * Drops staging of transfers begun before `cutoff` and never finished. Nothing accepted is
+   * lost: the device still has the clip, and its next fin is answered "incomplete" from 0.
+   */
+  async expireAbandoned(cutoff: Date): Promise<number> {
+    const db = this.options.db;
+    const stale = await db
+      .selectFrom('transfers')
+      .select(['device_id', 'clip_id'])
+      .where('created_at', '<', cutoff.toISOString())
+      .execute();
+    for (const { device_id: deviceId, clip_id: clipId } of stale) {
+      await db.transaction().execute((trx) => this.dropStaging(trx, deviceId, clipId));
+    }
+    if (stale.length > 0) {
+      this.options.logger.info(
+        { transfers: stale.length, cutoff: cutoff.toISOString() },
+        'abandoned transfers expired',
+      );
+    }
+    return stale.length;
+  }
+
   private async resendAll(deviceId: string, clipId: string, init: ClipInit, resends: number): Promise<ClipAck> {
     if (resends >= this.options.maxResends) {
       return this.reject(deviceId, clipId, `sha256 mismatch after ${resends} complete resends`);
