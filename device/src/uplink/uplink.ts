@@ -77,6 +77,7 @@ export class Uplink {
   private protocolVersion: 4 | 5 = 5;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private readonly startedAt = Date.now();
   /** Clips put in the outbox by this process and not yet attempted: these go whole at once. */
   private readonly fresh = new Set<string>();
@@ -120,6 +121,7 @@ export class Uplink {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.retryTimer);
     clearInterval(this.heartbeatTimer);
     const client = this.client;
     if (!client) return;
@@ -204,6 +206,7 @@ export class Uplink {
   }
 
   private async drain(): Promise<void> {
+    let unanswered = false;
     do {
       this.again = false;
       for (const entry of await this.options.outbox.list()) {
@@ -212,10 +215,17 @@ export class Uplink {
           await this.deliver(entry);
         } catch (error) {
           if (error instanceof Disconnected) return;
+          unanswered = true;
           this.options.logger.warn({ clipId: entry.meta.clipId, err: error }, 'clip not delivered yet; will retry');
         }
       }
     } while (this.again);
+    // Connected but unanswered (no server subscribed yet, or one busy restarting): try again
+    // later rather than wait for the next press or reconnection.
+    if (unanswered && !this.stopped) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.kick(), this.options.ackTimeoutMs);
+    }
   }
 
   private async deliver(entry: OutboxEntry): Promise<void> {

@@ -112,9 +112,13 @@ export class MqttIngest {
     }
   }
 
-  private async answer(deviceId: string, ack: ClipAck | undefined): Promise<void> {
+  private answer(deviceId: string, ack: ClipAck | undefined): void {
     if (!ack || !this.client) return;
-    await this.client.publishAsync(this.options.topics.ack(deviceId), JSON.stringify(ack), { qos: 1 });
+    // Not awaited: mqtt.js reads no further packet (our PUBACK among them) until this message's
+    // handler is done. A lost answer costs nothing: the device asks again with a fin.
+    this.client.publish(this.options.topics.ack(deviceId), JSON.stringify(ack), { qos: 1 }, (error) => {
+      if (error) this.options.logger.warn({ deviceId, clipId: ack.clipId, err: error }, 'answer not sent');
+    });
   }
 
   private async heartbeat(deviceId: string, payload: Buffer): Promise<void> {
