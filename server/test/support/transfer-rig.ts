@@ -43,6 +43,7 @@ export class TransferRig {
   readonly dbUrl: string;
   readonly servers = new Map<string, RunningProcess>();
   readonly devices: SimDevice[] = [];
+  readonly deviceProcesses: RunningProcess[] = [];
   mosquitto: PrivateMosquitto | undefined;
   private readonly passwords = new Map<string, string>();
   private mqttPort = 0;
@@ -77,7 +78,8 @@ export class TransferRig {
     try {
       const accounts = new MqttAccounts(db);
       for (const id of deviceIds) this.passwords.set(id, await accounts.issue(id, 'device'));
-      for (const name of serverNames) this.passwords.set(`server-${name}`, await accounts.issue(`server-${name}`, 'server'));
+      for (const name of serverNames)
+        this.passwords.set(`server-${name}`, await accounts.issue(`server-${name}`, 'server'));
       if (this.kind === 'mosquitto') {
         const live = await accounts.list();
         await mkdir(join(this.dir, 'mosquitto'), { recursive: true });
@@ -172,10 +174,54 @@ export class TransferRig {
     return device;
   }
 
+  /**
+   * The real `earshot-device` binary with an unpaced-free file source (48 kHz stereo noise, so a
+   * clip of a few seconds is hundreds of KB) and its state in `stateDir`; `env` overrides config.
+   */
+  async startDeviceProcess(
+    deviceId: string,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<{ process: RunningProcess; httpPort: number }> {
+    const wav = join(this.dir, 'noise-48k-stereo.wav');
+    const { existsSync } = await import('node:fs');
+    if (!existsSync(wav)) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(wav, noiseWav(48000, 2, 20));
+    }
+    const httpPort = await freePort();
+    const device = startProcess(process.execPath, [BIN.device], {
+      env: {
+        EARSHOT_DEVICE_ID: deviceId,
+        EARSHOT_STATE_DIR: join(this.dir, 'device-processes', deviceId),
+        EARSHOT_LOG_LEVEL: 'info',
+        EARSHOT_AUDIO__SOURCE: JSON.stringify({ type: 'file', path: wav, loop: true, pace: 'realtime' }),
+        EARSHOT_AUDIO__SAMPLE_RATE: '48000',
+        EARSHOT_AUDIO__CHANNELS: '2',
+        EARSHOT_AUDIO__BUFFER_SECONDS: '30',
+        EARSHOT_CLIPS__PRE_SECONDS: '4',
+        EARSHOT_CLIPS__POST_SECONDS: '0.2',
+        EARSHOT_MQTT__URL: this.mqttUrl,
+        EARSHOT_MQTT__ROOT: ROOT,
+        EARSHOT_MQTT__USERNAME: deviceId,
+        EARSHOT_MQTT__PASSWORD: this.password(deviceId),
+        EARSHOT_MQTT__RECONNECT_MIN_SECONDS: '0.1',
+        EARSHOT_MQTT__RECONNECT_MAX_SECONDS: '1',
+        EARSHOT_MQTT__ACK_TIMEOUT_SECONDS: '3',
+        EARSHOT_HTTP__PORT: String(httpPort),
+        ...env,
+      },
+    });
+    this.deviceProcesses.push(device);
+    await device.waitForLine(/device started/, 30_000);
+    return { process: device, httpPort };
+  }
+
   /** Clips in the database, read with a connection of our own. */
   storedClips(): StoredClip[] {
     this.db ??= new SQLite(this.dbUrl.slice('sqlite:'.length), { readonly: true, fileMustExist: true });
-    return this.db.prepare('select id, device_id, sha256, size, storage_key from clips order by id').all() as StoredClip[];
+    return this.db
+      .prepare('select id, device_id, sha256, size, storage_key from clips order by id')
+      .all() as StoredClip[];
   }
 
   stagedChunks(): number {
@@ -214,12 +260,14 @@ export class TransferRig {
   diagnostics(): string {
     const parts: string[] = [];
     for (const [name, server] of this.servers) parts.push(`--- server ${name}\n${server.output().slice(-3000)}`);
-    for (const device of this.devices) parts.push(`--- device ${device.deviceId}\n${device.log.lines.slice(-15).join('\n')}`);
+    for (const device of this.devices)
+      parts.push(`--- device ${device.deviceId}\n${device.log.lines.slice(-15).join('\n')}`);
     return parts.join('\n');
   }
 
   async close(): Promise<void> {
     for (const device of this.devices) await device.uplink.stop().catch(() => undefined);
+    for (const device of this.deviceProcesses) await device.stop(2000);
     for (const server of this.servers.values()) await server.stop(2000);
     await this.mosquitto?.stop();
     this.db?.close();
@@ -272,6 +320,17 @@ export class LogCapture {
 
 export function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+function noiseWav(sampleRate: number, channels: number, seconds: number): Buffer {
+  const samples = sampleRate * channels * seconds;
+  const pcm = Buffer.alloc(samples * 2);
+  let x = 12345;
+  for (let i = 0; i < samples; i++) {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    pcm.writeInt16LE((x % 20000) - 10000, i * 2);
+  }
+  return Buffer.concat([wavHeader({ sampleRate, channels, bitsPerSample: 16 }, pcm.length), pcm]);
 }
 
 /** A WAV clip of pseudo-random samples (so a corrupted byte changes the sha256) with its metadata. */
