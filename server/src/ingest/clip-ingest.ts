@@ -126,7 +126,7 @@ export class ClipIngest {
     await this.options.blobs.put(storageKey, audio);
     const questionId = this.options.buttonMap.questionFor(deviceId, init.button) ?? null;
     const receivedAt = this.now().toISOString();
-    await db.transaction().execute(async (trx) => {
+    const committed = db.transaction().execute(async (trx) => {
       await trx
         .insertInto('clips')
         .values({
@@ -155,6 +155,15 @@ export class ClipIngest {
       await this.options.queue.enqueue(trx, TRANSCRIBE_QUEUE, { clipId });
       await this.dropStaging(trx, deviceId, clipId);
     });
+    try {
+      await committed;
+    } catch (error) {
+      // Another instance stored the same clip a moment ago (a repeated fin reached it): the
+      // unique clip id made the second insert fail, and the answer is the same.
+      const winner = await this.storedClip(clipId);
+      if (winner?.device_id !== deviceId) throw error;
+      return { clipId, status: 'complete', storageKey: winner.storage_key };
+    }
     this.options.logger.info({ deviceId, clipId, button: init.button, questionId, bytes: init.size }, 'clip stored');
     this.options.onStored?.(clipId);
     return { clipId, status: 'complete', storageKey };

@@ -43,11 +43,14 @@ export class MqttIngest {
       username: this.options.username,
       password: this.options.password,
       protocolVersion: this.options.protocolVersion,
-      // A persistent session keeps QoS 1 messages for us across a reconnect of this server.
-      clean: false,
+      // A persistent session keeps QoS 1 messages for us across a reconnect of this server. Not
+      // in a shared group: Mosquitto would keep handing a dead member its share of new messages;
+      // with a clean session they go to the live members, and what was in flight to the dead one
+      // is asked for again by its device (fin -> incomplete -> resend).
+      clean: this.options.sharedGroup !== undefined,
       reconnectPeriod: 1000,
     };
-    if (this.options.protocolVersion === 5) options.properties = { sessionExpiryInterval: 24 * 3600 };
+    if (this.options.protocolVersion === 5 && !options.clean) options.properties = { sessionExpiryInterval: 24 * 3600 };
     if (this.options.ca) options.ca = this.options.ca;
     const client = connect(this.options.url, options);
     this.client = client;

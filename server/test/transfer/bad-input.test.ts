@@ -129,7 +129,10 @@ describe('bad input is refused, logged, and loses nothing', () => {
       for (let at = CHUNK; at < kept.audio.length; at += CHUNK) {
         await pub(topics.clipChunk('dev-1', kept.meta.clipId, at), kept.audio.subarray(at, at + CHUNK));
       }
-      await pub(topics.clipFin('dev-1', kept.meta.clipId), JSON.stringify({ size: keptInit.size, sha256: keptInit.sha256 }));
+      await pub(
+        topics.clipFin('dev-1', kept.meta.clipId),
+        JSON.stringify({ size: keptInit.size, sha256: keptInit.sha256 }),
+      );
       assert.equal((await dev.answer(kept.meta.clipId)).status, 'complete');
       dev.client.end(true);
 
