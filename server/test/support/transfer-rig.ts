@@ -63,17 +63,23 @@ export class TransferRig {
       const ok = await requireService(t, 'mosquitto binary', () => access('/usr/sbin/mosquitto'));
       if (!ok) return undefined;
     }
-    const dir = await tempDir('earshot-transfer-');
-    const rig = new TransferRig(kind, dir.path);
-    t.after(async () => {
-      await rig.close();
-      await dir.remove();
-    });
+    const rig = await TransferRig.open(kind);
+    t.after(() => rig.close());
     return rig;
   }
 
+  /** A rig outside a test (benchmarks): `close()` stops everything and removes its directory. */
+  static async open(kind: BrokerKind): Promise<TransferRig> {
+    const dir = await tempDir('earshot-transfer-');
+    const rig = new TransferRig(kind, dir.path);
+    rig.removeDir = dir.remove;
+    return rig;
+  }
+
+  private removeDir: () => Promise<void> = async () => undefined;
+
   /** Issues device and server accounts, then starts the broker (Mosquitto) or picks its port (aedes). */
-  async prepare(deviceIds: string[], serverNames: string[] = ['a']): Promise<void> {
+  async prepare(deviceIds: string[], serverNames: string[] = ['a'], extraAcl = ''): Promise<void> {
     const db = await openDatabase(this.dbUrl);
     try {
       const accounts = new MqttAccounts(db);
@@ -86,7 +92,7 @@ export class TransferRig {
         this.mosquitto = await startPrivateMosquitto({
           dir: join(this.dir, 'mosquitto'),
           passwordFile: mosquittoPasswordFile(live),
-          aclFile: mosquittoAclFile(topics, live),
+          aclFile: mosquittoAclFile(topics, live) + extraAcl,
           messageSizeLimit: 200 * 1024,
         });
         this.mqttPort = this.mosquitto.port;
@@ -271,6 +277,7 @@ export class TransferRig {
     for (const server of this.servers.values()) await server.stop(2000);
     await this.mosquitto?.stop();
     this.db?.close();
+    await this.removeDir();
   }
 }
 
