@@ -115,6 +115,9 @@ export class Uplink {
     this.draining = true;
     void this.drain().finally(() => {
       this.draining = false;
+      // A kick that arrived while a drain was unwinding from a disconnection (the reconnection's
+      // own kick, typically) must not be lost.
+      if (this.again && this.connected) this.kick();
     });
   }
 

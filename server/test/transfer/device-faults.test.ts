@@ -71,11 +71,11 @@ describe('device faults', () => {
     if (!rig) return;
     await rig.prepare(['dev-b']);
     await rig.startServer();
-    const device = await rig.device('dev-b', { publishesPerSecond: 40 });
+    const device = await rig.device('dev-b', { publishesPerSecond: 5 });
     device.start();
     await device.press(20);
     await device.press(5);
-    await waitFor('chunks staged', async () => (rig.stagedChunks() >= 5 ? true : undefined));
+    await waitFor('chunks staged', async () => (rig.stagedChunks() >= 3 ? true : undefined));
     await rig.mosquitto?.restart();
     await rig.waitForStored(device.clips);
     await waitFor('outbox empty', async () => ((await device.outbox.list()).length === 0 ? true : undefined));
