@@ -16,12 +16,18 @@ const SECONDS = 4; // 16 kHz mono: 128 KB a clip
 const CHUNK = 32 * 1024;
 const INFLIGHT = 8;
 
-async function endToEnd(kind: BrokerKind): Promise<{ seconds: number; bytes: number; latencies: number[] }> {
+async function endToEnd(
+  kind: BrokerKind,
+  instances = 1,
+): Promise<{ seconds: number; bytes: number; latencies: number[] }> {
   const rig = await TransferRig.open(kind);
   try {
     const ids = Array.from({ length: DEVICES }, (_, i) => `bench-${i}`);
-    await rig.prepare(ids);
-    await rig.startServer();
+    const names = Array.from({ length: instances }, (_, i) => `i${i}`);
+    await rig.prepare(ids, names);
+    for (const name of names) {
+      await rig.startServer(name, instances > 1 ? { EARSHOT_MQTT__SHARED_GROUP: 'bench' } : {});
+    }
     const putAt = new Map<string, number>();
     const latencies: number[] = [];
     let done = 0;
@@ -142,4 +148,12 @@ for (const kind of ['aedes', 'mosquitto'] as const) {
   });
   report(`ingest-${kind}-put-to-complete-p50`, percentile(e2e.latencies, 50), 'ms');
   report(`ingest-${kind}-put-to-complete-p99`, percentile(e2e.latencies, 99), 'ms');
+  if (kind === 'mosquitto') {
+    // Scale-out: the same load on two instances sharing one subscription.
+    const shared = await endToEnd(kind, 2);
+    report(`ingest-${kind}-2-instances-throughput`, mb(shared.bytes / shared.seconds), 'MB/s', {
+      name: `raw-${kind}-qos1-same-bytes`,
+      value: mb(rawBytesPerSecond),
+    });
+  }
 }
