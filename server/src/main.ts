@@ -4,6 +4,8 @@ import { createLogger } from '@earshot/shared/log';
 import { ACCESS_USAGE, accessCli } from './access/access-cli.js';
 import { loadServerConfig } from './config/server-config.js';
 import { importCli, IMPORT_USAGE } from './import/import-cli.js';
+import { CREDENTIALS_USAGE, credentialsCommand } from './devices/credentials-cli.js';
+import { AccountError } from './devices/mqtt-accounts.js';
 import { EarshotServer } from './server.js';
 import { VERSION } from './version.js';
 
@@ -11,6 +13,7 @@ const USAGE = `Usage:
   earshot-server [--config FILE]   run the server
 ${IMPORT_USAGE}
 ${ACCESS_USAGE}
+${CREDENTIALS_USAGE}
   earshot-server --version | --help
 
 Every config key can be set from the environment: EARSHOT_HTTP__PORT=8080 sets http.port.
@@ -39,6 +42,10 @@ async function main(argv: string[]): Promise<number> {
   if (values.version) {
     process.stdout.write(`${VERSION}\n`);
     return 0;
+  }
+  if (positionals[0] === 'credentials') {
+    const config = loadServerConfig({ file: values.config });
+    return credentialsCommand(config, positionals.slice(1), (line) => process.stdout.write(`${line}\n`));
   }
   if (positionals.length > 0) {
     process.stderr.write(`earshot-server: unexpected argument "${positionals[0]}"\n\n${USAGE}\n`);
@@ -75,6 +82,9 @@ main(process.argv.slice(2)).then(
     if (error instanceof ConfigError) {
       process.stderr.write(`earshot-server: ${error.message}\n`);
       process.exitCode = EX_CONFIG;
+    } else if (error instanceof AccountError) {
+      process.stderr.write(`earshot-server: ${error.message}\n`);
+      process.exitCode = EX_USAGE;
     } else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`earshot-server: ${(error as Error).message}\n\n${USAGE}\n`);
       process.exitCode = EX_USAGE;

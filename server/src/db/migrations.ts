@@ -135,6 +135,31 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003-transfer': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('mqtt_accounts')
+        .addColumn('username', 'text', (c) => c.primaryKey())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('device_heartbeats')
+        .addColumn('device_id', 'text', (c) => c.primaryKey())
+        .addColumn('heartbeat_json', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('device_config_states')
+        .addColumn('device_id', 'text', (c) => c.primaryKey())
+        .addColumn('state_json', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('transfers_created').on('transfers').columns(['created_at']).execute();
+    },
+  },
   '0004-access': {
     async up(db: Kysely<unknown>) {
       const { serialKey } = portableTypes(db);

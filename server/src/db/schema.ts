@@ -23,6 +23,9 @@ export interface DatabaseSchema {
   destruction_acts: DestructionActsTable;
   checklists: ChecklistsTable;
   clip_scorecards: ClipScorecardsTable;
+  mqtt_accounts: MqttAccountsTable;
+  device_heartbeats: DeviceHeartbeatsTable;
+  device_config_states: DeviceConfigStatesTable;
 }
 
 export interface DevicesTable {
@@ -226,8 +229,31 @@ export interface ClipScorecardsTable {
   clip_id: string;
   checklist_id: string;
   user_id: string;
-  /** { itemId: true | false | null } */
+  /** { itemId: 'yes' | 'no' | 'unsure' } */
   answers_json: string;
   comment: string | null;
   scored_at: string;
+}
+
+/** MQTT credentials (see devices/mqtt-accounts.ts); hashes in Mosquitto's `$7$` format. */
+export interface MqttAccountsTable {
+  username: string;
+  role: 'device' | 'server';
+  password_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** The last heartbeat of each device, as sent. */
+export interface DeviceHeartbeatsTable {
+  device_id: string;
+  heartbeat_json: string;
+  received_at: string;
+}
+
+/** The last answer of each device to its remote configuration (applied or rejected). */
+export interface DeviceConfigStatesTable {
+  device_id: string;
+  state_json: string;
+  received_at: string;
 }
