@@ -206,6 +206,8 @@ export class TransferRig {
         EARSHOT_AUDIO__BUFFER_SECONDS: '30',
         EARSHOT_CLIPS__PRE_SECONDS: '4',
         EARSHOT_CLIPS__POST_SECONDS: '0.2',
+        // WAV: a transfer of many chunks to interrupt (Opus would make this clip a single chunk).
+        EARSHOT_CLIPS__FORMAT: 'wav',
         EARSHOT_MQTT__URL: this.mqttUrl,
         EARSHOT_MQTT__ROOT: ROOT,
         EARSHOT_MQTT__USERNAME: deviceId,
