@@ -137,7 +137,7 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-for (const kind of ['aedes', 'mosquitto'] as const) {
+for (const kind of (process.env.BENCH_BROKERS?.split(',') ?? ['aedes', 'mosquitto']) as BrokerKind[]) {
   const e2e = await endToEnd(kind);
   const rawBytesPerSecond = await raw(kind, e2e.bytes);
   const mb = (n: number) => n / 1e6;
