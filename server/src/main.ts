@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@earshot/shared/config';
+import { EX_USAGE, finish, serveUntilSignal } from '@earshot/shared/cli';
 import { createLogger } from '@earshot/shared/log';
 import { ACCESS_USAGE, accessCli } from './access/access-cli.js';
 import { loadServerConfig } from './config/server-config.js';
@@ -18,10 +18,6 @@ ${CREDENTIALS_USAGE}
 
 Every config key can be set from the environment: EARSHOT_HTTP__PORT=8080 sets http.port.
 EARSHOT_CONFIG names the config file when --config is not given.`;
-
-const EX_USAGE = 64;
-const EX_CONFIG = 78;
-const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'import') return importCli(argv.slice(1));
@@ -55,42 +51,7 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ name: 'earshot-server', level: config.logLevel });
   const server = new EarshotServer(config, logger);
   await server.start();
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, 'stopping');
-      resolve();
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  });
-  // A stop that hangs (a peer that never answers) must not keep the service from restarting.
-  const deadline = setTimeout(() => {
-    logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
-    process.exit(1);
-  }, SHUTDOWN_DEADLINE_MS);
-  deadline.unref();
-  await server.stop();
-  logger.info('stopped');
-  return 0;
+  return serveUntilSignal(logger, () => server.stop());
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`earshot-server: ${error.message}\n`);
-      process.exitCode = EX_CONFIG;
-    } else if (error instanceof AccountError) {
-      process.stderr.write(`earshot-server: ${error.message}\n`);
-      process.exitCode = EX_USAGE;
-    } else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`earshot-server: ${(error as Error).message}\n\n${USAGE}\n`);
-      process.exitCode = EX_USAGE;
-    } else {
-      process.stderr.write(`earshot-server: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    }
-  },
-);
+finish('earshot-server', USAGE, main(process.argv.slice(2)), [AccountError]);

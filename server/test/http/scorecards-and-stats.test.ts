@@ -1,25 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { indexSignal } from '@earshot/test-kit/signals';
-import { tempDir } from '@earshot/test-kit/temp-dir';
 import { ApiTokens } from '../../src/access/api-tokens.js';
 import { Users } from '../../src/access/users.js';
 import { submitClip } from '../../src/import/submit-clip.js';
-import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
-import { appHarness } from '../support/app-harness.js';
-import { DATABASE_KINDS, testDatabase } from '../support/databases.js';
-import { ingestHarness, wavClip } from '../support/ingest-harness.js';
+import { apiTest } from '../support/app-harness.js';
+import { DATABASE_KINDS } from '../support/databases.js';
+import { wavClip } from '../support/ingest-harness.js';
 
 for (const kind of DATABASE_KINDS) {
   describe(`scorecards and stats on ${kind}`, () => {
     it('scores clips against a checklist, sums the answers, and counts volumes in local days and hours', async (t) => {
-      const test = await testDatabase(t, kind);
-      if (!test) return;
-      const dir = await tempDir();
-      const { db } = test;
-      const blobs = new DiskBlobStore(dir.path);
-      const { ingest, buttonMap, queue } = ingestHarness(db, blobs);
-      const app = await appHarness({ db, blobs, queue, buttonMap, ingest });
+      const rig = await apiTest(t, kind);
+      if (!rig) return;
+      const { db, ingest, app } = rig;
       try {
         const call = async (method: 'PUT' | 'POST' | 'GET', url: string, payload?: object, authorization?: string) => {
           const response = await app.inject({
@@ -151,9 +145,7 @@ for (const kind of DATABASE_KINDS) {
           400,
         );
       } finally {
-        await app.close();
-        await test.close();
-        await dir.remove();
+        await rig.close();
       }
     });
   });
