@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import { TRANSCRIBE_QUEUE } from '../ingest/clip-ingest.js';
 import { extractNps, wordsOfText } from '../nps/nps-extractor.js';
 import type { Job, JobQueue, RetryPolicy } from '../queue/job-queue.js';
+import { QueueWorker } from '../queue/queue-worker.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { EngineRouter } from './engine-router.js';
 import { type ClipAudio, EngineError, type Transcript } from './transcript.js';
@@ -33,60 +34,36 @@ interface TranscribePayload {
  * the clip's status follows: transcribing, transcribed, or failed once its job is dead.
  */
 export class TranscriptionWorker {
-  private running = false;
-  private loops: Promise<void>[] = [];
-  private wakeUp: (() => void)[] = [];
-  private readonly abort = new AbortController();
+  private readonly worker: QueueWorker<TranscribePayload>;
 
-  constructor(private readonly options: TranscriptionWorkerOptions) {}
+  constructor(private readonly options: TranscriptionWorkerOptions) {
+    this.worker = new QueueWorker({
+      queue: options.queue,
+      name: TRANSCRIBE_QUEUE,
+      concurrency: options.concurrency,
+      pollIntervalMs: options.pollIntervalMs,
+      logger: options.logger,
+      handle: (job) => this.process(job),
+    });
+  }
 
-  async start(): Promise<void> {
-    const recovered = await this.options.queue.recoverAbandoned(TRANSCRIBE_QUEUE);
-    if (recovered > 0) this.options.logger.warn({ recovered }, 'jobs left active by the last run are due again');
-    this.running = true;
-    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+  start(): Promise<void> {
+    return this.worker.start();
   }
 
   /** A job was enqueued: look now rather than at the next poll. */
   wake(): void {
-    for (const resolve of this.wakeUp.splice(0)) resolve();
+    this.worker.wake();
   }
 
   /** Stops taking jobs; a job in flight is abandoned to the queue (due again at the next start). */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    this.wake();
-    await Promise.all(this.loops);
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   /** Runs one due job, if any; true when there was one. */
-  async runOnce(): Promise<boolean> {
-    const job = await this.options.queue.claim<TranscribePayload>(TRANSCRIBE_QUEUE);
-    if (!job) return false;
-    await this.process(job);
-    return true;
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        worked = await this.runOnce();
-      } catch (error) {
-        if (!this.running) return;
-        this.options.logger.error({ err: error }, 'transcription worker step failed');
-      }
-      if (!worked && this.running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollIntervalMs);
-          this.wakeUp.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    }
+  runOnce(): Promise<boolean> {
+    return this.worker.runOnce();
   }
 
   private async process(job: Job<TranscribePayload>): Promise<void> {
@@ -126,13 +103,13 @@ export class TranscriptionWorker {
         channels: clip.channels,
         durationMs: clip.duration_ms,
       };
-      const transcript = await engine.transcribe(audio, language, this.abort.signal);
+      const transcript = await engine.transcribe(audio, language, this.worker.signal);
       await this.store(clipId, transcript, clip.question_kind === 'nps');
       await queue.complete(job);
       logger.info({ clipId, engine: engine.name, words: transcript.words.length }, 'clip transcribed');
       this.options.onTranscribed?.(clipId);
     } catch (error) {
-      if (!this.running && this.abort.signal.aborted) return;
+      if (this.worker.signal.aborted) return;
       const message = error instanceof Error ? error.message : String(error);
       const retryAfterMs = error instanceof EngineError ? error.retryAfterMs : undefined;
       const state = await queue.fail(job, message, this.options.retry, retryAfterMs);
