@@ -5,6 +5,7 @@ import { TRANSCRIBE_QUEUE } from '../ingest/clip-ingest.js';
 import { extractNps, wordsOfText } from '../nps/nps-extractor.js';
 import type { Job, JobQueue, RetryPolicy } from '../queue/job-queue.js';
 import { QueueWorker } from '../queue/queue-worker.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { EngineRouter } from './engine-router.js';
 import { type ClipAudio, EngineError, type Transcript } from './transcript.js';
@@ -21,6 +22,8 @@ export interface TranscriptionWorkerOptions {
   defaultLanguage: string;
   logger: Logger;
   onTranscribed?: (clipId: string) => void;
+  /** transcript.ready and, for NPS answers of 0–6, answer.detractor, in the transcript's transaction. */
+  webhooks?: Webhooks;
 }
 
 interface TranscribePayload {
@@ -82,6 +85,8 @@ export class TranscriptionWorker {
         'clips.duration_ms',
         'stores.language',
         'questions.kind as question_kind',
+        'clips.store_id',
+        'clips.question_id',
       ])
       .where('clips.id', '=', clipId)
       .executeTakeFirst();
@@ -104,7 +109,11 @@ export class TranscriptionWorker {
         durationMs: clip.duration_ms,
       };
       const transcript = await engine.transcribe(audio, language, this.worker.signal);
-      await this.store(clipId, transcript, clip.question_kind === 'nps');
+      await this.store(clipId, transcript, clip.question_kind === 'nps', {
+        clipId,
+        storeId: clip.store_id,
+        questionId: clip.question_id,
+      });
       await queue.complete(job);
       logger.info({ clipId, engine: engine.name, words: transcript.words.length }, 'clip transcribed');
       this.options.onTranscribed?.(clipId);
@@ -122,8 +131,17 @@ export class TranscriptionWorker {
     }
   }
 
-  private async store(clipId: string, transcript: Transcript, nps: boolean): Promise<void> {
+  private async store(
+    clipId: string,
+    transcript: Transcript,
+    nps: boolean,
+    about: { clipId: string; storeId: string | null; questionId: string | null },
+  ): Promise<void> {
+    const webhooks = this.options.webhooks;
     const at = new Date().toISOString();
+    const result = nps
+      ? extractNps(transcript.words.length > 0 ? transcript.words : wordsOfText(transcript.text))
+      : undefined;
     const row = {
       engine: transcript.engine,
       language: transcript.language,
@@ -138,9 +156,7 @@ export class TranscriptionWorker {
         .values({ clip_id: clipId, ...row })
         .onConflict((oc) => oc.column('clip_id').doUpdateSet(row))
         .execute();
-      if (nps) {
-        const words = transcript.words.length > 0 ? transcript.words : wordsOfText(transcript.text);
-        const result = extractNps(words);
+      if (result) {
         const score = {
           kind: 'nps' as const,
           value: result.score,
@@ -153,7 +169,16 @@ export class TranscriptionWorker {
           .values({ clip_id: clipId, ...score })
           .onConflict((oc) => oc.column('clip_id').doUpdateSet(score))
           .execute();
+        if (result.score !== null && result.score <= 6) {
+          await webhooks?.emit(trx, 'answer.detractor', { ...about, score: result.score }, transcript.text);
+        }
       }
+      await webhooks?.emit(
+        trx,
+        'transcript.ready',
+        { ...about, language: transcript.language, npsScore: result?.score ?? null },
+        transcript.text,
+      );
       await trx.updateTable('clips').set({ status: 'transcribed' }).where('id', '=', clipId).execute();
     });
   }
