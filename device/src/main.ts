@@ -13,7 +13,6 @@ const USAGE = `Usage:
 Every config key can be set from the environment: EARSHOT_MQTT__URL=mqtt://host sets mqtt.url.
 EARSHOT_CONFIG names the config file when --config is not given.`;
 
-
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,

@@ -34,7 +34,12 @@ export async function serveUntilSignal(logger: Logger, stop: () => Promise<void>
  * The end of an executable: its exit code, or for an error a message fit for a technician (the
  * configuration problems, or the usage) and the matching sysexits code.
  */
-export function finish(name: string, usage: string, run: Promise<number>, usageErrors: (new (...args: never[]) => Error)[] = []): void {
+export function finish(
+  name: string,
+  usage: string,
+  run: Promise<number>,
+  usageErrors: (new (...args: never[]) => Error)[] = [],
+): void {
   run.then(
     (code) => {
       process.exitCode = code;
