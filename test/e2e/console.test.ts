@@ -173,7 +173,9 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
       );
     } catch (error) {
       const states = seen.map((c) => `${c.id}: ${c.status}`).join(', ');
-      throw new Error(`${(error as Error).message}; clips: ${states}\n${server.output().slice(-3000)}`);
+      throw new Error(`${(error as Error).message}; clips: ${states}\n${server.output().slice(-3000)}`, {
+        cause: error,
+      });
     }
   };
 
