@@ -219,6 +219,7 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
     await page.locator('[data-testid=who]').getByText('maria · manager').waitFor();
     await rows().nth(2).waitFor();
     assert.equal(await rows().count(), 3);
+    assert.equal(await page.locator('[data-action=more]').isHidden(), true, 'one page holds all three');
     await shoot('clip-list');
   });
 

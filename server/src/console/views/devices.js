@@ -48,7 +48,8 @@ export async function renderDevices(main) {
                   h('td', {}, device.name ?? '—'),
                   h('td', {}, store?.name ?? device.storeId ?? '—'),
                   h('td', {}, h('span', { class: `state ${state}` }, t(`devices.state.${state}`))),
-                  h('td', {}, formatDateTime(device.lastSeenAt, store?.timeZone)),
+                  // A device that never connected has only its registration time: nothing was seen.
+                  h('td', {}, state === 'unknown' ? '—' : formatDateTime(device.lastSeenAt, store?.timeZone)),
                 );
               }),
             ),
