@@ -92,7 +92,7 @@ function render() {
 }
 
 function loginView() {
-  const container = h('div');
+  const container = h('div', { class: 'login-box' });
   renderLogin(container, async (signedIn) => {
     user = signedIn;
     render();
