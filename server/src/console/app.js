@@ -100,7 +100,7 @@ function loginView() {
   return container;
 }
 
-export function showError(main, error) {
+function showError(main, error) {
   const message = error?.status === 403 ? t('common.forbidden') : t('common.error', { message: error?.message });
   main.replaceChildren(h('p', { class: 'error', role: 'alert' }, message));
 }

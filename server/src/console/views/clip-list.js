@@ -3,6 +3,7 @@
 import { listClips, listDevices, listQuestions, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
+import { scoreBadge } from '../widgets/score-badge.js';
 
 const FILTER_KEYS = [
   'q',
@@ -172,12 +173,6 @@ function clipRow(clip, storesById) {
     h('td', { class: 'col-score' }, scoreBadge(clip.score)),
     h('td', { class: 'col-text' }, clipText(clip)),
   );
-}
-
-export function scoreBadge(score) {
-  if (!score || score.value === null) return h('span', { class: 'muted' }, '—');
-  const group = score.value >= 9 ? 'promoter' : score.value >= 7 ? 'passive' : 'detractor';
-  return h('span', { class: `score ${group}`, 'data-score': score.value }, String(score.value));
 }
 
 /** The search snippet with its hit marked, else the start of the transcript. */

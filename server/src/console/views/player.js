@@ -4,7 +4,7 @@ import { fetchAudio, getClip, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
 import { decode, peaks, waveformView } from '../widgets/waveform.js';
-import { scoreBadge } from './clip-list.js';
+import { scoreBadge } from '../widgets/score-badge.js';
 
 export async function renderPlayer(main, id, query) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
