@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@earshot/shared/log';
-import { Topics } from '@earshot/shared/protocol';
+import { type DeviceHeartbeat, type RemoteConfig, Topics } from '@earshot/shared/protocol';
 import { bytesPerFrame, type PcmFormat } from '@earshot/shared/wav';
 import { ulid } from 'ulidx';
 import type { AudioSource } from './audio/audio-source.js';
@@ -18,6 +20,7 @@ import { ClipJournal } from './clips/clip-journal.js';
 import { ClipPipeline } from './clips/clip-pipeline.js';
 import { OpusEncoder } from './clips/opus-encoder.js';
 import { type DeviceConfig, windowFor } from './config/device-config.js';
+import { applyRemoteConfig } from './config/remote-config.js';
 import { createFeedback } from './feedback/create-feedback.js';
 import type { Feedback } from './feedback/feedback.js';
 import { Outbox } from './outbox/outbox.js';
@@ -30,7 +33,6 @@ import { VERSION } from './version.js';
  * the feedback light shows staff what happened.
  */
 export class DeviceDaemon implements PressTarget {
-  readonly buttons: number;
   private readonly format: PcmFormat;
   private readonly capture: Capture;
   private readonly source: AudioSource;
@@ -43,17 +45,18 @@ export class DeviceDaemon implements PressTarget {
   private readonly endpoint: PressEndpoint;
   private readonly captureSession = ulid();
   private presses = 0;
+  private readonly startedAt = Date.now();
   private readonly inputs: InputHub;
   private readonly arduinos: ReturnType<typeof createInputs>['arduinos'];
   private feedback: Feedback | undefined;
   private lastAudioAt: number;
 
   constructor(
-    private readonly config: DeviceConfig,
+    /** Replaced as a whole when a remote configuration is applied. */
+    private config: DeviceConfig,
     private readonly logger: Logger,
     private readonly clock: Clock = systemClock,
   ) {
-    this.buttons = config.clips.buttons;
     this.format = { sampleRate: config.audio.sampleRate, channels: config.audio.channels, bitsPerSample: 16 };
     this.capture = new Capture({
       sampleRate: this.format.sampleRate,
@@ -64,7 +67,9 @@ export class DeviceDaemon implements PressTarget {
       clock,
     });
     this.source = this.createSource();
-    this.outbox = new Outbox(join(config.stateDir, 'outbox'), logger.child({ component: 'outbox' }));
+    this.outbox = new Outbox(join(config.stateDir, 'outbox'), logger.child({ component: 'outbox' }), {
+      quotaBytes: config.outbox.quotaMegabytes * 1024 * 1024,
+    });
     const clipsLogger = logger.child({ component: 'clips' });
     this.journal = new ClipJournal(join(config.stateDir, 'recording'), bytesPerFrame(this.format), 1000, clipsLogger);
     this.pipeline = new ClipPipeline({
@@ -77,7 +82,7 @@ export class DeviceDaemon implements PressTarget {
       cancelWithinMs: config.clips.cancelWithinSeconds * 1000,
       clock,
       logger: clipsLogger,
-      onStored: () => this.uplink.kick(),
+      onStored: (clipId) => this.uplink.kick(clipId),
     });
     this.cutter = new ClipCutter(this.capture, this.format.sampleRate, clock, this.pipeline);
     this.uplink = new Uplink({
@@ -88,11 +93,18 @@ export class DeviceDaemon implements PressTarget {
       password: config.mqtt.password,
       chunkBytes: config.mqtt.chunkBytes,
       inflight: config.mqtt.inflight,
+      publishesPerSecond: config.mqtt.publishesPerSecond,
       ackTimeoutMs: config.mqtt.ackTimeoutSeconds * 1000,
+      reconnectMinMs: config.mqtt.reconnectMinSeconds * 1000,
+      reconnectMaxMs: config.mqtt.reconnectMaxSeconds * 1000,
+      heartbeatMs: config.mqtt.heartbeatSeconds * 1000,
+      ca: config.mqtt.caFile === undefined ? undefined : readFileSync(config.mqtt.caFile),
       finRounds: 3,
       version: VERSION,
       outbox: this.outbox,
       logger: logger.child({ component: 'uplink' }),
+      heartbeat: () => this.heartbeat(),
+      applyConfig: async (remote) => this.applyRemoteConfig(remote),
       onDelivered: (clipId) => {
         this.pipeline.delivered(clipId);
         this.feedback?.signal('delivered');
@@ -112,6 +124,10 @@ export class DeviceDaemon implements PressTarget {
     this.capture.onWritten(() => {
       this.lastAudioAt = this.clock.monotonicMs();
     });
+  }
+
+  get buttons(): number {
+    return this.config.clips.buttons;
   }
 
   async start(): Promise<{ httpPort: number }> {
@@ -212,6 +228,37 @@ export class DeviceDaemon implements PressTarget {
       clock: this.clockSync.current,
       buttons: this.inputs.status(),
       problems: this.problems(),
+      outbox: this.outbox.usage(),
+      configVersion: this.uplink.configVersion,
+    };
+  }
+
+  private applyRemoteConfig(remote: RemoteConfig): void {
+    this.config = applyRemoteConfig(this.config, remote);
+  }
+
+  private async heartbeat(): Promise<Omit<DeviceHeartbeat, 'at' | 'version' | 'configVersion'>> {
+    let freeBytes: number | null = null;
+    try {
+      const fs = await statfs(this.config.stateDir);
+      freeBytes = fs.bavail * fs.bsize;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'free disk space unknown');
+    }
+    const mic = this.capture.health.report();
+    return {
+      uptimeSeconds: (Date.now() - this.startedAt) / 1000,
+      mic: {
+        state: mic.state,
+        bufferedSeconds: (this.capture.ring.endFrame - this.capture.ring.startFrame) / this.format.sampleRate,
+        rmsDbfs: mic.rmsDbfs,
+        clippedRatio: mic.clippedRatio,
+        silentSeconds: mic.silentSeconds,
+        recorderRestarts: this.source.restarts,
+      },
+      outbox: this.outbox.usage(),
+      disk: { freeBytes },
+      clock: { synchronized: this.clockSync.current.synchronized },
     };
   }
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConfigError } from '@earshot/shared/config';
+import { finish, serveUntilSignal, UsageError } from '@earshot/shared/cli';
 import { createLogger } from '@earshot/shared/log';
 import { loadDeviceConfig } from './config/device-config.js';
 import { DeviceDaemon } from './daemon.js';
@@ -13,10 +13,6 @@ const USAGE = `Usage:
 Every config key can be set from the environment: EARSHOT_MQTT__URL=mqtt://host sets mqtt.url.
 EARSHOT_CONFIG names the config file when --config is not given.`;
 
-/** sysexits: EX_USAGE and EX_CONFIG, so that systemd logs say which it was. */
-const EX_USAGE = 64;
-const EX_CONFIG = 78;
-const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -55,41 +51,7 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ name: 'earshot-device', level: config.logLevel });
   const daemon = new DeviceDaemon(config, logger);
   await daemon.start();
-  await new Promise<void>((resolve) => {
-    const shutdown = (signal: string) => {
-      logger.info({ signal }, 'stopping');
-      resolve();
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  });
-  // A stop that hangs (a peer that never answers) must not keep the service from restarting.
-  const deadline = setTimeout(() => {
-    logger.error({ afterMs: SHUTDOWN_DEADLINE_MS }, 'shutdown did not finish in time; exiting anyway');
-    process.exit(1);
-  }, SHUTDOWN_DEADLINE_MS);
-  deadline.unref();
-  await daemon.stop();
-  logger.info('stopped');
-  return 0;
+  return serveUntilSignal(logger, () => daemon.stop());
 }
 
-class UsageError extends Error {}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`earshot-device: ${error.message}\n`);
-      process.exitCode = EX_CONFIG;
-    } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`earshot-device: ${(error as Error).message}\n\n${USAGE}\n`);
-      process.exitCode = EX_USAGE;
-    } else {
-      process.stderr.write(`earshot-device: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
-    }
-  },
-);
+finish('earshot-device', USAGE, main(process.argv.slice(2)));

@@ -1,13 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join, resolve } from 'node:path';
 import type { Logger } from '@earshot/shared/log';
 import { Topics } from '@earshot/shared/protocol';
 import { Users } from './access/users.js';
 import { ClipDestroyer } from './retention/clip-destroyer.js';
 import { RetentionPolicy } from './retention/retention-policy.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
-import type { ServerConfig } from './config/server-config.js';
+import { databaseUrl, type ServerConfig } from './config/server-config.js';
 import { type Database, openDatabase } from './db/database.js';
+import { MqttAccounts } from './devices/mqtt-accounts.js';
 import { buildApp } from './http/app.js';
 import { ServerMetrics } from './http/plugins/metrics.js';
 import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
@@ -39,6 +40,7 @@ export class EarshotServer {
   private retentionTimer: NodeJS.Timeout | undefined;
   private worker: TranscriptionWorker | undefined;
   private queue: JobQueue | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: ServerConfig,
@@ -47,8 +49,7 @@ export class EarshotServer {
 
   async start(): Promise<StartedServer> {
     const { config, logger } = this;
-    const dataDir = resolve(config.dataDir);
-    const db = await openDatabase(config.database.url ?? `sqlite:${join(dataDir, 'earshot.db')}`);
+    const db = await openDatabase(databaseUrl(config));
     this.db = db;
     await seedQuestions(db, config.questions);
     const buttonMap = new ButtonMap(db);
@@ -61,16 +62,24 @@ export class EarshotServer {
 
     let mqttPort: number | undefined;
     let url = config.mqtt.url;
+    let login = { username: config.mqtt.username, password: config.mqtt.password };
+    const tls = config.mqtt.tls;
     if (config.mqtt.embedded) {
+      const serveTls = tls?.certFile !== undefined && tls.keyFile !== undefined;
       this.broker = new EmbeddedBroker({
         host: config.mqtt.host,
         port: config.mqtt.port,
         topics,
         maxMessageBytes: config.mqtt.maxMessageBytes,
+        accounts: config.mqtt.authentication ? new MqttAccounts(db) : undefined,
+        tls: serveTls
+          ? { cert: readFileSync(tls.certFile as string), key: readFileSync(tls.keyFile as string) }
+          : undefined,
         logger: logger.child({ component: 'broker' }),
       });
       mqttPort = (await this.broker.start()).port;
-      url = `mqtt://127.0.0.1:${mqttPort}`;
+      url = `${serveTls ? 'mqtts' : 'mqtt'}://127.0.0.1:${mqttPort}`;
+      login = this.broker.internalLogin;
     }
     const clipIngest = new ClipIngest({
       db,
@@ -84,11 +93,23 @@ export class EarshotServer {
         this.worker?.wake();
       },
     });
+    const abandonMs = config.ingest.abandonAfterHours * 3600_000;
+    const expire = () =>
+      clipIngest
+        .expireAbandoned(new Date(Date.now() - abandonMs))
+        .catch((error: unknown) => logger.error({ err: error }, 'expiring abandoned transfers failed'));
+    await expire();
+    this.expiryTimer = setInterval(() => void expire(), Math.min(abandonMs, 3600_000));
+    this.expiryTimer.unref();
     const ingest = new MqttIngest({
       url: url as string,
-      username: config.mqtt.username,
-      password: config.mqtt.password,
-      clientId: config.mqtt.embedded ? 'earshot-server' : `earshot-server-${hostname()}`,
+      username: login.username,
+      password: login.password,
+      clientId: config.mqtt.clientId ?? (config.mqtt.embedded ? 'earshot-server' : `earshot-server-${hostname()}`),
+      protocolVersion: config.mqtt.embedded ? 4 : config.mqtt.protocolVersion,
+      sharedGroup: config.mqtt.sharedGroup,
+      // A private CA also serves the embedded broker's own loopback client.
+      ca: tls?.caFile === undefined ? undefined : readFileSync(tls.caFile),
       topics,
       ingest: clipIngest,
       db,
@@ -166,6 +187,7 @@ export class EarshotServer {
   async stop(): Promise<void> {
     const log = this.logger;
     clearInterval(this.retentionTimer);
+    clearInterval(this.expiryTimer);
     await this.app?.close();
     log.debug('http closed');
     await this.ingest?.stop();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { promisify } from 'node:util';
-import { adminToken } from '@earshot/test-kit/admin-token';
+import { adminToken, deviceCredentials } from '@earshot/test-kit/server-cli';
 import { launchChromium, requireChromium } from '@earshot/test-kit/browser';
 import { freePort } from '@earshot/test-kit/ports';
 import { BIN, type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
@@ -87,6 +87,7 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
   };
   const maria = await addUser('maria', 'manager', 'north,south');
   const sergei = await addUser('sergei', 'manager', 'south');
+  const eastCredentials = await deviceCredentials(serverConfig, 'till-east');
 
   const server = startProcess(process.execPath, [BIN.server, '--config', serverConfig]);
   running.push(server);
@@ -332,7 +333,7 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
         stateDir: join(dir.path, 'device'),
         audio: { source: { type: 'file', path: silence, loop: true }, bufferSeconds: 10 },
         clips: { preSeconds: 1, postSeconds: 1 },
-        mqtt: { url: `mqtt://127.0.0.1:${mqttPort}` },
+        mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, ...eastCredentials },
         http: { port: devicePort },
       }),
     );

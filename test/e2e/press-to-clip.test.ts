@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseWav } from '@earshot/shared/wav';
-import { adminToken } from '@earshot/test-kit/admin-token';
+import { adminToken, deviceCredentials } from '@earshot/test-kit/server-cli';
 import { freePort } from '@earshot/test-kit/ports';
 import { BIN, type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
 import { indexSignal } from '@earshot/test-kit/signals';
@@ -60,7 +60,10 @@ describe('press to stored clip, end to end', () => {
         audio: { source: { type: 'file', path: source, loop: true }, bufferSeconds: 20 },
         // WAV: the test checks every sample of the index signal, which a lossy codec would not keep.
         clips: { preSeconds: PRE, postSeconds: POST, format: 'wav' },
-        mqtt: { url: `mqtt://127.0.0.1:${mqttPort}` },
+        mqtt: {
+          url: `mqtt://127.0.0.1:${mqttPort}`,
+          ...(await deviceCredentials(join(dir.path, 'server.json'), 'till-1')),
+        },
         http: { port: devicePort },
       }),
     );

@@ -90,6 +90,21 @@ export const DeviceConfigSchema = Type.Object(
         chunkBytes: Type.Integer({ minimum: 1024, maximum: 120 * 1024, default: 32 * 1024 }),
         inflight: Type.Integer({ minimum: 1, maximum: 64, default: 8 }),
         ackTimeoutSeconds: Type.Number({ minimum: 0.1, default: 10 }),
+        publishesPerSecond: Type.Number({ minimum: 1, default: 50, description: 'AWS IoT Core allows 100/s' }),
+        reconnectMinSeconds: Type.Number({ minimum: 0.01, default: 1 }),
+        reconnectMaxSeconds: Type.Number({ minimum: 0.01, default: 300 }),
+        heartbeatSeconds: Type.Number({ minimum: 1, default: 60 }),
+        caFile: Type.Optional(Type.String({ description: 'PEM CA for mqtts:// with a private CA' })),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    outbox: Type.Object(
+      {
+        quotaMegabytes: Type.Number({
+          minimum: 1,
+          default: 1024,
+          description: 'disk for undelivered clips; when full new clips are refused with an alarm',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -111,6 +126,13 @@ export type DeviceConfig = Static<typeof DeviceConfigSchema>;
 /** Loads, validates and cross-checks the device configuration. */
 export function loadDeviceConfig(options: LoadConfigOptions): DeviceConfig {
   const config = loadConfig(DeviceConfigSchema, options);
+  const problems = checkDeviceConfig(config);
+  if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
+  return config;
+}
+
+/** What is wrong with a configuration beyond its schema (cross-field rules). */
+export function checkDeviceConfig(config: DeviceConfig): string[] {
   const problems: string[] = [];
   const rootProblem = validateRoot(config.mqtt.root);
   if (rootProblem) problems.push(`/mqtt/root: ${rootProblem} (got ${JSON.stringify(config.mqtt.root)})`);
@@ -132,8 +154,7 @@ export function loadDeviceConfig(options: LoadConfigOptions): DeviceConfig {
   problems.push(...inputProblems(config.inputs, config.clips.buttons));
   const arduinoPorts = config.inputs.flatMap((input) => (input.type === 'arduino' ? [input.port] : []));
   problems.push(...feedbackProblems(config.feedback, arduinoPorts));
-  if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
-  return config;
+  return problems;
 }
 
 export function windowFor(config: DeviceConfig, button: number): { preSeconds: number; postSeconds: number } {

@@ -1,7 +1,17 @@
 import type { Logger } from '@earshot/shared/log';
-import { type ClipAck, decoders, type Topics } from '@earshot/shared/protocol';
-import { connect, type MqttClient } from 'mqtt';
+import {
+  type ClipAck,
+  type ConfigState,
+  type DeviceHeartbeat,
+  decoders,
+  MessageError,
+  type RemoteConfig,
+  type Topics,
+} from '@earshot/shared/protocol';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import type { Outbox, OutboxEntry } from '../outbox/outbox.js';
+import { Backoff } from './backoff.js';
+import { RateLimiter } from './rate-limiter.js';
 
 export interface UplinkOptions {
   url: string;
@@ -9,16 +19,27 @@ export interface UplinkOptions {
   topics: Topics;
   username?: string | undefined;
   password?: string | undefined;
+  /** PEM CA certificate(s) for mqtts:// with a private CA. */
+  ca?: Buffer | undefined;
   chunkBytes: number;
   /** Chunk publishes awaiting PUBACK at once. */
   inflight: number;
+  /** Publishes per second at most, all topics together. */
+  publishesPerSecond: number;
   /** How long to wait for the server's answer to a fin before asking again. */
   ackTimeoutMs: number;
-  /** Fin rounds per attempt before the clip waits for the next drain. */
+  /** Unanswered fins per attempt before the clip waits for the next drain. */
   finRounds: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+  heartbeatMs: number;
   version: string;
   outbox: Outbox;
   logger: Logger;
+  /** The heartbeat's contents, asked for at every beat. */
+  heartbeat?: () => Promise<Omit<DeviceHeartbeat, 'at' | 'version' | 'configVersion'>>;
+  /** Validates and applies a remote configuration; throws an Error whose message is the reason to refuse it. */
+  applyConfig?: (config: RemoteConfig) => Promise<void>;
   onDelivered?: (clipId: string) => void;
 }
 
@@ -28,58 +49,65 @@ class Disconnected extends Error {
   }
 }
 
+/** Rounds of a clip per drain; the server answering "incomplete" again and again ends here. */
+const MAX_ROUNDS = 20;
+
+/** CONNACK codes meaning "this broker does not speak MQTT 5" (3.1.1: 1; 5: 0x84). */
+const UNSUPPORTED_PROTOCOL = new Set([1, 0x84]);
+
 /**
  * Sends the outbox to the server over MQTT and deletes a clip only on the server's "complete".
  * A clip goes as init, chunks addressed by byte offset, then fin; the answer to fin is complete,
- * incomplete (with the byte ranges to resend) or rejected. After any disconnection the drain
- * starts over from the outbox, so nothing depends on MQTT.js's in-memory queue.
+ * incomplete (with the byte ranges to resend) or rejected. A clip that was already under way
+ * (from before a disconnection or a restart) starts with a fin alone, which asks the server what
+ * it lacks, so only missing ranges travel again. After any disconnection the drain starts over
+ * from the outbox, so nothing depends on MQTT.js's in-memory queue; reconnection is ours too
+ * (exponential backoff with full jitter), and MQTT 5 falls back to 3.1.1 once a broker refuses it.
  */
 export class Uplink {
   private client: MqttClient | undefined;
   private readonly waiters = new Map<string, (ack: ClipAck) => void>();
   private draining = false;
   private again = false;
+  private stopped = false;
   /** Rejects the waits of the current connection when it drops. */
   private connection = new AbortController();
+  private readonly backoff: Backoff;
+  private readonly limiter: RateLimiter;
+  private protocolVersion: 4 | 5 = 5;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly startedAt = Date.now();
+  /** Clips put in the outbox by this process and not yet attempted: these go whole at once. */
+  private readonly fresh = new Set<string>();
+  private appliedConfigVersion: number | null = null;
 
-  constructor(private readonly options: UplinkOptions) {}
+  constructor(private readonly options: UplinkOptions) {
+    this.backoff = new Backoff(options.reconnectMinMs, options.reconnectMaxMs);
+    this.limiter = new RateLimiter(options.publishesPerSecond);
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
   }
 
+  get mqttVersion(): 4 | 5 {
+    return this.protocolVersion;
+  }
+
+  get configVersion(): number | null {
+    return this.appliedConfigVersion;
+  }
+
   start(): void {
-    const { topics, deviceId, logger } = this.options;
-    const statusTopic = topics.status(deviceId);
-    const client = connect(this.options.url, {
-      clientId: `earshot-device-${deviceId}`,
-      username: this.options.username,
-      password: this.options.password,
-      clean: true,
-      reconnectPeriod: 1000,
-      will: { topic: statusTopic, payload: Buffer.from(JSON.stringify({ state: 'offline' })), qos: 1, retain: true },
-    });
-    this.client = client;
-    client.on('connect', () => {
-      this.connection = new AbortController();
-      logger.info({ url: this.options.url }, 'connected to broker');
-      const online = JSON.stringify({ state: 'online', at: new Date().toISOString(), version: this.options.version });
-      Promise.all([
-        client.publishAsync(statusTopic, online, { qos: 1, retain: true }),
-        client.subscribeAsync(topics.ack(deviceId), { qos: 1 }),
-      ])
-        .then(() => this.kick())
-        .catch((error: unknown) => logger.warn({ err: error }, 'could not announce on connect'));
-    });
-    client.on('close', () => {
-      this.connection.abort(new Disconnected());
-    });
-    client.on('error', (error) => logger.warn({ err: error }, 'broker connection error'));
-    client.on('message', (topic, payload) => this.handleAck(topic, payload));
+    this.stopped = false;
+    this.connect();
   }
 
   /** New clips are in the outbox: send them when connected. */
-  kick(): void {
+  kick(newClipId?: string): void {
+    if (newClipId !== undefined) this.fresh.add(newClipId);
     if (this.draining) {
       this.again = true;
       return;
@@ -87,10 +115,17 @@ export class Uplink {
     this.draining = true;
     void this.drain().finally(() => {
       this.draining = false;
+      // A kick that arrived while a drain was unwinding from a disconnection (the reconnection's
+      // own kick, typically) must not be lost.
+      if (this.again && this.connected) this.kick();
     });
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.retryTimer);
+    clearInterval(this.heartbeatTimer);
     const client = this.client;
     if (!client) return;
     this.connection.abort(new Disconnected());
@@ -102,10 +137,79 @@ export class Uplink {
         })
         .catch(() => undefined);
     }
-    await client.endAsync();
+    await client.endAsync(true);
+  }
+
+  private connect(): void {
+    const { topics, deviceId, logger } = this.options;
+    const statusTopic = topics.status(deviceId);
+    const version = this.protocolVersion;
+    const options: IClientOptions = {
+      clientId: `earshot-device-${deviceId}`,
+      username: this.options.username,
+      password: this.options.password,
+      protocolVersion: version,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 15_000,
+      will: { topic: statusTopic, payload: Buffer.from(JSON.stringify({ state: 'offline' })), qos: 1, retain: true },
+    };
+    if (this.options.ca) options.ca = this.options.ca;
+    const client = connect(this.options.url, options);
+    this.client = client;
+    let refusedVersion = false;
+    client.on('connect', () => {
+      this.backoff.reset();
+      this.connection = new AbortController();
+      logger.info({ url: this.options.url, mqttVersion: version }, 'connected to broker');
+      const online = JSON.stringify({ state: 'online', at: new Date().toISOString(), version: this.options.version });
+      // Republished on every connection: a broker restart may have lost the retained "online".
+      Promise.all([
+        client.publishAsync(statusTopic, online, { qos: 1, retain: true }),
+        client.subscribeAsync({ [topics.ack(deviceId)]: { qos: 1 }, [topics.config(deviceId)]: { qos: 1 } }),
+      ])
+        .then(() => {
+          void this.beat();
+          this.kick();
+        })
+        .catch((error: unknown) => logger.warn({ err: error }, 'could not announce on connect'));
+      clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = setInterval(() => void this.beat(), this.options.heartbeatMs);
+    });
+    client.on('error', (error) => {
+      const code = (error as { code?: unknown }).code;
+      if (version === 5 && typeof code === 'number' && UNSUPPORTED_PROTOCOL.has(code)) {
+        refusedVersion = true;
+        return;
+      }
+      logger.warn({ err: error }, 'broker connection error');
+    });
+    client.on('close', () => {
+      this.connection.abort(new Disconnected());
+      clearInterval(this.heartbeatTimer);
+      client.removeAllListeners();
+      // A late error must not crash the process once our listeners are gone.
+      client.on('error', () => undefined);
+      client.end(true);
+      if (this.stopped || this.client !== client) return;
+      if (refusedVersion) {
+        logger.info('broker does not speak MQTT 5; using MQTT 3.1.1');
+        this.protocolVersion = 4;
+        this.connect();
+        return;
+      }
+      const delay = this.backoff.next();
+      logger.info({ inMs: Math.round(delay) }, 'disconnected; reconnecting');
+      this.reconnectTimer = setTimeout(() => this.connect(), delay);
+    });
+    client.on('message', (topic, payload) => {
+      if (topic === topics.config(deviceId)) void this.handleConfig(payload);
+      else this.handleAck(topic, payload);
+    });
   }
 
   private async drain(): Promise<void> {
+    let unanswered = false;
     do {
       this.again = false;
       for (const entry of await this.options.outbox.list()) {
@@ -114,10 +218,17 @@ export class Uplink {
           await this.deliver(entry);
         } catch (error) {
           if (error instanceof Disconnected) return;
+          unanswered = true;
           this.options.logger.warn({ clipId: entry.meta.clipId, err: error }, 'clip not delivered yet; will retry');
         }
       }
     } while (this.again);
+    // Connected but unanswered (no server subscribed yet, or one busy restarting): try again
+    // later rather than wait for the next press or reconnection.
+    if (unanswered && !this.stopped) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.kick(), this.options.ackTimeoutMs);
+    }
   }
 
   private async deliver(entry: OutboxEntry): Promise<void> {
@@ -131,17 +242,23 @@ export class Uplink {
       chunkSize: this.options.chunkBytes,
     });
     const fin = JSON.stringify({ size: entry.size, sha256: entry.sha256 });
-    let ranges: [number, number][] = [[0, entry.size]];
-    for (let round = 0; round < this.options.finRounds; round++) {
+    // A clip seen before (an earlier connection or process) may be partly or wholly on the
+    // server already: ask first, with a fin alone.
+    let ranges: [number, number][] = this.fresh.delete(clipId) ? [[0, entry.size]] : [];
+    let silentRounds = 0;
+    for (let round = 0; round < MAX_ROUNDS && silentRounds < this.options.finRounds; round++) {
       // Listening from the start: the server may refuse the init itself.
       const answer = this.waitForAck(clipId);
-      // init is idempotent and cheap; resending it covers a server that lost the transfer.
-      await this.publish(topics.clipInit(deviceId, clipId), init);
-      await this.sendRanges(entry, audio, ranges);
+      if (ranges.length > 0) {
+        // init is idempotent and cheap; resending it covers a server that lost the transfer.
+        await this.publish(topics.clipInit(deviceId, clipId), init);
+        await this.sendRanges(entry, audio, ranges);
+      }
       await this.publish(topics.clipFin(deviceId, clipId), fin);
       answer.arm();
       const ack = await answer.promise;
       if (ack === undefined) {
+        silentRounds++;
         ranges = [];
         continue;
       }
@@ -156,10 +273,10 @@ export class Uplink {
         await this.options.outbox.reject(clipId, ack.reason);
         return;
       }
-      logger.info({ clipId, missing: ack.missing.length }, 'server is missing parts of the clip; resending them');
+      logger.info({ clipId, missing: ack.missing.length }, 'server is missing parts of the clip; sending them');
       ranges = ack.missing;
     }
-    throw new Error(`no final answer from the server after ${this.options.finRounds} rounds`);
+    throw new Error(`no final answer from the server (${silentRounds} fins unanswered)`);
   }
 
   /** Publishes chunks covering `ranges`, at most `inflight` unacknowledged at a time. */
@@ -180,11 +297,66 @@ export class Uplink {
     await Promise.all(Array.from({ length: Math.min(inflight, offsets.length) }, worker));
   }
 
-  private async publish(topic: string, payload: string | Buffer): Promise<void> {
+  private async publish(topic: string, payload: string | Buffer, retain = false): Promise<void> {
+    await this.limiter.take();
     const client = this.client;
     const signal = this.connection.signal;
     if (!client?.connected || signal.aborted) throw new Disconnected();
-    await raceAbort(client.publishAsync(topic, payload, { qos: 1 }), signal);
+    await raceAbort(client.publishAsync(topic, payload, { qos: 1, retain }), signal);
+  }
+
+  private async beat(): Promise<void> {
+    const { topics, deviceId, logger } = this.options;
+    try {
+      const body = this.options.heartbeat
+        ? await this.options.heartbeat()
+        : {
+            uptimeSeconds: (Date.now() - this.startedAt) / 1000,
+            mic: { state: 'unknown' as const },
+            outbox: this.options.outbox.usage(),
+            disk: { freeBytes: null },
+            clock: { synchronized: null },
+          };
+      const heartbeat: DeviceHeartbeat = {
+        at: new Date().toISOString(),
+        version: this.options.version,
+        configVersion: this.appliedConfigVersion,
+        ...body,
+      };
+      await this.publish(topics.heartbeat(deviceId), JSON.stringify(heartbeat));
+    } catch (error) {
+      if (!(error instanceof Disconnected)) logger.warn({ err: error }, 'heartbeat not sent');
+    }
+  }
+
+  private async handleConfig(payload: Buffer): Promise<void> {
+    const { topics, deviceId, logger } = this.options;
+    // An empty retained message clears the topic: nothing to apply.
+    if (payload.length === 0) return;
+    let state: ConfigState;
+    let config: RemoteConfig | undefined;
+    try {
+      config = decoders.remoteConfig.decode(payload);
+      if (config.version === this.appliedConfigVersion) return;
+      if (!this.options.applyConfig) throw new Error('this device does not accept remote configuration');
+      await this.options.applyConfig(config);
+      this.appliedConfigVersion = config.version;
+      state = { version: config.version, status: 'applied', at: new Date().toISOString() };
+      logger.info({ configVersion: config.version }, 'remote configuration applied');
+    } catch (error) {
+      const reason = error instanceof MessageError || error instanceof Error ? error.message : String(error);
+      state = {
+        version: config?.version ?? null,
+        status: 'rejected',
+        reason,
+        appliedVersion: this.appliedConfigVersion,
+        at: new Date().toISOString(),
+      };
+      logger.error({ configVersion: config?.version, reason }, 'remote configuration rejected; keeping the old one');
+    }
+    await this.publish(topics.configState(deviceId), JSON.stringify(state), true).catch((error: unknown) =>
+      logger.warn({ err: error }, 'config state not reported'),
+    );
   }
 
   /**

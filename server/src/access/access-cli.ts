@@ -1,6 +1,5 @@
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadServerConfig } from '../config/server-config.js';
+import { databaseUrl, loadServerConfig } from '../config/server-config.js';
 import { openDatabase } from '../db/database.js';
 import { ApiTokens } from './api-tokens.js';
 import { ROLES, type Role } from './roles.js';
@@ -36,7 +35,7 @@ export async function accessCli(command: 'users' | 'tokens', argv: string[]): Pr
     return 64;
   };
   const config = loadServerConfig({ file: values.config });
-  const db = await openDatabase(config.database.url ?? `sqlite:${join(resolve(config.dataDir), 'earshot.db')}`);
+  const db = await openDatabase(databaseUrl(config));
   try {
     const users = new Users(db);
     if (command === 'users' && action === 'list') {

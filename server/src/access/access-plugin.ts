@@ -93,31 +93,21 @@ export const accessPlugin = fastifyPlugin<AccessOptions>(async (app, { users, to
     if (authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
       const token = match?.[1] ? await tokens.resolve(match[1]) : undefined;
-      if (!token) return 'invalid';
-      const user = await users.byId(token.userId);
-      if (!user || user.disabled) return 'invalid';
-      return {
-        userId: user.id,
-        username: user.username,
-        role: user.role,
-        stores: user.stores,
-        via: 'token',
-        tokenId: token.id,
-      };
+      return token ? principalOf(token.userId, { via: 'token', tokenId: token.id }) : 'invalid';
     }
     const sessionId = request.cookies[SESSION_COOKIE];
     if (sessionId === undefined) return undefined;
     const session = await sessions.resolve(sessionId);
-    if (!session) return 'invalid';
-    const user = await users.byId(session.userId);
+    return session ? principalOf(session.userId, { via: 'session', csrfToken: session.csrfToken }) : 'invalid';
+  }
+
+  /** The live user behind a token or session; a disabled or deleted one makes the credential invalid. */
+  async function principalOf(
+    userId: string,
+    how: Pick<Principal, 'via' | 'tokenId' | 'csrfToken'>,
+  ): Promise<Principal | 'invalid'> {
+    const user = await users.byId(userId);
     if (!user || user.disabled) return 'invalid';
-    return {
-      userId: user.id,
-      username: user.username,
-      role: user.role,
-      stores: user.stores,
-      via: 'session',
-      csrfToken: session.csrfToken,
-    };
+    return { userId: user.id, username: user.username, role: user.role, stores: user.stores, ...how };
   }
 });

@@ -1,3 +1,4 @@
+import { join, resolve } from 'node:path';
 import { ConfigError, type LoadConfigOptions, LogLevelSchema, loadConfig } from '@earshot/shared/config';
 import { validateRoot } from '@earshot/shared/protocol';
 import { type Static, Type } from '@sinclair/typebox';
@@ -140,6 +141,28 @@ export const ServerConfigSchema = Type.Object(
         username: Type.Optional(Type.String()),
         password: Type.Optional(Type.String()),
         maxMessageBytes: Type.Integer({ minimum: 1024, default: 256 * 1024 }),
+        authentication: Type.Boolean({
+          default: true,
+          description: 'embedded broker: require an account (see `earshot-server credentials`)',
+        }),
+        protocolVersion: Type.Union([Type.Literal(4), Type.Literal(5)], {
+          default: 4,
+          description: 'external broker: 5 for shared subscriptions (Mosquitto, EMQX)',
+        }),
+        sharedGroup: Type.Optional(
+          Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'scale-out: $share group of all instances' }),
+        ),
+        clientId: Type.Optional(Type.String({ minLength: 1, description: 'default earshot-server-<hostname>' })),
+        tls: Type.Optional(
+          Type.Object(
+            {
+              certFile: Type.Optional(Type.String({ description: 'embedded broker: PEM certificate' })),
+              keyFile: Type.Optional(Type.String({ description: 'embedded broker: PEM private key' })),
+              caFile: Type.Optional(Type.String({ description: 'external broker: PEM CA to trust' })),
+            },
+            { additionalProperties: false },
+          ),
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -163,6 +186,11 @@ export const ServerConfigSchema = Type.Object(
     ingest: Type.Object(
       {
         maxResends: Type.Integer({ minimum: 0, default: 3, description: 'whole-clip resends after a sha256 mismatch' }),
+        abandonAfterHours: Type.Number({
+          minimum: 0.001,
+          default: 24,
+          description: 'staged chunks of a transfer begun this long ago and never finished are dropped',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -255,6 +283,17 @@ export function loadServerConfig(options: LoadConfigOptions): ServerConfig {
   if (!config.mqtt.embedded && config.mqtt.url === undefined) {
     problems.push('/mqtt/url: required when mqtt.embedded is false');
   }
+  if (config.mqtt.sharedGroup !== undefined && config.mqtt.protocolVersion !== 5) {
+    problems.push('/mqtt/sharedGroup: shared subscriptions need mqtt.protocolVersion 5');
+  }
+  if (config.mqtt.embedded && config.mqtt.sharedGroup !== undefined) {
+    problems.push('/mqtt/sharedGroup: the embedded broker (aedes) has no shared subscriptions');
+  }
   if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
   return config;
+}
+
+/** The database the configuration names: `database.url`, else SQLite in the data directory. */
+export function databaseUrl(config: ServerConfig): string {
+  return config.database.url ?? `sqlite:${join(resolve(config.dataDir), 'earshot.db')}`;
 }

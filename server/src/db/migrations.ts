@@ -135,6 +135,31 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003-transfer': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('mqtt_accounts')
+        .addColumn('username', 'text', (c) => c.primaryKey())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('revoked_at', 'text')
+        .execute();
+      await db.schema
+        .createTable('device_heartbeats')
+        .addColumn('device_id', 'text', (c) => c.primaryKey())
+        .addColumn('heartbeat_json', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('device_config_states')
+        .addColumn('device_id', 'text', (c) => c.primaryKey())
+        .addColumn('state_json', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('transfers_created').on('transfers').columns(['created_at']).execute();
+    },
+  },
   '0004-access': {
     async up(db: Kysely<unknown>) {
       const { serialKey } = portableTypes(db);
@@ -251,6 +276,29 @@ const migrations: Record<string, Migration> = {
         .addColumn('clip_ids_json', 'text', (c) => c.notNull())
         .addColumn('held_ids_json', 'text', (c) => c.notNull())
         .execute();
+    },
+  },
+  '0007-scorecards': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('checklists')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('question_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('items_json', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('clip_scorecards')
+        .addColumn('clip_id', 'text', (c) => c.notNull())
+        .addColumn('checklist_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('answers_json', 'text', (c) => c.notNull())
+        .addColumn('comment', 'text')
+        .addColumn('scored_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('clip_scorecards_pk', ['clip_id', 'checklist_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('clip_scorecards_checklist').on('clip_scorecards').column('checklist_id').execute();
     },
   },
 };

@@ -21,6 +21,11 @@ export interface DatabaseSchema {
   sessions: SessionsTable;
   audit_events: AuditEventsTable;
   destruction_acts: DestructionActsTable;
+  checklists: ChecklistsTable;
+  clip_scorecards: ClipScorecardsTable;
+  mqtt_accounts: MqttAccountsTable;
+  device_heartbeats: DeviceHeartbeatsTable;
+  device_config_states: DeviceConfigStatesTable;
 }
 
 export interface DevicesTable {
@@ -207,4 +212,48 @@ export interface DestructionActsTable {
   clip_ids_json: string;
   /** Clips in scope kept because of a legal hold. */
   held_ids_json: string;
+}
+
+/** A checklist managers score clips of one question against ("greeted the customer", …). */
+export interface ChecklistsTable {
+  id: string;
+  question_id: string;
+  name: string;
+  /** [{ id, text: { en, ru } }]: item ids stay stable so that old scores keep their meaning. */
+  items_json: string;
+  updated_at: string;
+}
+
+/** One manager's answers for one clip against one checklist. */
+export interface ClipScorecardsTable {
+  clip_id: string;
+  checklist_id: string;
+  user_id: string;
+  /** { itemId: 'yes' | 'no' | 'unsure' } */
+  answers_json: string;
+  comment: string | null;
+  scored_at: string;
+}
+
+/** MQTT credentials (see devices/mqtt-accounts.ts); hashes in Mosquitto's `$7$` format. */
+export interface MqttAccountsTable {
+  username: string;
+  role: 'device' | 'server';
+  password_hash: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** The last heartbeat of each device, as sent. */
+export interface DeviceHeartbeatsTable {
+  device_id: string;
+  heartbeat_json: string;
+  received_at: string;
+}
+
+/** The last answer of each device to its remote configuration (applied or rejected). */
+export interface DeviceConfigStatesTable {
+  device_id: string;
+  state_json: string;
+  received_at: string;
 }

@@ -23,6 +23,8 @@ import { tokensRoutes } from './routes/tokens.js';
 import { usersRoutes } from './routes/users.js';
 import { healthRoutes } from './routes/health.js';
 import { retentionRoutes } from './routes/retention.js';
+import { scorecardsRoutes } from './routes/scorecards.js';
+import { statsRoutes } from './routes/stats.js';
 import type { ButtonMap } from '../questions/button-map.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { buttonMapsRoutes } from './routes/button-maps.js';
@@ -73,6 +75,8 @@ export async function buildApp(options: AppOptions) {
       tags: [
         { name: 'clips', description: 'Recorded answers' },
         { name: 'access', description: 'Sign-in, users, API tokens, the audit log' },
+        { name: 'scorecards', description: 'Checklists and managers’ scores of clips' },
+        { name: 'stats', description: 'Volumes, coverage, transcription' },
         { name: 'privacy', description: 'Retention, legal holds, erasure, acts of destruction' },
         { name: 'operations', description: 'Health and metrics' },
         { name: 'stores', description: 'Locations, time zones, languages' },
@@ -105,6 +109,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(metricsRoutes, { metrics: options.metrics });
   await app.register(healthRoutes, { db: options.db, brokerConnected: options.brokerConnected });
   await app.register(clipsRoutes, { db: options.db, blobs: options.blobs, audit });
+  await app.register(scorecardsRoutes, { db: options.db, audit });
+  await app.register(statsRoutes, { db: options.db });
   await app.register(retentionRoutes, {
     db: options.db,
     retention: options.retention,

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLogger } from '@earshot/shared/log';
-import { loadServerConfig } from '../config/server-config.js';
+import { databaseUrl, loadServerConfig } from '../config/server-config.js';
 import { openDatabase } from '../db/database.js';
 import { ClipIngest } from '../ingest/clip-ingest.js';
 import { ButtonMap } from '../questions/button-map.js';
@@ -37,7 +36,7 @@ export async function importCli(argv: string[]): Promise<number> {
   // Logs to stderr: stdout carries the result alone.
   const logger = createLogger({ name: 'earshot-import', level: config.logLevel, destination: process.stderr });
   const log = parsePressLog(await readFile(values.presses as string, 'utf8'));
-  const db = await openDatabase(config.database.url ?? `sqlite:${join(resolve(config.dataDir), 'earshot.db')}`);
+  const db = await openDatabase(databaseUrl(config));
   const queue = await openQueue(config, db, logger);
   try {
     const ingest = new ClipIngest({

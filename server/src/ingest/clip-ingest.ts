@@ -130,7 +130,7 @@ export class ClipIngest {
       new Date(init.pressedAt),
     );
     const receivedAt = this.now().toISOString();
-    await db.transaction().execute(async (trx) => {
+    const committed = db.transaction().execute(async (trx) => {
       await trx
         .insertInto('clips')
         .values({
@@ -160,9 +160,41 @@ export class ClipIngest {
       await this.options.queue.enqueue(trx, TRANSCRIBE_QUEUE, { clipId });
       await this.dropStaging(trx, deviceId, clipId);
     });
+    try {
+      await committed;
+    } catch (error) {
+      // Another instance stored the same clip a moment ago (a repeated fin reached it): the
+      // unique clip id made the second insert fail, and the answer is the same.
+      const winner = await this.storedClip(clipId);
+      if (winner?.device_id !== deviceId) throw error;
+      return { clipId, status: 'complete', storageKey: winner.storage_key };
+    }
     this.options.logger.info({ deviceId, clipId, button: init.button, questionId, bytes: init.size }, 'clip stored');
     this.options.onStored?.(clipId);
     return { clipId, status: 'complete', storageKey };
+  }
+
+  /**
+   * Drops staging of transfers begun before `cutoff` and never finished. Nothing accepted is
+   * lost: the device still has the clip, and its next fin is answered "incomplete" from 0.
+   */
+  async expireAbandoned(cutoff: Date): Promise<number> {
+    const db = this.options.db;
+    const stale = await db
+      .selectFrom('transfers')
+      .select(['device_id', 'clip_id'])
+      .where('created_at', '<', cutoff.toISOString())
+      .execute();
+    for (const { device_id: deviceId, clip_id: clipId } of stale) {
+      await db.transaction().execute((trx) => this.dropStaging(trx, deviceId, clipId));
+    }
+    if (stale.length > 0) {
+      this.options.logger.info(
+        { transfers: stale.length, cutoff: cutoff.toISOString() },
+        'abandoned transfers expired',
+      );
+    }
+    return stale.length;
   }
 
   private async resendAll(deviceId: string, clipId: string, init: ClipInit, resends: number): Promise<ClipAck> {

@@ -1,6 +1,6 @@
 import type { Logger } from '@earshot/shared/log';
 import { type ClipAck, decoders, MessageError, type Topics } from '@earshot/shared/protocol';
-import { connect, type IPublishPacket, type MqttClient } from 'mqtt';
+import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Database } from '../db/database.js';
 import type { ClipIngest } from './clip-ingest.js';
 
@@ -9,6 +9,12 @@ export interface MqttIngestOptions {
   username?: string | undefined;
   password?: string | undefined;
   clientId: string;
+  /** 5 for shared subscriptions on Mosquitto/EMQX; aedes speaks only 4 (3.1.1). */
+  protocolVersion: 4 | 5;
+  /** Scale-out: instances with the same group share the uploads (`$share/<group>/...`). */
+  sharedGroup?: string | undefined;
+  /** PEM CA certificate(s) for mqtts:// with a private CA. */
+  ca?: Buffer | undefined;
   topics: Topics;
   ingest: ClipIngest;
   db: Database;
@@ -32,14 +38,21 @@ export class MqttIngest {
 
   async start(): Promise<void> {
     const { topics, logger } = this.options;
-    const client = connect(this.options.url, {
+    const options: IClientOptions = {
       clientId: this.options.clientId,
       username: this.options.username,
       password: this.options.password,
-      // A persistent session keeps QoS 1 messages for us across a reconnect of this server.
-      clean: false,
+      protocolVersion: this.options.protocolVersion,
+      // A persistent session keeps QoS 1 messages for us across a reconnect of this server. Not
+      // in a shared group: Mosquitto would keep handing a dead member its share of new messages;
+      // with a clean session they go to the live members, and what was in flight to the dead one
+      // is asked for again by its device (fin -> incomplete -> resend).
+      clean: this.options.sharedGroup !== undefined,
       reconnectPeriod: 1000,
-    });
+    };
+    if (this.options.protocolVersion === 5 && !options.clean) options.properties = { sessionExpiryInterval: 24 * 3600 };
+    if (this.options.ca) options.ca = this.options.ca;
+    const client = connect(this.options.url, options);
     this.client = client;
     client.handleMessage = (packet, done) => {
       this.handle(packet).then(
@@ -57,8 +70,18 @@ export class MqttIngest {
       client.once('connect', () => resolve());
       client.once('error', reject);
     });
-    await client.subscribeAsync({ [topics.allClipMessages()]: { qos: 1 }, [topics.allStatuses()]: { qos: 1 } });
-    logger.info({ url: this.options.url }, 'ingest subscribed');
+    const group = this.options.sharedGroup;
+    const filters = [topics.allClipMessages(), topics.allStatuses(), topics.allHeartbeats(), topics.allConfigStates()];
+    const subscriptions = Object.fromEntries(
+      filters.map((f) => [group === undefined ? f : `$share/${group}/${f}`, { qos: 1 as const }]),
+    );
+    const granted = await client.subscribeAsync(subscriptions);
+    const refused = granted.filter((g) => g.qos > 2);
+    if (refused.length > 0) throw new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`);
+    logger.info(
+      { url: this.options.url, sharedGroup: group, mqttVersion: this.options.protocolVersion },
+      'ingest subscribed',
+    );
   }
 
   /** Disconnects at once: messages being handled are not acknowledged, so the broker redelivers them. */
@@ -83,21 +106,71 @@ export class MqttIngest {
         return this.answer(parsed.deviceId, await ingest.fin(parsed.deviceId, parsed.clipId, payload));
       case 'status':
         return this.status(parsed.deviceId, payload);
+      case 'heartbeat':
+        return this.heartbeat(parsed.deviceId, payload);
+      case 'config-state':
+        return this.configState(parsed.deviceId, payload);
       case 'ack':
+      case 'config':
         return;
     }
   }
 
-  /**
-   * Publishes an answer without waiting for its PUBACK: mqtt.js handles incoming packets one at a
-   * time, so awaiting our own PUBACK inside `handleMessage` would wait for a packet queued behind
-   * ourselves. A lost answer costs nothing: the device repeats its fin and gets it again.
-   */
   private answer(deviceId: string, ack: ClipAck | undefined): void {
     if (!ack || !this.client) return;
+    // Not awaited: mqtt.js reads no further packet (our PUBACK among them) until this message's
+    // handler is done. A lost answer costs nothing: the device asks again with a fin.
     this.client.publish(this.options.topics.ack(deviceId), JSON.stringify(ack), { qos: 1 }, (error) => {
       if (error) this.options.logger.warn({ deviceId, clipId: ack.clipId, err: error }, 'answer not sent');
     });
+  }
+
+  private async heartbeat(deviceId: string, payload: Buffer): Promise<void> {
+    try {
+      decoders.deviceHeartbeat.decode(payload);
+    } catch (error) {
+      if (!(error instanceof MessageError)) throw error;
+      this.options.logger.warn({ deviceId, problem: error.message }, 'malformed heartbeat ignored');
+      return;
+    }
+    const row = {
+      device_id: deviceId,
+      heartbeat_json: payload.toString('utf8'),
+      received_at: new Date().toISOString(),
+    };
+    await this.options.db
+      .insertInto('device_heartbeats')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('device_id').doUpdateSet({ heartbeat_json: row.heartbeat_json, received_at: row.received_at }),
+      )
+      .execute();
+  }
+
+  private async configState(deviceId: string, payload: Buffer): Promise<void> {
+    if (payload.length === 0) return;
+    let state;
+    try {
+      state = decoders.configState.decode(payload);
+    } catch (error) {
+      if (!(error instanceof MessageError)) throw error;
+      this.options.logger.warn({ deviceId, problem: error.message }, 'malformed config state ignored');
+      return;
+    }
+    if (state.status === 'rejected') {
+      this.options.logger.warn(
+        { deviceId, version: state.version, reason: state.reason },
+        'device rejected its configuration',
+      );
+    }
+    const row = { device_id: deviceId, state_json: JSON.stringify(state), received_at: new Date().toISOString() };
+    await this.options.db
+      .insertInto('device_config_states')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('device_id').doUpdateSet({ state_json: row.state_json, received_at: row.received_at }),
+      )
+      .execute();
   }
 
   private async status(deviceId: string, payload: Buffer): Promise<void> {

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { indexSignal } from '@earshot/test-kit/signals';
-import { tempDir } from '@earshot/test-kit/temp-dir';
 import { submitClip } from '../../src/import/submit-clip.js';
-import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
-import { appHarness } from '../support/app-harness.js';
-import { DATABASE_KINDS, testDatabase } from '../support/databases.js';
-import { ingestHarness, wavClip } from '../support/ingest-harness.js';
+import { apiTest } from '../support/app-harness.js';
+import { DATABASE_KINDS } from '../support/databases.js';
+import { wavClip } from '../support/ingest-harness.js';
 
 interface Item {
   id: string;
@@ -17,13 +15,9 @@ interface Item {
 for (const kind of DATABASE_KINDS) {
   describe(`clip filters, transcript search and CSV export on ${kind}`, () => {
     it('finds clips by store, question, time in the store’s zone, score, words; pages both ways; exports CSV', async (t) => {
-      const test = await testDatabase(t, kind);
-      if (!test) return;
-      const dir = await tempDir();
-      const { db } = test;
-      const blobs = new DiskBlobStore(dir.path);
-      const { ingest, buttonMap, queue } = ingestHarness(db, blobs);
-      const app = await appHarness({ db, blobs, queue, buttonMap, ingest });
+      const rig = await apiTest(t, kind);
+      if (!rig) return;
+      const { db, ingest, app } = rig;
       try {
         const put = async (url: string, payload: object) =>
           assert.ok([200, 201].includes((await app.inject({ method: 'PUT', url, payload })).statusCode), url);
@@ -153,9 +147,7 @@ for (const kind of DATABASE_KINDS) {
         }>();
         assert.equal(audit.items[0]?.details.clips, 2);
       } finally {
-        await app.close();
-        await test.close();
-        await dir.remove();
+        await rig.close();
       }
     });
   });

@@ -1,24 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { indexSignal } from '@earshot/test-kit/signals';
-import { tempDir } from '@earshot/test-kit/temp-dir';
 import { submitClip } from '../../src/import/submit-clip.js';
-import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
-import { appHarness } from '../support/app-harness.js';
-import { DATABASE_KINDS, testDatabase } from '../support/databases.js';
-import { ingestHarness, wavClip } from '../support/ingest-harness.js';
+import { apiTest } from '../support/app-harness.js';
+import { DATABASE_KINDS } from '../support/databases.js';
+import { wavClip } from '../support/ingest-harness.js';
 
 // On both databases: the report's SQL and the worker's transactions must work on each.
 for (const kind of DATABASE_KINDS) {
   describe(`API: stores, devices, questions, button maps, NPS on ${kind}`, () => {
     it('manages the domain with clear 4xx answers and reports NPS per store and period', async (t) => {
-      const test = await testDatabase(t, kind);
-      if (!test) return;
-      const dir = await tempDir();
-      const { db } = test;
-      const blobs = new DiskBlobStore(dir.path);
-      const { ingest, buttonMap, queue } = ingestHarness(db, blobs);
-      const app = await appHarness({ db, blobs, queue, buttonMap, ingest });
+      const rig = await apiTest(t, kind);
+      if (!rig) return;
+      const { db, ingest, app } = rig;
       try {
         const call = async (method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) => {
           const response = await app.inject({ method, url, ...(payload ? { payload } : {}) });
@@ -106,9 +100,7 @@ for (const kind of DATABASE_KINDS) {
         const jobs = await call('GET', '/api/v1/transcription/jobs');
         assert.deepEqual(jobs.body.counts, { queued: 5, active: 0, done: 0, dead: 0 });
       } finally {
-        await app.close();
-        await dir.remove();
-        await test.close();
+        await rig.close();
       }
     });
   });

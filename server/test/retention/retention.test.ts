@@ -1,27 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { indexSignal } from '@earshot/test-kit/signals';
-import { tempDir } from '@earshot/test-kit/temp-dir';
 import { submitClip } from '../../src/import/submit-clip.js';
 import { ClipDestroyer } from '../../src/retention/clip-destroyer.js';
 import { RetentionPolicy } from '../../src/retention/retention-policy.js';
-import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
-import { appHarness } from '../support/app-harness.js';
-import { DATABASE_KINDS, testDatabase } from '../support/databases.js';
-import { ingestHarness, quietLogger, wavClip } from '../support/ingest-harness.js';
+import { apiTest } from '../support/app-harness.js';
+import { DATABASE_KINDS } from '../support/databases.js';
+import { quietLogger, wavClip } from '../support/ingest-harness.js';
 
 const DAY = 86_400_000;
 
 for (const kind of DATABASE_KINDS) {
   describe(`retention, legal hold and erasure on ${kind}`, () => {
     it('destroys expired clips per question, spares legal holds, erases on request, and records each act', async (t) => {
-      const test = await testDatabase(t, kind);
-      if (!test) return;
-      const dir = await tempDir();
-      const { db } = test;
-      const blobs = new DiskBlobStore(dir.path);
-      const { ingest, buttonMap, queue } = ingestHarness(db, blobs);
-      const app = await appHarness({ db, blobs, queue, buttonMap, ingest });
+      const rig = await apiTest(t, kind);
+      if (!rig) return;
+      const { db, blobs, ingest, app } = rig;
       try {
         const call = async (method: 'PUT' | 'POST' | 'GET', url: string, payload?: object) => {
           const response = await app.inject({ method, url, ...(payload ? { payload } : {}) });
@@ -119,9 +113,7 @@ for (const kind of DATABASE_KINDS) {
         const audited = (await call('GET', '/api/v1/audit?action=clip.legal_hold')).body as { items: unknown[] };
         assert.equal(audited.items.length, 1);
       } finally {
-        await app.close();
-        await test.close();
-        await dir.remove();
+        await rig.close();
       }
     });
   });

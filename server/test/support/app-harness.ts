@@ -13,7 +13,11 @@ import type { BlobStore } from '../../src/storage/blob-store.js';
 import type { ClipIngest } from '../../src/ingest/clip-ingest.js';
 import { ImportRuns } from '../../src/import/import-runs.js';
 import { RecordingImporter } from '../../src/import/recording-importer.js';
-import { quietLogger } from './ingest-harness.js';
+import { ingestHarness, quietLogger } from './ingest-harness.js';
+import { type DatabaseKind, testDatabase } from './databases.js';
+import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
+import { tempDir } from '@earshot/test-kit/temp-dir';
+import type { TestContext } from 'node:test';
 
 /**
  * The HTTP API over the given parts, for app.inject(). Requests act as an admin (a bearer token
@@ -57,4 +61,29 @@ export async function appHarness(parts: {
     inject: (options: InjectOptions) =>
       inject({ ...options, headers: { authorization: `Bearer ${token}`, ...options.headers } }),
   });
+}
+
+/**
+ * The API over a fresh database of `kind` and a temporary blob directory, for a test that then
+ * calls `close()`; undefined when the database is unavailable (the test is skipped outside CI).
+ */
+export async function apiTest(t: TestContext, kind: DatabaseKind) {
+  const test = await testDatabase(t, kind);
+  if (!test) return undefined;
+  const dir = await tempDir();
+  const { db } = test;
+  const blobs = new DiskBlobStore(dir.path);
+  const { ingest, buttonMap, queue } = ingestHarness(db, blobs);
+  const app = await appHarness({ db, blobs, queue, buttonMap, ingest });
+  return {
+    db,
+    blobs,
+    ingest,
+    app,
+    async close() {
+      await app.close();
+      await test.close();
+      await dir.remove();
+    },
+  };
 }

@@ -64,6 +64,7 @@ export type ClipMeta = Static<typeof ClipMeta>;
 
 /** Hard cap on a chunk: AWS IoT Core refuses payloads over 128 KB. */
 export const MAX_CHUNK_BYTES = 120 * 1024;
+export const DEFAULT_CHUNK_BYTES = 32 * 1024;
 /** A two-minute 48 kHz stereo WAV is 23 MB; nothing legitimate comes near this. */
 export const MAX_CLIP_BYTES = 256 * 1024 * 1024;
 
@@ -115,6 +116,106 @@ export const DeviceStatus = Type.Object(
 );
 export type DeviceStatus = Static<typeof DeviceStatus>;
 
+/** Periodic proof of life with what a technician needs to see from afar. */
+export const DeviceHeartbeat = Type.Object(
+  {
+    at: Timestamp,
+    version: Type.String({ maxLength: 64 }),
+    uptimeSeconds: Type.Number({ minimum: 0 }),
+    /** The microphone as the capture hears it (see the device's mic health); `unknown` from a sender without one. */
+    mic: Type.Object(
+      {
+        state: Type.Union([
+          Type.Literal('ok'),
+          Type.Literal('dead'),
+          Type.Literal('no-audio'),
+          Type.Literal('unknown'),
+        ]),
+        bufferedSeconds: Type.Optional(Type.Number({ minimum: 0 })),
+        rmsDbfs: Type.Optional(Type.Number()),
+        clippedRatio: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+        silentSeconds: Type.Optional(Type.Number({ minimum: 0 })),
+        recorderRestarts: Type.Optional(NonNegative),
+      },
+      { additionalProperties: false },
+    ),
+    outbox: Type.Object(
+      {
+        clips: NonNegative,
+        bytes: NonNegative,
+        quotaBytes: NonNegative,
+        /** Clips refused because the quota was reached, since the device started. */
+        refused: NonNegative,
+        full: Type.Boolean(),
+      },
+      { additionalProperties: false },
+    ),
+    disk: Type.Object({ freeBytes: Type.Union([NonNegative, Type.Null()]) }, { additionalProperties: false }),
+    clock: Type.Object({ synchronized: Type.Union([Type.Boolean(), Type.Null()]) }, { additionalProperties: false }),
+    configVersion: Type.Union([NonNegative, Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type DeviceHeartbeat = Static<typeof DeviceHeartbeat>;
+
+const Seconds = Type.Number({ minimum: 0, maximum: 600 });
+
+/**
+ * Settings a server may change on a device (retained on the device's `config` topic). Versions
+ * increase; a device ignores a version it has already applied. Clip windows and the button count
+ * apply at once; nothing here needs a restart.
+ */
+export const RemoteConfig = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    clips: Type.Optional(
+      Type.Object(
+        {
+          preSeconds: Type.Optional(Seconds),
+          postSeconds: Type.Optional(Seconds),
+          buttons: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+          perButton: Type.Optional(
+            Type.Record(
+              Type.String({ pattern: '^[1-9][0-9]?$' }),
+              Type.Object(
+                {
+                  preSeconds: Type.Optional(Seconds),
+                  postSeconds: Type.Optional(Seconds),
+                  label: Type.Optional(Type.String({ maxLength: 60 })),
+                },
+                { additionalProperties: false },
+              ),
+            ),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type RemoteConfig = Static<typeof RemoteConfig>;
+
+/** The device's answer to a RemoteConfig (retained, so the server sees it after a restart). */
+export const ConfigState = Type.Union([
+  Type.Object(
+    { version: Type.Integer({ minimum: 1 }), status: Type.Literal('applied'), at: Timestamp },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      version: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+      status: Type.Literal('rejected'),
+      reason: Type.String({ maxLength: 1000 }),
+      /** The version still in force. */
+      appliedVersion: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+      at: Timestamp,
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type ConfigState = Static<typeof ConfigState>;
+
 export class MessageError extends Error {
   override name = 'MessageError';
 }
@@ -147,4 +248,7 @@ export const decoders = {
   clipFin: new MessageDecoder('clip fin', ClipFin),
   clipAck: new MessageDecoder('clip ack', ClipAck),
   deviceStatus: new MessageDecoder('device status', DeviceStatus),
+  deviceHeartbeat: new MessageDecoder('device heartbeat', DeviceHeartbeat),
+  remoteConfig: new MessageDecoder('remote config', RemoteConfig),
+  configState: new MessageDecoder('config state', ConfigState),
 };

@@ -6,6 +6,9 @@
  *   <root>/v1/<deviceId>/clip/<clipId>/chunk/<offset> raw bytes of the clip file from <offset>
  *   <root>/v1/<deviceId>/clip/<clipId>/fin            JSON ClipFin; repeatable, doubles as a status request
  *   <root>/v1/<deviceId>/ack                          JSON ClipAck, server -> device
+ *   <root>/v1/<deviceId>/heartbeat                    JSON DeviceHeartbeat, periodic
+ *   <root>/v1/<deviceId>/config                       JSON RemoteConfig, retained, server -> device
+ *   <root>/v1/<deviceId>/config/state                 JSON ConfigState, retained: applied or rejected
  *
  * The device id is a topic level so that broker ACLs can confine a device to its own subtree. No
  * topic starts with `$` and a chunk topic has six separators with a one-level root (AWS IoT Core
@@ -42,6 +45,15 @@ export class Topics {
   ack(deviceId: string): string {
     return `${this.device(deviceId)}/ack`;
   }
+  heartbeat(deviceId: string): string {
+    return `${this.device(deviceId)}/heartbeat`;
+  }
+  config(deviceId: string): string {
+    return `${this.device(deviceId)}/config`;
+  }
+  configState(deviceId: string): string {
+    return `${this.device(deviceId)}/config/state`;
+  }
   clipInit(deviceId: string, clipId: string): string {
     return `${this.device(deviceId)}/clip/${clipId}/init`;
   }
@@ -59,6 +71,12 @@ export class Topics {
   allStatuses(): string {
     return `${this.root}/${PROTOCOL_VERSION}/+/status`;
   }
+  allHeartbeats(): string {
+    return `${this.root}/${PROTOCOL_VERSION}/+/heartbeat`;
+  }
+  allConfigStates(): string {
+    return `${this.root}/${PROTOCOL_VERSION}/+/config/state`;
+  }
 
   /** Parses a topic under this root, or returns undefined for anything that is not protocol v1. */
   parse(topic: string): ParsedTopic | undefined {
@@ -69,6 +87,9 @@ export class Topics {
     if (deviceId === undefined || !isValidId(deviceId)) return undefined;
     if (parts.length === 2 && parts[1] === 'status') return { kind: 'status', deviceId };
     if (parts.length === 2 && parts[1] === 'ack') return { kind: 'ack', deviceId };
+    if (parts.length === 2 && parts[1] === 'heartbeat') return { kind: 'heartbeat', deviceId };
+    if (parts.length === 2 && parts[1] === 'config') return { kind: 'config', deviceId };
+    if (parts.length === 3 && parts[1] === 'config' && parts[2] === 'state') return { kind: 'config-state', deviceId };
     if (parts[1] !== 'clip') return undefined;
     const clipId = parts[2];
     if (clipId === undefined || !isValidId(clipId)) return undefined;
@@ -84,6 +105,9 @@ export class Topics {
 export type ParsedTopic =
   | { kind: 'status'; deviceId: string }
   | { kind: 'ack'; deviceId: string }
+  | { kind: 'heartbeat'; deviceId: string }
+  | { kind: 'config'; deviceId: string }
+  | { kind: 'config-state'; deviceId: string }
   | { kind: 'clip-init'; deviceId: string; clipId: string }
   | { kind: 'clip-fin'; deviceId: string; clipId: string }
   | { kind: 'clip-chunk'; deviceId: string; clipId: string; offset: number };

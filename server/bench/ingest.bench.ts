@@ -1,0 +1,159 @@
+import { performance } from 'node:perf_hooks';
+import { report } from '@earshot/test-kit/bench';
+import { connect, type MqttClient } from 'mqtt';
+import { type BrokerKind, makeClip, type SimDevice, TransferRig } from '../test/support/transfer-rig.js';
+
+/**
+ * End-to-end ingest: N simulated devices (real Outbox + Uplink) each put CLIPS clips in their
+ * outbox at once; a clip counts when its device has heard "complete", i.e. after the server
+ * staged every chunk, checked the sha256, stored the audio and committed the row. Against the
+ * same broker in the same run: the same bytes, in the same chunk size, published raw (QoS 1,
+ * the same in-flight window) from N clients to one subscriber, which is the ceiling.
+ */
+const DEVICES = 10;
+const CLIPS = 5;
+const SECONDS = 4; // 16 kHz mono: 128 KB a clip
+const CHUNK = 32 * 1024;
+const INFLIGHT = 8;
+
+async function endToEnd(
+  kind: BrokerKind,
+  instances = 1,
+): Promise<{ seconds: number; bytes: number; latencies: number[] }> {
+  const rig = await TransferRig.open(kind);
+  try {
+    const ids = Array.from({ length: DEVICES }, (_, i) => `bench-${i}`);
+    const names = Array.from({ length: instances }, (_, i) => `i${i}`);
+    await rig.prepare(ids, names);
+    for (const name of names) {
+      await rig.startServer(name, instances > 1 ? { EARSHOT_MQTT__SHARED_GROUP: 'bench' } : {});
+    }
+    const putAt = new Map<string, number>();
+    const latencies: number[] = [];
+    let done = 0;
+    let finished: () => void = () => undefined;
+    const all = new Promise<void>((resolve) => (finished = resolve));
+    const devices: SimDevice[] = [];
+    for (const id of ids) {
+      devices.push(
+        await rig.device(id, {
+          publishesPerSecond: 100_000,
+          inflight: INFLIGHT,
+          onDelivered: (clipId) => {
+            latencies.push(performance.now() - (putAt.get(clipId) ?? Number.NaN));
+            if (++done === DEVICES * CLIPS) finished();
+          },
+        }),
+      );
+    }
+    for (const device of devices) device.start();
+    await Promise.all(
+      devices.map(
+        (d) =>
+          new Promise<void>((resolve) => {
+            const poll = () => (d.uplink.connected ? resolve() : setTimeout(poll, 20));
+            poll();
+          }),
+      ),
+    );
+    const clips = devices.map(() => Array.from({ length: CLIPS }, () => makeClip(SECONDS)));
+    const bytes = clips.flat().reduce((sum, c) => sum + c.audio.length, 0);
+    const start = performance.now();
+    await Promise.all(
+      devices.map(async (device, i) => {
+        for (const { meta, audio } of clips[i] ?? []) {
+          putAt.set(meta.clipId, performance.now());
+          await device.outbox.put(meta, audio);
+          device.uplink.kick(meta.clipId);
+        }
+      }),
+    );
+    await all;
+    return { seconds: (performance.now() - start) / 1000, bytes, latencies };
+  } finally {
+    await rig.close();
+  }
+}
+
+async function raw(kind: BrokerKind, bytes: number): Promise<number> {
+  const rig = await TransferRig.open(kind);
+  const clients: MqttClient[] = [];
+  try {
+    const names = Array.from({ length: DEVICES }, (_, i) => `raw-${i}`);
+    await rig.prepare(
+      [],
+      ['a', 'sink', ...names],
+      `\nuser server-sink\ntopic read bench/#\n${names.map((n) => `user server-${n}\ntopic write bench/#\n`).join('')}`,
+    );
+    if (kind === 'aedes') await rig.startServer();
+    const open = async (name: string) => {
+      const client = connect(rig.mqttUrl, {
+        username: `server-${name}`,
+        password: rig.password(`server-${name}`),
+        clientId: `bench-${name}`,
+        protocolVersion: kind === 'aedes' ? 4 : 5,
+        reconnectPeriod: 0,
+      });
+      clients.push(client);
+      await new Promise((resolve, reject) => client.once('connect', resolve).once('error', reject));
+      return client;
+    };
+    const sink = await open('sink');
+    await sink.subscribeAsync('bench/#', { qos: 1 });
+    const publishers = await Promise.all(names.map(open));
+    const perClient = Math.ceil(bytes / DEVICES / CHUNK);
+    const payload = Buffer.alloc(CHUNK, 7);
+    let received = 0;
+    const target = perClient * DEVICES * CHUNK;
+    const got = new Promise<void>((resolve) =>
+      sink.on('message', (_t, p) => {
+        received += p.length;
+        if (received >= target) resolve();
+      }),
+    );
+    const start = performance.now();
+    await Promise.all(
+      publishers.map(async (client, i) => {
+        let next = 0;
+        const worker = async () => {
+          while (next < perClient) {
+            const n = next++;
+            await client.publishAsync(`bench/${i}/${n}`, payload, { qos: 1 });
+          }
+        };
+        await Promise.all(Array.from({ length: INFLIGHT }, worker));
+      }),
+    );
+    await got;
+    return target / ((performance.now() - start) / 1000);
+  } finally {
+    for (const client of clients) client.end(true);
+    await rig.close();
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+for (const kind of (process.env.BENCH_BROKERS?.split(',') ?? ['aedes', 'mosquitto']) as BrokerKind[]) {
+  const e2e = await endToEnd(kind);
+  const rawBytesPerSecond = await raw(kind, e2e.bytes);
+  const mb = (n: number) => n / 1e6;
+  report(`ingest-${kind}-${DEVICES}dev-clips-per-s`, (DEVICES * CLIPS) / e2e.seconds, 'clips/s');
+  report(`ingest-${kind}-${DEVICES}dev-throughput`, mb(e2e.bytes / e2e.seconds), 'MB/s', {
+    name: `raw-${kind}-qos1-same-bytes`,
+    value: mb(rawBytesPerSecond),
+  });
+  report(`ingest-${kind}-put-to-complete-p50`, percentile(e2e.latencies, 50), 'ms');
+  report(`ingest-${kind}-put-to-complete-p99`, percentile(e2e.latencies, 99), 'ms');
+  if (kind === 'mosquitto') {
+    // Scale-out: the same load on two instances sharing one subscription.
+    const shared = await endToEnd(kind, 2);
+    report(`ingest-${kind}-2-instances-throughput`, mb(shared.bytes / shared.seconds), 'MB/s', {
+      name: `raw-${kind}-qos1-same-bytes`,
+      value: mb(rawBytesPerSecond),
+    });
+  }
+}

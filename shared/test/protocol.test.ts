@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decoders, MAX_CHUNK_BYTES, MessageError, Topics } from '../src/protocol/index.js';
+
+describe('protocol v1 topics', () => {
+  const topics = new Topics('shop/earshot');
+  const all = [
+    topics.status('d1'),
+    topics.ack('d1'),
+    topics.heartbeat('d1'),
+    topics.config('d1'),
+    topics.configState('d1'),
+    topics.clipInit('d1', 'c1'),
+    topics.clipChunk('d1', 'c1', 1048576),
+    topics.clipFin('d1', 'c1'),
+  ];
+
+  it('stays within AWS IoT limits: at most 7 slashes, no leading $', () => {
+    for (const topic of all) {
+      assert.ok(topic.split('/').length - 1 <= 7, topic);
+      assert.ok(!topic.startsWith('$'), topic);
+    }
+    assert.ok(MAX_CHUNK_BYTES < 128 * 1000);
+  });
+
+  it('parses every topic it makes, and nothing else', () => {
+    assert.deepEqual(
+      all.map((t) => topics.parse(t)?.kind),
+      ['status', 'ack', 'heartbeat', 'config', 'config-state', 'clip-init', 'clip-chunk', 'clip-fin'],
+    );
+    assert.equal(topics.parse(topics.clipChunk('d1', 'c1', 7))?.kind, 'clip-chunk');
+    for (const bad of [
+      'shop/earshot/v2/d1/status',
+      'shop/earshot/v1/d1/clip/c1/chunk/01',
+      'shop/earshot/v1/$x/status',
+    ]) {
+      assert.equal(topics.parse(bad), undefined, bad);
+    }
+    assert.throws(() => new Topics('a/b/c'));
+    assert.throws(() => new Topics('$aws'));
+  });
+});
+
+describe('message decoders', () => {
+  it('say what is wrong and where', () => {
+    assert.throws(
+      () => decoders.clipFin.decode('{'),
+      (e: unknown) => e instanceof MessageError && /malformed JSON/.test(e.message),
+    );
+    assert.throws(
+      () => decoders.remoteConfig.decode('{"version":1,"clips":{"buttons":99}}'),
+      (e: unknown) => e instanceof MessageError && /\/clips\/buttons/.test(e.message),
+    );
+    assert.deepEqual(
+      decoders.configState.decode('{"version":2,"status":"applied","at":"2026-01-01T00:00:00Z"}').status,
+      'applied',
+    );
+  });
+});
