@@ -109,6 +109,14 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
   await call('PUT', '/api/v1/devices/till-south', { storeId: 'south', name: 'South till' });
   await call('PUT', '/api/v1/devices/till-east', { storeId: 'north', name: 'North entrance' });
   await call('PUT', '/api/v1/questions/queue', { kind: 'complaint', text: { en: 'The queue', ru: 'Очередь' } });
+  await call('PUT', '/api/v1/checklists/service', {
+    questionId: 'nps',
+    name: 'Service',
+    items: [
+      { id: 'greeted', text: { en: 'Greeted the customer', ru: 'Поздоровался с покупателем' } },
+      { id: 'asked', text: { en: 'Asked the question as worded', ru: 'Задал вопрос дословно' } },
+    ],
+  });
   await call('POST', '/api/v1/button-maps/store/north', {
     buttons: { '1': 'nps', '2': 'queue' },
     effectiveFrom: new Date(Date.now() - 3_600_000).toISOString(),
@@ -288,6 +296,29 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
     await page.locator('[data-testid=transcript] .word.current').getByText('coffee').waitFor();
     assert.equal(await page.locator('[data-testid=transcript] .word.current').count(), 1);
     assert.equal(await page.locator('[data-testid=clip-score] .score').textContent(), '10');
+  });
+
+  await t.test('scores the clip against its checklist (a PUT that carries the CSRF token)', async () => {
+    const form = page.locator('[data-testid=scorecards] form[data-checklist-id=service]');
+    await form.locator('[data-item-id=greeted] label.choice.yes').click();
+    await form.locator('[data-item-id=asked] label.choice.no').click();
+    await form.locator('textarea[name=comment]').fill('Friendly, but read the question freely');
+    await form.locator('button[type=submit]').click();
+    await form
+      .locator('[data-testid=scorecard-status]')
+      .getByText(/^Saved/)
+      .waitFor();
+    const saved = await call<{ username: string; answers: Record<string, string>; comment: string }[]>(
+      'GET',
+      `/api/v1/clips/${coffee.id}/scorecards`,
+    );
+    assert.deepEqual(
+      saved.map((s) => [s.username, s.answers, s.comment]),
+      [['maria', { greeted: 'yes', asked: 'no' }, 'Friendly, but read the question freely']],
+    );
+    await page.reload();
+    await form.locator('[data-item-id=asked] input[value=no]:checked').waitFor({ state: 'attached' });
+    await until("document.querySelector('audio').duration > 0");
     await shoot('player');
   });
 

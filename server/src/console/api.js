@@ -74,6 +74,12 @@ export const listStores = () => request('GET', '/stores');
 export const listQuestions = () => request('GET', '/questions');
 export const listDevices = () => request('GET', '/devices');
 export const getNps = (params) => request('GET', '/nps', { query: params });
+export const listChecklists = (questionId) => request('GET', '/checklists', { query: { questionId } });
+export const listScorecards = (clipId) => request('GET', `/clips/${encodeURIComponent(clipId)}/scorecards`);
+export const saveScorecard = (clipId, checklistId, scorecard) =>
+  request('PUT', `/clips/${encodeURIComponent(clipId)}/scorecards/${encodeURIComponent(checklistId)}`, {
+    body: scorecard,
+  });
 
 /** The clip's audio bytes, asked for as a range so that the server records a listen, not a download. */
 export async function fetchAudio(audioUrl) {

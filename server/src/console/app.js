@@ -15,7 +15,7 @@ let user = null;
 let leaveView = () => {};
 
 const ROUTES = [
-  { pattern: /^\/clips\/([^/]+)$/, nav: 'clips', render: (main, [id], query) => renderPlayer(main, id, query) },
+  { pattern: /^\/clips\/([^/]+)$/, nav: 'clips', render: (main, [id], query) => renderPlayer(main, id, query, user) },
   { pattern: /^\/clips$/, nav: 'clips', render: (main, _, query) => renderClipList(main, query) },
   { pattern: /^\/dashboard$/, nav: 'dashboard', render: (main, _, query) => renderDashboard(main, query) },
   { pattern: /^\/devices$/, nav: 'devices', render: (main) => renderDevices(main) },

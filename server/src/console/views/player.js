@@ -5,8 +5,9 @@ import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
 import { decode, peaks, waveformView } from '../widgets/waveform.js';
 import { scoreBadge } from '../widgets/score-badge.js';
+import { renderScorecards } from './scorecards.js';
 
-export async function renderPlayer(main, id, query) {
+export async function renderPlayer(main, id, query, user) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
   const [clip, stores] = await Promise.all([getClip(id), listStores()]);
   const store = stores.find((s) => s.id === clip.storeId);
@@ -27,6 +28,7 @@ export async function renderPlayer(main, id, query) {
 
   const waveformSlot = h('div', { class: 'waveform-slot' }, h('p', { class: 'muted' }, t('common.loading')));
   const words = transcriptView(clip, seek);
+  const scorecards = h('div', {}, h('p', { class: 'muted' }, t('common.loading')));
 
   main.replaceChildren(
     h(
@@ -57,12 +59,10 @@ export async function renderPlayer(main, id, query) {
     ),
     h('section', { class: 'card' }, h('h2', {}, t('player.transcript')), words.element),
     h('section', { class: 'card' }, h('h2', {}, t('player.details')), details(clip)),
-    h(
-      'section',
-      { class: 'card pending', 'data-slot': 'scorecards' },
-      h('h2', {}, t('player.scorecards')),
-      h('p', { class: 'muted' }, t('player.scorecardsPending')),
-    ),
+    h('section', { class: 'card', 'data-testid': 'scorecards' }, h('h2', {}, t('player.scorecards')), scorecards),
+  );
+  void renderScorecards(scorecards, clip, user).catch((error) =>
+    scorecards.replaceChildren(h('p', { class: 'error' }, t('common.error', { message: error.message }))),
   );
 
   let waveform;
