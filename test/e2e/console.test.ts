@@ -332,6 +332,15 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
     assert.equal(await figure('south', 'nps'), '100');
     assert.equal(await page.locator('[data-testid=nps-total] [data-field=answers] .value').textContent(), '2');
     assert.equal(await page.locator('[data-testid=nps-chart] rect.positive').count(), 2);
+    /** Clips per day summed over the days shown: store-local days may straddle midnight. */
+    const clipsCharted = async () => {
+      let sum = 0;
+      for (const day of await page.locator('[data-testid=volume-chart] [data-day]').all()) {
+        sum += Number(await day.getAttribute('data-clips'));
+      }
+      return sum;
+    };
+    assert.equal(await clipsCharted(), 3);
     await shoot('dashboard');
 
     await fileAnswers('till-north', [{ text: 'three out of ten', button: 1 }]);
@@ -351,6 +360,7 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
     assert.equal(await figure('north', 'answers'), '2');
     assert.equal(await figure('north', 'detractors'), '1');
     assert.equal(await page.locator('[data-testid=nps-total] [data-field=answers] .value').textContent(), '3');
+    assert.equal(await clipsCharted(), 4);
   });
 
   await t.test('lists devices online and offline, and plays an Ogg/Opus clip from a real device', async () => {

@@ -74,6 +74,7 @@ export const listStores = () => request('GET', '/stores');
 export const listQuestions = () => request('GET', '/questions');
 export const listDevices = () => request('GET', '/devices');
 export const getNps = (params) => request('GET', '/nps', { query: params });
+export const getVolume = (params) => request('GET', '/stats/volume', { query: params });
 export const listChecklists = (questionId) => request('GET', '/checklists', { query: { questionId } });
 export const listScorecards = (clipId) => request('GET', `/clips/${encodeURIComponent(clipId)}/scorecards`);
 export const saveScorecard = (clipId, checklistId, scorecard) =>

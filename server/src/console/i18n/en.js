@@ -80,9 +80,7 @@ export default {
   'dashboard.unscored': 'No score heard',
   'dashboard.noAnswers': 'no scored answers',
   'dashboard.chart': 'NPS by store',
-  'dashboard.volume': 'Volumes and scorecards',
-  'dashboard.volumePending':
-    'Charts of clips per day, presses per device and hour, and checklist results will appear here once the server offers its statistics.',
+  'dashboard.volume': 'Clips per day',
   'devices.title': 'Devices',
   'devices.col.id': 'Device',
   'devices.col.name': 'Name',

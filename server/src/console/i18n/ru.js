@@ -80,9 +80,7 @@ export default {
   'dashboard.unscored': 'Оценка не расслышана',
   'dashboard.noAnswers': 'нет оценённых ответов',
   'dashboard.chart': 'NPS по магазинам',
-  'dashboard.volume': 'Объёмы и чек-листы',
-  'dashboard.volumePending':
-    'Графики записей по дням, нажатий по устройствам и часам и результаты чек-листов появятся здесь, когда сервер начнёт отдавать статистику.',
+  'dashboard.volume': 'Записи по дням',
   'devices.title': 'Устройства',
   'devices.col.id': 'Устройство',
   'devices.col.name': 'Название',

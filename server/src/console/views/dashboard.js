@@ -1,9 +1,10 @@
 // NPS per store in the signed-in user's scope: one /api/v1/nps request per store and one for all
 // of them, for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…).
-import { getNps, listQuestions, listStores } from '../api.js';
+import { getNps, getVolume, listQuestions, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { questionText, t } from '../i18n.js';
 import { answerSplit, npsBars } from '../widgets/nps-chart.js';
+import { volumeChart } from '../widgets/volume-chart.js';
 
 export async function renderDashboard(main, query) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
@@ -15,7 +16,9 @@ export async function renderDashboard(main, query) {
     from: query.get('from') ? new Date(`${query.get('from')}T00:00`).toISOString() : undefined,
     to: query.get('to') ? new Date(`${query.get('to')}T00:00`).toISOString() : undefined,
   };
-  const [total, ...perStore] = await Promise.all([
+  const volumePeriod = volumeRange(period);
+  const [volume, total, ...perStore] = await Promise.all([
+    getVolume(volumePeriod),
     getNps(period),
     ...stores.map((store) => getNps({ ...period, storeId: store.id })),
   ]);
@@ -49,11 +52,28 @@ export async function renderDashboard(main, query) {
     ),
     h(
       'section',
-      { class: 'card pending', 'data-slot': 'volume-charts' },
+      { class: 'card' },
       h('h2', {}, t('dashboard.volume')),
-      h('p', { class: 'muted' }, t('dashboard.volumePending')),
+      volumeChart(volume.rows, daysOf(volumePeriod, volume.rows), stores),
     ),
   );
+}
+
+/** The NPS period, or the last 14 days when it is open: the volume API needs both ends. */
+function volumeRange(period) {
+  const to = period.to ?? new Date(new Date().setHours(24, 0, 0, 0)).toISOString();
+  const from = period.from ?? new Date(Date.parse(to) - 14 * 86_400_000).toISOString();
+  return { from, to };
+}
+
+/** Every day of the range (browser dates), plus any store-local day the server counted outside it. */
+function daysOf(range, rows) {
+  const days = new Set(rows.map((row) => row.day));
+  for (let time = Date.parse(range.from); time < Date.parse(range.to); time += 86_400_000) {
+    const d = new Date(time);
+    days.add(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
+  }
+  return [...days].sort();
 }
 
 function reportFigures(report) {
