@@ -3,6 +3,8 @@ import { hostname } from 'node:os';
 import type { Logger } from '@earshot/shared/log';
 import { Topics } from '@earshot/shared/protocol';
 import { Users } from './access/users.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { Webhooks } from './webhooks/webhooks.js';
 import { ClipDestroyer } from './retention/clip-destroyer.js';
 import { RetentionPolicy } from './retention/retention-policy.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
@@ -39,6 +41,7 @@ export class EarshotServer {
   private app: Awaited<ReturnType<typeof buildApp>> | undefined;
   private retentionTimer: NodeJS.Timeout | undefined;
   private worker: TranscriptionWorker | undefined;
+  private webhooks: WebhookDispatcher | undefined;
   private queue: JobQueue | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
 
@@ -81,11 +84,24 @@ export class EarshotServer {
       url = `${serveTls ? 'mqtts' : 'mqtt'}://127.0.0.1:${mqttPort}`;
       login = this.broker.internalLogin;
     }
+    const webhooks = new Webhooks(config.webhooks.hooks, queue);
+    if (config.webhooks.hooks.length > 0) {
+      this.webhooks = new WebhookDispatcher({
+        webhooks,
+        queue,
+        retry: { maxAttempts: config.webhooks.maxAttempts, initialDelayMs: 5_000, maxDelayMs: 3_600_000 },
+        timeoutMs: config.webhooks.timeoutSeconds * 1000,
+        pollIntervalMs: 1000,
+        logger: logger.child({ component: 'webhooks' }),
+      });
+      await this.webhooks.start();
+    }
     const clipIngest = new ClipIngest({
       db,
       blobs,
       queue,
       buttonMap,
+      webhooks,
       maxResends: config.ingest.maxResends,
       logger: logger.child({ component: 'ingest' }),
       onStored: () => {
@@ -122,6 +138,7 @@ export class EarshotServer {
     const stt = config.transcription;
     if (stt.enabled) {
       this.worker = new TranscriptionWorker({
+        webhooks,
         db,
         blobs,
         queue,
@@ -193,6 +210,7 @@ export class EarshotServer {
     await this.ingest?.stop();
     log.debug('ingest closed');
     await this.worker?.stop();
+    await this.webhooks?.stop();
     await this.queue?.stop();
     log.debug('transcription stopped');
     await this.broker?.stop();

@@ -230,6 +230,36 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    webhooks: Type.Object(
+      {
+        hooks: Type.Array(
+          Type.Object(
+            {
+              name: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }),
+              url: Type.String({ pattern: '^https?://' }),
+              secret: Type.String({ minLength: 16, description: 'HMAC-SHA256 key the receiver checks' }),
+              events: Type.Array(
+                Type.Union([
+                  Type.Literal('clip.stored'),
+                  Type.Literal('transcript.ready'),
+                  Type.Literal('answer.detractor'),
+                ]),
+                { minItems: 1, uniqueItems: true, description: 'clip.stored, transcript.ready, answer.detractor' },
+              ),
+              includeTranscript: Type.Boolean({
+                default: false,
+                description: 'send the transcript text (personal data) with transcript and detractor events',
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          { default: [] },
+        ),
+        maxAttempts: Type.Integer({ minimum: 1, default: 10 }),
+        timeoutSeconds: Type.Number({ minimum: 0.1, default: 10 }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     questions: Type.Array(Question, {
       default: [
         {

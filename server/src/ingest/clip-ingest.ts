@@ -5,6 +5,7 @@ import { parseWav, WavFormatError } from '@earshot/shared/wav';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { ButtonMap } from '../questions/button-map.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { missingRanges } from './byte-coverage.js';
@@ -21,6 +22,8 @@ export interface ClipIngestOptions {
   logger: Logger;
   now?: () => Date;
   onStored?: (clipId: string) => void;
+  /** Announces each stored clip to the stores' own systems, in the clip's transaction. */
+  webhooks?: Webhooks;
 }
 
 /**
@@ -158,6 +161,14 @@ export class ClipIngest {
         })
         .execute();
       await this.options.queue.enqueue(trx, TRANSCRIBE_QUEUE, { clipId });
+      await this.options.webhooks?.emit(trx, 'clip.stored', {
+        clipId,
+        deviceId,
+        storeId: storeId ?? null,
+        questionId: questionId ?? null,
+        button: init.button,
+        pressedAt: new Date(init.pressedAt).toISOString(),
+      });
       await this.dropStaging(trx, deviceId, clipId);
     });
     try {

@@ -4,6 +4,8 @@ import type { Database } from '../db/database.js';
 import { TRANSCRIBE_QUEUE } from '../ingest/clip-ingest.js';
 import { extractNps, wordsOfText } from '../nps/nps-extractor.js';
 import type { Job, JobQueue, RetryPolicy } from '../queue/job-queue.js';
+import { QueueWorker } from '../queue/queue-worker.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { EngineRouter } from './engine-router.js';
 import { type ClipAudio, EngineError, type Transcript } from './transcript.js';
@@ -20,6 +22,8 @@ export interface TranscriptionWorkerOptions {
   defaultLanguage: string;
   logger: Logger;
   onTranscribed?: (clipId: string) => void;
+  /** transcript.ready and, for NPS answers of 0–6, answer.detractor, in the transcript's transaction. */
+  webhooks?: Webhooks;
 }
 
 interface TranscribePayload {
@@ -33,60 +37,36 @@ interface TranscribePayload {
  * the clip's status follows: transcribing, transcribed, or failed once its job is dead.
  */
 export class TranscriptionWorker {
-  private running = false;
-  private loops: Promise<void>[] = [];
-  private wakeUp: (() => void)[] = [];
-  private readonly abort = new AbortController();
+  private readonly worker: QueueWorker<TranscribePayload>;
 
-  constructor(private readonly options: TranscriptionWorkerOptions) {}
+  constructor(private readonly options: TranscriptionWorkerOptions) {
+    this.worker = new QueueWorker({
+      queue: options.queue,
+      name: TRANSCRIBE_QUEUE,
+      concurrency: options.concurrency,
+      pollIntervalMs: options.pollIntervalMs,
+      logger: options.logger,
+      handle: (job) => this.process(job),
+    });
+  }
 
-  async start(): Promise<void> {
-    const recovered = await this.options.queue.recoverAbandoned(TRANSCRIBE_QUEUE);
-    if (recovered > 0) this.options.logger.warn({ recovered }, 'jobs left active by the last run are due again');
-    this.running = true;
-    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+  start(): Promise<void> {
+    return this.worker.start();
   }
 
   /** A job was enqueued: look now rather than at the next poll. */
   wake(): void {
-    for (const resolve of this.wakeUp.splice(0)) resolve();
+    this.worker.wake();
   }
 
   /** Stops taking jobs; a job in flight is abandoned to the queue (due again at the next start). */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.abort.abort();
-    this.wake();
-    await Promise.all(this.loops);
+  stop(): Promise<void> {
+    return this.worker.stop();
   }
 
   /** Runs one due job, if any; true when there was one. */
-  async runOnce(): Promise<boolean> {
-    const job = await this.options.queue.claim<TranscribePayload>(TRANSCRIBE_QUEUE);
-    if (!job) return false;
-    await this.process(job);
-    return true;
-  }
-
-  private async loop(): Promise<void> {
-    while (this.running) {
-      let worked = false;
-      try {
-        worked = await this.runOnce();
-      } catch (error) {
-        if (!this.running) return;
-        this.options.logger.error({ err: error }, 'transcription worker step failed');
-      }
-      if (!worked && this.running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollIntervalMs);
-          this.wakeUp.push(() => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-      }
-    }
+  runOnce(): Promise<boolean> {
+    return this.worker.runOnce();
   }
 
   private async process(job: Job<TranscribePayload>): Promise<void> {
@@ -105,6 +85,8 @@ export class TranscriptionWorker {
         'clips.duration_ms',
         'stores.language',
         'questions.kind as question_kind',
+        'clips.store_id',
+        'clips.question_id',
       ])
       .where('clips.id', '=', clipId)
       .executeTakeFirst();
@@ -126,13 +108,17 @@ export class TranscriptionWorker {
         channels: clip.channels,
         durationMs: clip.duration_ms,
       };
-      const transcript = await engine.transcribe(audio, language, this.abort.signal);
-      await this.store(clipId, transcript, clip.question_kind === 'nps');
+      const transcript = await engine.transcribe(audio, language, this.worker.signal);
+      await this.store(clipId, transcript, clip.question_kind === 'nps', {
+        clipId,
+        storeId: clip.store_id,
+        questionId: clip.question_id,
+      });
       await queue.complete(job);
       logger.info({ clipId, engine: engine.name, words: transcript.words.length }, 'clip transcribed');
       this.options.onTranscribed?.(clipId);
     } catch (error) {
-      if (!this.running && this.abort.signal.aborted) return;
+      if (this.worker.signal.aborted) return;
       const message = error instanceof Error ? error.message : String(error);
       const retryAfterMs = error instanceof EngineError ? error.retryAfterMs : undefined;
       const state = await queue.fail(job, message, this.options.retry, retryAfterMs);
@@ -145,8 +131,17 @@ export class TranscriptionWorker {
     }
   }
 
-  private async store(clipId: string, transcript: Transcript, nps: boolean): Promise<void> {
+  private async store(
+    clipId: string,
+    transcript: Transcript,
+    nps: boolean,
+    about: { clipId: string; storeId: string | null; questionId: string | null },
+  ): Promise<void> {
+    const webhooks = this.options.webhooks;
     const at = new Date().toISOString();
+    const result = nps
+      ? extractNps(transcript.words.length > 0 ? transcript.words : wordsOfText(transcript.text))
+      : undefined;
     const row = {
       engine: transcript.engine,
       language: transcript.language,
@@ -161,9 +156,7 @@ export class TranscriptionWorker {
         .values({ clip_id: clipId, ...row })
         .onConflict((oc) => oc.column('clip_id').doUpdateSet(row))
         .execute();
-      if (nps) {
-        const words = transcript.words.length > 0 ? transcript.words : wordsOfText(transcript.text);
-        const result = extractNps(words);
+      if (result) {
         const score = {
           kind: 'nps' as const,
           value: result.score,
@@ -176,7 +169,16 @@ export class TranscriptionWorker {
           .values({ clip_id: clipId, ...score })
           .onConflict((oc) => oc.column('clip_id').doUpdateSet(score))
           .execute();
+        if (result.score !== null && result.score <= 6) {
+          await webhooks?.emit(trx, 'answer.detractor', { ...about, score: result.score }, transcript.text);
+        }
       }
+      await webhooks?.emit(
+        trx,
+        'transcript.ready',
+        { ...about, language: transcript.language, npsScore: result?.score ?? null },
+        transcript.text,
+      );
       await trx.updateTable('clips').set({ status: 'transcribed' }).where('id', '=', clipId).execute();
     });
   }
