@@ -55,7 +55,6 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions) {
   const app = Fastify({
     loggerInstance: options.logger,
-    disableRequestLogging: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Every error leaves as {"error": "..."}: validation errors name the part and field
