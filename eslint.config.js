@@ -28,4 +28,30 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  // The web console: plain ES modules run by the browser, outside any TypeScript project.
+  {
+    files: ['server/src/console/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false },
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'navigator',
+          'localStorage',
+          'sessionStorage',
+          'fetch',
+          'URLSearchParams',
+          'FormData',
+          'Node',
+          'OfflineAudioContext',
+          'requestAnimationFrame',
+          'cancelAnimationFrame',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

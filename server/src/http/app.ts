@@ -18,6 +18,7 @@ import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { clipsRoutes } from './routes/clips.js';
+import { consoleRoutes } from './routes/console.js';
 import { tokensRoutes } from './routes/tokens.js';
 import { usersRoutes } from './routes/users.js';
 import { healthRoutes } from './routes/health.js';
@@ -122,5 +123,6 @@ export async function buildApp(options: AppOptions) {
   await app.register(transcriptionJobsRoutes, { db: options.db, queue: options.queue, onQueued: options.onJobQueued });
   await app.register(npsRoutes, { db: options.db });
   await app.register(importsRoutes, options.imports);
+  await app.register(consoleRoutes);
   return app;
 }

@@ -1,0 +1,90 @@
+// The one client of the server's API: same-origin, the session cookie travels by itself, and the
+// CSRF token from sign-in goes with every request that changes something.
+
+const CSRF_KEY = 'earshot.csrf';
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** Called with no arguments when the server says the session is gone (401). */
+let onSignedOut = () => {};
+export function whenSignedOut(handler) {
+  onSignedOut = handler;
+}
+
+function queryString(params = {}) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null && item !== '') search.append(key, String(item));
+    }
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+async function request(method, path, { query, body } = {}) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const csrf = sessionStorage.getItem(CSRF_KEY);
+  if (method !== 'GET' && csrf) headers['x-csrf-token'] = csrf;
+  const response = await fetch(`/api/v1${path}${queryString(query)}`, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    if (response.status === 401 && path !== '/auth/login') onSignedOut();
+    throw new ApiError(response.status, data.error ?? `${method} ${path}: HTTP ${response.status}`);
+  }
+  return data;
+}
+
+export async function login(username, password) {
+  const { user, csrfToken } = await request('POST', '/auth/login', { body: { username, password } });
+  sessionStorage.setItem(CSRF_KEY, csrfToken);
+  return user;
+}
+
+export async function logout() {
+  try {
+    await request('POST', '/auth/logout');
+  } finally {
+    sessionStorage.removeItem(CSRF_KEY);
+  }
+}
+
+/** Who is signed in; refreshes the CSRF token (after a reload only the cookie is left). */
+export async function me() {
+  const { user, csrfToken } = await request('GET', '/auth/me');
+  if (csrfToken) sessionStorage.setItem(CSRF_KEY, csrfToken);
+  return user;
+}
+
+export const listClips = (filter) => request('GET', '/clips', { query: filter });
+export const getClip = (id) => request('GET', `/clips/${encodeURIComponent(id)}`);
+export const listStores = () => request('GET', '/stores');
+export const listQuestions = () => request('GET', '/questions');
+export const listDevices = () => request('GET', '/devices');
+export const getNps = (params) => request('GET', '/nps', { query: params });
+export const getVolume = (params) => request('GET', '/stats/volume', { query: params });
+export const listChecklists = (questionId) => request('GET', '/checklists', { query: { questionId } });
+export const listScorecards = (clipId) => request('GET', `/clips/${encodeURIComponent(clipId)}/scorecards`);
+export const saveScorecard = (clipId, checklistId, scorecard) =>
+  request('PUT', `/clips/${encodeURIComponent(clipId)}/scorecards/${encodeURIComponent(checklistId)}`, {
+    body: scorecard,
+  });
+
+/** The clip's audio bytes, asked for as a range so that the server records a listen, not a download. */
+export async function fetchAudio(audioUrl) {
+  const response = await fetch(audioUrl, { headers: { range: 'bytes=0-' }, credentials: 'same-origin' });
+  if (!response.ok) throw new ApiError(response.status, `audio: HTTP ${response.status}`);
+  return response.arrayBuffer();
+}

@@ -1,0 +1,191 @@
+// The clip list: filters and transcript search kept in the address (#/clips?storeId=…&q=…), so
+// that a filtered list survives a reload and the back button; newest first, more on demand.
+import { listClips, listDevices, listQuestions, listStores } from '../api.js';
+import { h } from '../dom.js';
+import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
+import { scoreBadge } from '../widgets/score-badge.js';
+
+const FILTER_KEYS = [
+  'q',
+  'storeId',
+  'deviceId',
+  'questionId',
+  'from',
+  'to',
+  'hasTranscript',
+  'npsMin',
+  'npsMax',
+  'sort',
+];
+const PAGE_SIZE = 50;
+
+export async function renderClipList(main, query) {
+  main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
+  const [stores, questions, devices] = await Promise.all([listStores(), listQuestions(), listDevices()]);
+  const storesById = new Map(stores.map((s) => [s.id, s]));
+  const filter = Object.fromEntries(FILTER_KEYS.filter((k) => query.get(k)).map((k) => [k, query.get(k)]));
+
+  const rows = h('tbody');
+  const more = h('button', { type: 'button', hidden: true, 'data-action': 'more' }, t('clips.more'));
+  const empty = h('p', { class: 'muted', hidden: true, 'data-testid': 'empty' }, t('clips.empty'));
+  const table = h(
+    'table',
+    { class: 'clips', 'data-testid': 'clip-table' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['pressedAt', 'store', 'question', 'duration', 'score', 'text'].map((c) =>
+          h('th', { class: `col-${c}` }, t(`clips.col.${c}`)),
+        ),
+      ),
+    ),
+    rows,
+  );
+
+  main.replaceChildren(
+    h('h1', {}, t('clips.title')),
+    filterForm(filter, { stores, questions, devices }),
+    h('div', { class: 'table-wrap' }, table),
+    empty,
+    more,
+  );
+
+  let cursor;
+  const loadPage = async () => {
+    more.disabled = true;
+    const page = await listClips({ ...filter, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    rows.append(...page.items.map((clip) => clipRow(clip, storesById)));
+    cursor = page.nextCursor;
+    more.hidden = !cursor;
+    more.disabled = false;
+    empty.hidden = rows.children.length > 0;
+  };
+  more.addEventListener('click', () => void loadPage());
+  await loadPage();
+}
+
+function filterForm(filter, { stores, questions, devices }) {
+  const select = (name, options) =>
+    h(
+      'select',
+      { name },
+      h('option', { value: '' }, t('common.all')),
+      options.map(([value, label]) => h('option', { value, selected: filter[name] === value }, label)),
+    );
+  const field = (label, control, extra = '') => h('label', { class: `field ${extra}` }, h('span', {}, label), control);
+  const form = h(
+    'form',
+    {
+      class: 'filters card',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const params = new URLSearchParams();
+        for (const [key, value] of new FormData(form)) if (value !== '') params.append(key, String(value));
+        location.hash = `#/clips?${params}`;
+      },
+    },
+    field(
+      t('clips.search'),
+      h('input', { type: 'search', name: 'q', value: filter.q ?? '', placeholder: t('clips.search.placeholder') }),
+      'wide',
+    ),
+    field(
+      t('clips.store'),
+      select(
+        'storeId',
+        stores.map((s) => [s.id, s.name]),
+      ),
+    ),
+    field(
+      t('devices.col.id'),
+      select(
+        'deviceId',
+        devices.map((d) => [d.id, d.name ?? d.id]),
+      ),
+    ),
+    field(
+      t('clips.question'),
+      select(
+        'questionId',
+        questions.map((q) => [q.id, questionText(q)]),
+      ),
+    ),
+    field(t('clips.from'), h('input', { type: 'date', name: 'from', value: filter.from ?? '' })),
+    field(t('clips.to'), h('input', { type: 'date', name: 'to', value: filter.to ?? '' })),
+    field(
+      t('clips.hasTranscript'),
+      h(
+        'select',
+        { name: 'hasTranscript' },
+        h('option', { value: '' }, t('common.any')),
+        h('option', { value: 'true', selected: filter.hasTranscript === 'true' }, t('common.yes')),
+        h('option', { value: 'false', selected: filter.hasTranscript === 'false' }, t('common.no')),
+      ),
+    ),
+    field(
+      t('clips.npsMin'),
+      h('input', { type: 'number', name: 'npsMin', min: 0, max: 10, value: filter.npsMin ?? '' }),
+      'narrow',
+    ),
+    field(
+      t('clips.npsMax'),
+      h('input', { type: 'number', name: 'npsMax', min: 0, max: 10, value: filter.npsMax ?? '' }),
+      'narrow',
+    ),
+    field(
+      t('clips.sort'),
+      h(
+        'select',
+        { name: 'sort' },
+        h('option', { value: 'newest' }, t('clips.sort.newest')),
+        h('option', { value: 'oldest', selected: filter.sort === 'oldest' }, t('clips.sort.oldest')),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      h('button', { type: 'submit', class: 'primary' }, t('clips.apply')),
+      h('a', { href: '#/clips', class: 'button' }, t('clips.reset')),
+    ),
+  );
+  return form;
+}
+
+function clipRow(clip, storesById) {
+  const store = storesById.get(clip.storeId);
+  const href = `#/clips/${encodeURIComponent(clip.id)}${clip.match?.startMs != null ? `?t=${clip.match.startMs}` : ''}`;
+  const open = () => (location.hash = href);
+  return h(
+    'tr',
+    { 'data-clip-id': clip.id, tabindex: 0, onclick: open, onkeydown: (e) => e.key === 'Enter' && open() },
+    h('td', { class: 'col-pressedAt' }, h('a', { href }, formatDateTime(clip.pressedAt, store?.timeZone))),
+    h(
+      'td',
+      { class: 'col-store' },
+      store?.name ?? clip.storeId ?? '—',
+      h('div', { class: 'muted small' }, clip.deviceId),
+    ),
+    h('td', { class: 'col-question' }, questionText(clip.question)),
+    h('td', { class: 'col-duration' }, formatDuration(clip.durationMs)),
+    h('td', { class: 'col-score' }, scoreBadge(clip.score)),
+    h('td', { class: 'col-text' }, clipText(clip)),
+  );
+}
+
+/** The search snippet with its hit marked, else the start of the transcript. */
+function clipText(clip) {
+  if (clip.match) {
+    return h(
+      'span',
+      { class: 'snippet', 'data-testid': 'snippet' },
+      clip.match.snippet
+        .split(/(\[[^\]]*\])/)
+        .map((part) => (part.startsWith('[') && part.endsWith(']') ? h('mark', {}, part.slice(1, -1)) : part)),
+    );
+  }
+  if (clip.transcript) return h('span', { class: 'excerpt' }, clip.transcript.text);
+  return h('span', { class: 'muted' }, t(clip.status === 'failed' ? 'clips.status.failed' : 'clips.noTranscript'));
+}

@@ -1,0 +1,149 @@
+// NPS per store in the signed-in user's scope: one /api/v1/nps request per store and one for all
+// of them, for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…).
+import { getNps, getVolume, listQuestions, listStores } from '../api.js';
+import { h } from '../dom.js';
+import { questionText, t } from '../i18n.js';
+import { answerSplit, npsBars } from '../widgets/nps-chart.js';
+import { volumeChart } from '../widgets/volume-chart.js';
+
+export async function renderDashboard(main, query) {
+  main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
+  const [stores, questions] = await Promise.all([listStores(), listQuestions()]);
+  const npsQuestions = questions.filter((q) => q.kind === 'nps');
+  const period = {
+    questionId: query.get('questionId') ?? undefined,
+    // The NPS API takes instants: a chosen day is read in the browser's time zone.
+    from: query.get('from') ? new Date(`${query.get('from')}T00:00`).toISOString() : undefined,
+    to: query.get('to') ? new Date(`${query.get('to')}T00:00`).toISOString() : undefined,
+  };
+  const volumePeriod = volumeRange(period);
+  const [volume, total, ...perStore] = await Promise.all([
+    getVolume(volumePeriod),
+    getNps(period),
+    ...stores.map((store) => getNps({ ...period, storeId: store.id })),
+  ]);
+
+  main.replaceChildren(
+    h('h1', {}, t('dashboard.title')),
+    periodForm(query, npsQuestions),
+    h(
+      'section',
+      { class: 'card total', 'data-testid': 'nps-total' },
+      h('h2', {}, t('dashboard.total')),
+      reportFigures(total),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, t('dashboard.chart')),
+      npsBars(stores.map((store, i) => ({ label: store.name, nps: perStore[i].nps }))),
+    ),
+    h(
+      'div',
+      { class: 'store-grid' },
+      stores.map((store, i) =>
+        h(
+          'section',
+          { class: 'card store', 'data-store-id': store.id },
+          h('h2', {}, store.name),
+          reportFigures(perStore[i]),
+        ),
+      ),
+    ),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, t('dashboard.volume')),
+      volumeChart(volume.rows, daysOf(volumePeriod, volume.rows), stores),
+    ),
+  );
+}
+
+/** The NPS period, or the last 14 days when it is open: the volume API needs both ends. */
+function volumeRange(period) {
+  const to = period.to ?? new Date(new Date().setHours(24, 0, 0, 0)).toISOString();
+  const from = period.from ?? new Date(Date.parse(to) - 14 * 86_400_000).toISOString();
+  return { from, to };
+}
+
+/** Every day of the range (browser dates), plus any store-local day the server counted outside it. */
+function daysOf(range, rows) {
+  const days = new Set(rows.map((row) => row.day));
+  for (let time = Date.parse(range.from); time < Date.parse(range.to); time += 86_400_000) {
+    const d = new Date(time);
+    days.add(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
+  }
+  return [...days].sort();
+}
+
+function reportFigures(report) {
+  const figure = (key, value, field) =>
+    h(
+      'div',
+      { class: 'figure', 'data-field': field },
+      h('span', { class: 'value' }, String(value)),
+      h('span', { class: 'label' }, t(key)),
+    );
+  return h(
+    'div',
+    { class: 'report' },
+    h(
+      'div',
+      { class: 'figures' },
+      h(
+        'div',
+        { class: 'figure headline', 'data-field': 'nps' },
+        h('span', { class: 'value' }, report.nps === null ? '—' : String(Math.round(report.nps))),
+        h('span', { class: 'label' }, report.nps === null ? t('dashboard.noAnswers') : t('dashboard.nps')),
+      ),
+      figure('dashboard.answers', report.answers, 'answers'),
+      figure('dashboard.promoters', report.promoters, 'promoters'),
+      figure('dashboard.passives', report.passives, 'passives'),
+      figure('dashboard.detractors', report.detractors, 'detractors'),
+      figure('dashboard.unscored', report.unscored, 'unscored'),
+    ),
+    answerSplit(report),
+  );
+}
+
+function periodForm(query, npsQuestions) {
+  const form = h(
+    'form',
+    {
+      class: 'filters card',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const params = new URLSearchParams();
+        for (const [key, value] of new FormData(form)) if (value !== '') params.append(key, String(value));
+        location.hash = `#/dashboard?${params}`;
+      },
+    },
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, t('dashboard.question')),
+      h(
+        'select',
+        { name: 'questionId' },
+        h('option', { value: '' }, t('common.all')),
+        npsQuestions.map((q) =>
+          h('option', { value: q.id, selected: query.get('questionId') === q.id }, questionText(q)),
+        ),
+      ),
+    ),
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, t('dashboard.from')),
+      h('input', { type: 'date', name: 'from', value: query.get('from') ?? '' }),
+    ),
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, t('dashboard.to')),
+      h('input', { type: 'date', name: 'to', value: query.get('to') ?? '' }),
+    ),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('clips.apply'))),
+  );
+  return form;
+}

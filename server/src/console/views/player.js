@@ -1,0 +1,167 @@
+// One clip: its audio, a waveform, the transcript following the audio word by word (click a word
+// to hear it), its score and flags. Opened from a search hit (?t=ms) it starts at the hit.
+import { fetchAudio, getClip, listStores } from '../api.js';
+import { h } from '../dom.js';
+import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
+import { decode, peaks, waveformView } from '../widgets/waveform.js';
+import { scoreBadge } from '../widgets/score-badge.js';
+import { renderScorecards } from './scorecards.js';
+
+export async function renderPlayer(main, id, query, user) {
+  main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
+  const [clip, stores] = await Promise.all([getClip(id), listStores()]);
+  const store = stores.find((s) => s.id === clip.storeId);
+  const startAtMs = Number(query.get('t') ?? 0);
+
+  const audio = h('audio', { controls: true, preload: 'auto', src: clip.audioUrl, 'data-testid': 'audio' });
+  audio.addEventListener(
+    'loadedmetadata',
+    () => {
+      if (startAtMs > 0) audio.currentTime = startAtMs / 1000;
+    },
+    { once: true },
+  );
+  const seek = (seconds) => {
+    audio.currentTime = seconds;
+    void audio.play().catch(() => {});
+  };
+
+  const waveformSlot = h('div', { class: 'waveform-slot' }, h('p', { class: 'muted' }, t('common.loading')));
+  const words = transcriptView(clip, seek);
+  const scorecards = h('div', {}, h('p', { class: 'muted' }, t('common.loading')));
+
+  main.replaceChildren(
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'link back',
+        onclick: () => (history.length > 1 ? history.back() : (location.hash = '#/clips')),
+      },
+      t('player.back'),
+    ),
+    h(
+      'h1',
+      {},
+      questionText(clip.question),
+      h('span', { class: 'muted subtitle' }, ` · ${store?.name ?? clip.storeId ?? '—'} · ${clip.deviceId}`),
+    ),
+    h(
+      'section',
+      { class: 'card player' },
+      h(
+        'div',
+        { class: 'meta muted' },
+        `${formatDateTime(clip.pressedAt, store?.timeZone)} · ${formatDuration(clip.durationMs)}`,
+      ),
+      waveformSlot,
+      audio,
+    ),
+    h('section', { class: 'card' }, h('h2', {}, t('player.transcript')), words.element),
+    h('section', { class: 'card' }, h('h2', {}, t('player.details')), details(clip)),
+    h('section', { class: 'card', 'data-testid': 'scorecards' }, h('h2', {}, t('player.scorecards')), scorecards),
+  );
+  void renderScorecards(scorecards, clip, user).catch((error) =>
+    scorecards.replaceChildren(h('p', { class: 'error' }, t('common.error', { message: error.message }))),
+  );
+
+  let waveform;
+  fetchAudio(clip.audioUrl)
+    .then(decode)
+    .then((buffer) => {
+      waveform = waveformView(peaks(buffer), (fraction) => seek(fraction * (audio.duration || clip.durationMs / 1000)));
+      waveformSlot.replaceChildren(waveform.element);
+    })
+    .catch((error) =>
+      waveformSlot.replaceChildren(h('p', { class: 'error' }, t('player.waveformFailed', { message: error.message }))),
+    );
+
+  // Follows the audio every frame while playing: timeupdate alone fires only a few times a second.
+  let frame = 0;
+  const follow = () => {
+    const ms = audio.currentTime * 1000;
+    words.highlight(ms);
+    waveform?.setProgress(audio.duration ? audio.currentTime / audio.duration : 0);
+    frame = audio.paused ? 0 : requestAnimationFrame(follow);
+  };
+  audio.addEventListener('play', () => (frame = requestAnimationFrame(follow)));
+  audio.addEventListener('seeked', follow);
+  audio.addEventListener('timeupdate', () => frame === 0 && follow());
+
+  return () => {
+    cancelAnimationFrame(frame);
+    audio.pause();
+    audio.removeAttribute('src');
+  };
+}
+
+function transcriptView(clip, seek) {
+  const transcript = clip.transcript;
+  if (!transcript) return { element: h('p', { class: 'muted' }, t('player.noTranscript')), highlight: () => {} };
+  if (transcript.words.length === 0) {
+    return {
+      element: h('div', {}, h('p', {}, transcript.text), h('p', { class: 'muted small' }, t('player.noWordTimes'))),
+      highlight: () => {},
+    };
+  }
+  const spans = transcript.words.map((word) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'word',
+        'data-start-ms': word.startMs,
+        title: formatDuration(word.startMs),
+        onclick: () => seek(word.startMs / 1000),
+      },
+      word.word,
+    ),
+  );
+  let current;
+  return {
+    element: h('p', { class: 'transcript', 'data-testid': 'transcript', lang: transcript.language }, spans),
+    highlight(ms) {
+      const index = transcript.words.findLastIndex((w) => w.startMs <= ms && ms < Math.max(w.endMs, w.startMs + 1));
+      const next = index >= 0 ? spans[index] : undefined;
+      if (next === current) return;
+      current?.classList.remove('current');
+      next?.classList.add('current');
+      current = next;
+    },
+  };
+}
+
+function details(clip) {
+  const rows = [
+    [
+      t('player.score'),
+      clip.score?.value != null
+        ? h(
+            'span',
+            {},
+            scoreBadge(clip.score),
+            clip.score.evidence?.length
+              ? h(
+                  'span',
+                  { class: 'muted' },
+                  ` ${t('player.evidence')} “${clip.score.evidence.map((w) => w.word).join(' ')}”`,
+                )
+              : null,
+          )
+        : h('span', { class: 'muted' }, t('player.scoreNone')),
+    ],
+  ];
+  const flags = [];
+  if (clip.truncated) flags.push(h('li', {}, t('player.truncated')));
+  if (clip.gaps.length > 0) flags.push(h('li', {}, t('player.gaps', { count: clip.gaps.length })));
+  return h(
+    'div',
+    {},
+    h(
+      'dl',
+      { class: 'details' },
+      rows.map(([term, value]) => [h('dt', {}, term), h('dd', { 'data-testid': 'clip-score' }, value)]),
+    ),
+    flags.length ? h('ul', { class: 'flags' }, flags) : null,
+  );
+}

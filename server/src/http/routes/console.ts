@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ErrorBody } from '../schemas.js';
+
+/**
+ * The console's files: plain ES modules and CSS, served as they are in the source tree (no build
+ * step), from server/src/console/ — this file runs from server/dist/src/http/routes/.
+ */
+export const CONSOLE_DIR = new URL('../../../../src/console/', import.meta.url);
+
+const CONTENT_TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  svg: 'image/svg+xml',
+};
+
+/** Lowercase names in subfolders, one of the known types: nothing like `..` can get through. */
+const ASSET_PATH = /^(?:[a-z0-9-]+\/)*[a-z0-9-]+\.(html|js|css|svg)$/;
+
+/**
+ * Nothing is fetched from anywhere but this server: scripts, styles and media are same-origin
+ * (audio plays from the API, the waveform decodes the same bytes).
+ */
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/** The web console at /console/: a single page that signs in with a session and talks to /api/v1. */
+export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const hide = { hide: true };
+
+  app.get('/console', { config: { permission: 'public' }, schema: hide }, async (_request, reply) =>
+    reply.redirect('/console/'),
+  );
+
+  app.get(
+    '/console/*',
+    {
+      config: { permission: 'public' },
+      schema: {
+        ...hide,
+        params: Type.Object({ '*': Type.String() }),
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string' }), 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const path = request.params['*'] === '' ? 'index.html' : request.params['*'];
+      const type = ASSET_PATH.exec(path)?.[1];
+      const body = type === undefined ? undefined : await readFile(new URL(path, CONSOLE_DIR)).catch(() => undefined);
+      if (type === undefined || body === undefined) {
+        return reply.code(404).send({ error: `no console file ${path}` });
+      }
+      return reply
+        .type(CONTENT_TYPES[type] ?? 'application/octet-stream')
+        .header('cache-control', 'no-cache')
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', CONTENT_SECURITY_POLICY)
+        .send(body);
+    },
+  );
+};

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import Fastify from 'fastify';
+import { CONSOLE_DIR, consoleRoutes } from '../../src/http/routes/console.js';
+
+async function consoleApp() {
+  const app = Fastify();
+  await app.register(consoleRoutes);
+  return app;
+}
+
+async function consoleSources(): Promise<{ path: string; text: string }[]> {
+  const entries = await readdir(CONSOLE_DIR, { recursive: true });
+  return Promise.all(
+    entries
+      .filter((name) => name.endsWith('.js'))
+      .map(async (path) => ({ path, text: await readFile(new URL(path, CONSOLE_DIR), 'utf8') })),
+  );
+}
+
+describe('the console files', () => {
+  it('serves the page at /console/ with a same-origin-only content security policy', async () => {
+    const app = await consoleApp();
+    const redirect = await app.inject('/console');
+    assert.equal(redirect.statusCode, 302);
+    assert.equal(redirect.headers.location, '/console/');
+    const page = await app.inject('/console/');
+    assert.equal(page.statusCode, 200);
+    assert.equal(page.headers['content-type'], 'text/html; charset=utf-8');
+    assert.match(page.body, /<script type="module" src="app.js">/);
+    assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+    const script = await app.inject('/console/views/player.js');
+    assert.equal(script.statusCode, 200);
+    assert.equal(script.headers['content-type'], 'text/javascript; charset=utf-8');
+    assert.equal((await app.inject('/console/console.css')).headers['content-type'], 'text/css; charset=utf-8');
+  });
+
+  it('answers 404 for anything outside the console folder or not one of its file types', async () => {
+    const app = await consoleApp();
+    for (const path of [
+      '/console/../package.json',
+      '/console/%2e%2e/package.json',
+      '/console/..%2fpackage.json',
+      '/console/views/../../http/app.ts',
+      '/console/App.js',
+      '/console/missing.js',
+      '/console/i18n',
+    ]) {
+      const response = await app.inject(path);
+      assert.equal(response.statusCode, 404, `${path} answered ${response.statusCode}`);
+    }
+  });
+
+  it('has every module the console imports', async () => {
+    for (const { path, text } of await consoleSources()) {
+      for (const [, target] of text.matchAll(/from '(\.[^']+)'/g)) {
+        const url = new URL(target ?? '', new URL(path, CONSOLE_DIR));
+        await assert.doesNotReject(readFile(url), `${path} imports ${target}, which does not exist`);
+      }
+    }
+  });
+
+  it('has every text in both languages, and every key the views ask for', async () => {
+    const en = (await import(new URL('i18n/en.js', CONSOLE_DIR).href)) as { default: Record<string, string> };
+    const ru = (await import(new URL('i18n/ru.js', CONSOLE_DIR).href)) as { default: Record<string, string> };
+    assert.deepEqual(Object.keys(ru.default).sort(), Object.keys(en.default).sort());
+    for (const { path, text } of await consoleSources()) {
+      for (const [, key] of text.matchAll(/\bt\('([^']+)'/g)) {
+        assert.ok(key && key in en.default, `${path} asks for the text ${key}, which en.js lacks`);
+      }
+    }
+  });
+});

@@ -1,0 +1,446 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { promisify } from 'node:util';
+import { adminToken, deviceCredentials } from '@earshot/test-kit/server-cli';
+import { launchChromium, requireChromium } from '@earshot/test-kit/browser';
+import { freePort } from '@earshot/test-kit/ports';
+import { BIN, type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
+import { speak } from '@earshot/test-kit/speech';
+import { tempDir } from '@earshot/test-kit/temp-dir';
+
+const run = promisify(execFile);
+
+/** Each spoken answer sits alone in a segment this long; a press one second in cuts exactly it. */
+const SEGMENT_SECONDS = 6;
+const IMPORT_WINDOW = { preSeconds: 1, postSeconds: SEGMENT_SECONDS - 1 };
+
+interface ApiClip {
+  id: string;
+  status: string;
+  transcript: { text: string; words: { word: string; startMs: number }[] } | null;
+  score: { value: number | null } | null;
+}
+interface NpsReport {
+  nps: number | null;
+  answers: number;
+  promoters: number;
+  detractors: number;
+}
+
+const SCREEN_SIZES = {
+  laptop: { width: 1280, height: 800 },
+  tablet: { width: 820, height: 1180 },
+};
+
+/**
+ * The web console in real headless Chromium against the real earshot-server: answers are spoken
+ * by flite, filed through the batch import API, transcribed and scored by pocketsphinx; a real
+ * earshot-device connects to show a device online. Screenshots of the main pages go to
+ * SCREENSHOTS_DIR (default: a folder in the system temp dir).
+ */
+it('the web console: sign in, filter, search, play and seek, NPS dashboard, devices, languages', async (t) => {
+  if (!(await requireChromium(t))) return;
+  const dir = await tempDir();
+  const screenshots = process.env.SCREENSHOTS_DIR ?? join(tmpdir(), 'earshot-console-screenshots');
+  await mkdir(screenshots, { recursive: true });
+  /** Stopped at the end, last started first. */
+  const running: RunningProcess[] = [];
+  const [httpPort, mqttPort, devicePort] = [await freePort(), await freePort(), await freePort()];
+  const api = `http://127.0.0.1:${httpPort}`;
+  const serverConfig = join(dir.path, 'server.json');
+  await writeFile(
+    serverConfig,
+    JSON.stringify({
+      dataDir: join(dir.path, 'server'),
+      http: { port: httpPort },
+      mqtt: { port: mqttPort },
+      import: IMPORT_WINDOW,
+      transcription: { pollIntervalMs: 200 },
+    }),
+  );
+  const context = await launchChromium(join(dir.path, 'chromium'));
+  t.after(async () => {
+    await context.close();
+    for (const child of running.reverse()) await child.stop();
+    await dir.remove();
+  });
+
+  // Users as an operator makes them: the CLI prints a generated password once.
+  const token = await adminToken(serverConfig);
+  const addUser = async (name: string, role: string, stores?: string) => {
+    const { stdout } = await run(process.execPath, [
+      BIN.server,
+      'users',
+      'add',
+      name,
+      '--role',
+      role,
+      ...(stores ? ['--stores', stores] : []),
+      '--config',
+      serverConfig,
+    ]);
+    return stdout.trim();
+  };
+  const maria = await addUser('maria', 'manager', 'north,south');
+  const sergei = await addUser('sergei', 'manager', 'south');
+  const eastCredentials = await deviceCredentials(serverConfig, 'till-east');
+
+  const server = startProcess(process.execPath, [BIN.server, '--config', serverConfig]);
+  running.push(server);
+  await server.waitForLine(/earshot server started/);
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${api}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
+    return (await response.json()) as T;
+  };
+
+  // Two stores, their devices, a complaint question asked by button 2 in the north store.
+  await call('PUT', '/api/v1/stores/north', { name: 'North Mall', timeZone: 'Europe/Moscow', language: 'en-US' });
+  await call('PUT', '/api/v1/stores/south', { name: 'South Street', timeZone: 'Europe/London', language: 'en-US' });
+  await call('PUT', '/api/v1/devices/till-north', { storeId: 'north', name: 'North till' });
+  await call('PUT', '/api/v1/devices/till-south', { storeId: 'south', name: 'South till' });
+  await call('PUT', '/api/v1/devices/till-east', { storeId: 'north', name: 'North entrance' });
+  await call('PUT', '/api/v1/questions/queue', { kind: 'complaint', text: { en: 'The queue', ru: 'Очередь' } });
+  await call('PUT', '/api/v1/checklists/service', {
+    questionId: 'nps',
+    name: 'Service',
+    items: [
+      { id: 'greeted', text: { en: 'Greeted the customer', ru: 'Поздоровался с покупателем' } },
+      { id: 'asked', text: { en: 'Asked the question as worded', ru: 'Задал вопрос дословно' } },
+    ],
+  });
+  await call('POST', '/api/v1/button-maps/store/north', {
+    buttons: { '1': 'nps', '2': 'queue' },
+    effectiveFrom: new Date(Date.now() - 3_600_000).toISOString(),
+  });
+
+  /** Files one recording of spoken answers, one per segment, each pressed with its button. */
+  let imports = 0;
+  const fileAnswers = async (deviceId: string, answers: { text: string; button: number }[]) => {
+    imports += 1;
+    const segments: string[] = [];
+    for (const [i, answer] of answers.entries()) {
+      const spoken = join(dir.path, `import-${imports}-${i}.wav`);
+      await speak(answer.text, spoken);
+      const padded = join(dir.path, `import-${imports}-${i}-padded.wav`);
+      // Half a second of silence, the words, silence to the end of the segment.
+      await run('sox', [spoken, padded, 'pad', '0.5', String(SEGMENT_SECONDS), 'trim', '0', String(SEGMENT_SECONDS)]);
+      segments.push(padded);
+    }
+    const recording = join(dir.path, `import-${imports}.wav`);
+    if (segments.length === 1) await run('sox', [segments[0] ?? '', recording]);
+    else await run('sox', [...segments, recording]);
+    const form = new FormData();
+    form.append('deviceId', deviceId);
+    form.append(
+      'presses',
+      JSON.stringify({
+        recordingStart: new Date(Date.now() - answers.length * SEGMENT_SECONDS * 1000).toISOString(),
+        presses: answers.map((answer, i) => ({ at: i * SEGMENT_SECONDS + 1, button: answer.button })),
+      }),
+    );
+    form.append('recording', new Blob([await readFile(recording)], { type: 'audio/wav' }), 'recording.wav');
+    const response = await fetch(`${api}/api/v1/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    assert.equal(response.status, 202, await response.clone().text());
+    const { id } = (await response.json()) as { id: string };
+    const done = await waitFor('the import to finish', async () => {
+      const state = await call<{ state: string; result?: { clips: { status: string }[] } }>(
+        'GET',
+        `/api/v1/imports/${id}`,
+      );
+      assert.notEqual(state.state, 'failed', JSON.stringify(state));
+      return state.state === 'done' ? state : undefined;
+    });
+    assert.deepEqual(
+      done.result?.clips.map((c) => c.status),
+      answers.map(() => 'complete'),
+      JSON.stringify(done.result),
+    );
+  };
+  const allTranscribed = async (count: number) => {
+    let seen: ApiClip[] = [];
+    try {
+      return await waitFor(
+        `${count} clips transcribed`,
+        async () => {
+          seen = (await call<{ items: ApiClip[] }>('GET', '/api/v1/clips?limit=100')).items;
+          return seen.length === count && seen.every((c) => c.status === 'transcribed') ? seen : undefined;
+        },
+        { timeoutMs: 120_000, intervalMs: 250 },
+      );
+    } catch (error) {
+      const states = seen.map((c) => `${c.id}: ${c.status}`).join(', ');
+      throw new Error(`${(error as Error).message}; clips: ${states}\n${server.output().slice(-3000)}`, {
+        cause: error,
+      });
+    }
+  };
+
+  await fileAnswers('till-north', [
+    { text: 'ten out of ten the coffee was great', button: 1 },
+    { text: 'the queue was too long today', button: 2 },
+  ]);
+  await fileAnswers('till-south', [{ text: 'I would give you a nine', button: 1 }]);
+  const clips = await allTranscribed(3);
+  const coffee = clips.find((c) => c.transcript?.text.includes('coffee'));
+  assert.ok(coffee, `pocketsphinx heard "coffee": ${clips.map((c) => c.transcript?.text).join(' | ')}`);
+
+  const page = await context.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const shoot = async (name: string) => {
+    for (const [size, viewport] of Object.entries(SCREEN_SIZES)) {
+      await page.setViewportSize(viewport);
+      await page.screenshot({ path: join(screenshots, `${name}-${size}.png`), fullPage: true });
+    }
+    await page.setViewportSize(SCREEN_SIZES.laptop);
+  };
+  const rows = () => page.locator('[data-testid=clip-table] tbody tr');
+  /**
+   * Waits until a JavaScript expression holds in the page. Evaluated through the DevTools
+   * protocol: waitForFunction would eval() inside the page, which the console's CSP forbids.
+   */
+  const until = (expression: string) =>
+    waitFor(expression, async () => ((await page.evaluate<boolean>(expression)) ? true : undefined));
+
+  await t.test('signs in: a wrong password is refused with a message, the right one opens the clip list', async () => {
+    await page.goto(`${api}/console/`);
+    await page.locator('[data-language=en]').click();
+    await page.fill('input[name=username]', 'maria');
+    await page.fill('input[name=password]', 'not her password');
+    await page.locator('form.login button[type=submit]').click();
+    await page.locator('[data-testid=login-error]').getByText('Wrong username or password.').waitFor();
+    await shoot('login-error');
+    await page.fill('input[name=password]', maria);
+    await page.locator('form.login button[type=submit]').click();
+    await page.locator('[data-testid=who]').getByText('maria · manager').waitFor();
+    await rows().nth(2).waitFor();
+    assert.equal(await rows().count(), 3);
+    assert.equal(await page.locator('[data-action=more]').isHidden(), true, 'one page holds all three');
+    await shoot('clip-list');
+  });
+
+  await t.test('filters the list by store and by question', async () => {
+    await page.selectOption('select[name=storeId]', 'south');
+    await page.locator('form.filters button[type=submit]').click();
+    await page.waitForURL(/storeId=south/);
+    await rows().first().waitFor();
+    assert.equal(await rows().count(), 1);
+    assert.match((await rows().first().textContent()) ?? '', /South Street/);
+
+    await page.locator('a', { hasText: 'Reset' }).click();
+    await page.selectOption('select[name=questionId]', 'queue');
+    await page.locator('form.filters button[type=submit]').click();
+    await page.waitForURL(/questionId=queue/);
+    await rows().first().waitFor();
+    assert.equal(await rows().count(), 1);
+    assert.match((await rows().first().textContent()) ?? '', /The queue/);
+  });
+
+  await t.test('searches the transcripts and shows the snippet with the word marked', async () => {
+    await page.locator('a', { hasText: 'Reset' }).click();
+    await page.waitForURL(/#\/clips$/);
+    await page.fill('input[name=q]', 'coffee');
+    await page.locator('form.filters button[type=submit]').click();
+    await page.waitForURL(/q=coffee/);
+    await page.locator('[data-testid=snippet] mark').first().waitFor();
+    assert.equal(await rows().count(), 1);
+    assert.equal(await page.locator('[data-testid=snippet] mark').textContent(), 'coffee');
+    await shoot('search');
+  });
+
+  await t.test('opens a clip at the search hit, draws its waveform, plays, and seeks by a word', async () => {
+    const coffeeWord = coffee.transcript?.words.find((w) => w.word === 'coffee');
+    assert.ok(coffeeWord);
+    await rows().first().click();
+    await page.waitForURL(new RegExp(`#/clips/${coffee.id}\\?t=${coffeeWord.startMs}$`));
+    const audioTime = () => page.evaluate<number>("document.querySelector('audio').currentTime");
+    await until(`Math.abs((document.querySelector('audio')?.currentTime ?? -1) - ${coffeeWord.startMs / 1000}) < 0.01`);
+    await page.locator('[data-testid=waveform] .bars rect').first().waitFor();
+    assert.equal(await page.locator('[data-testid=waveform] g.bars:not(.played) rect').count(), 240);
+    await page.locator('[data-testid=transcript] .word').first().waitFor();
+    const words = await page.locator('[data-testid=transcript] .word').allTextContents();
+    assert.deepEqual(
+      words,
+      coffee.transcript?.words.map((w) => w.word),
+    );
+
+    // Play from the start, pause, then click the last word: playback jumps there.
+    await page.evaluate(
+      "(async () => { const a = document.querySelector('audio'); a.currentTime = 0; await a.play(); })()",
+    );
+    await until("document.querySelector('audio').currentTime > 0");
+    await page.evaluate("document.querySelector('audio').pause()");
+    const last = coffee.transcript?.words.at(-1);
+    assert.ok(last);
+    assert.ok((await audioTime()) < last.startMs / 1000, 'paused before the last word');
+    await page.locator('[data-testid=transcript] .word').last().click();
+    await until(`document.querySelector('audio').currentTime >= ${last.startMs / 1000}`);
+    await until("!document.querySelector('audio').paused");
+    await page.evaluate("document.querySelector('audio').pause()");
+
+    // Wherever playback stands, the word spoken then is the highlighted one.
+    await page.evaluate(`document.querySelector('audio').currentTime = ${(coffeeWord.startMs + 1) / 1000}`);
+    await page.locator('[data-testid=transcript] .word.current').getByText('coffee').waitFor();
+    assert.equal(await page.locator('[data-testid=transcript] .word.current').count(), 1);
+    assert.equal(await page.locator('[data-testid=clip-score] .score').textContent(), '10');
+  });
+
+  await t.test('scores the clip against its checklist (a PUT that carries the CSRF token)', async () => {
+    const form = page.locator('[data-testid=scorecards] form[data-checklist-id=service]');
+    await form.locator('[data-item-id=greeted] label.choice.yes').click();
+    await form.locator('[data-item-id=asked] label.choice.no').click();
+    await form.locator('textarea[name=comment]').fill('Friendly, but read the question freely');
+    await form.locator('button[type=submit]').click();
+    await form
+      .locator('[data-testid=scorecard-status]')
+      .getByText(/^Saved/)
+      .waitFor();
+    const saved = await call<{ username: string; answers: Record<string, string>; comment: string }[]>(
+      'GET',
+      `/api/v1/clips/${coffee.id}/scorecards`,
+    );
+    assert.deepEqual(
+      saved.map((s) => [s.username, s.answers, s.comment]),
+      [['maria', { greeted: 'yes', asked: 'no' }, 'Friendly, but read the question freely']],
+    );
+    await page.reload();
+    await form.locator('[data-item-id=asked] input[value=no]:checked').waitFor({ state: 'attached' });
+    await until("document.querySelector('audio').duration > 0");
+    await shoot('player');
+  });
+
+  await t.test('shows NPS per store, and the numbers change when a new scored answer arrives', async () => {
+    await page.locator('[data-nav=dashboard]').click();
+    const figure = (store: string, field: string) =>
+      page.locator(`[data-store-id=${store}] [data-field=${field}] .value`).textContent();
+    await page.locator('[data-store-id=north]').waitFor();
+    assert.equal(await figure('north', 'nps'), '100');
+    assert.equal(await figure('north', 'answers'), '1');
+    assert.equal(await figure('south', 'nps'), '100');
+    assert.equal(await page.locator('[data-testid=nps-total] [data-field=answers] .value').textContent(), '2');
+    assert.equal(await page.locator('[data-testid=nps-chart] rect.positive').count(), 2);
+    /** Clips per day summed over the days shown: store-local days may straddle midnight. */
+    const clipsCharted = async () => {
+      let sum = 0;
+      for (const day of await page.locator('[data-testid=volume-chart] [data-day]').all()) {
+        sum += Number(await day.getAttribute('data-clips'));
+      }
+      return sum;
+    };
+    assert.equal(await clipsCharted(), 3);
+    await shoot('dashboard');
+
+    await fileAnswers('till-north', [{ text: 'three out of ten', button: 1 }]);
+    const after = await allTranscribed(4);
+    assert.ok(
+      after.some((c) => c.score?.value === 3),
+      `pocketsphinx heard three: ${after.map((c) => c.transcript?.text).join(' | ')}`,
+    );
+    const north = await call<NpsReport>('GET', '/api/v1/nps?storeId=north');
+    assert.deepEqual(
+      { nps: north.nps, answers: north.answers, detractors: north.detractors },
+      { nps: 0, answers: 2, detractors: 1 },
+    );
+    await page.reload();
+    await page.locator('[data-store-id=north]').waitFor();
+    assert.equal(await figure('north', 'nps'), '0');
+    assert.equal(await figure('north', 'answers'), '2');
+    assert.equal(await figure('north', 'detractors'), '1');
+    assert.equal(await page.locator('[data-testid=nps-total] [data-field=answers] .value').textContent(), '3');
+    assert.equal(await clipsCharted(), 4);
+  });
+
+  await t.test('lists devices online and offline, and plays an Ogg/Opus clip from a real device', async () => {
+    const silence = join(dir.path, 'silence.raw');
+    await writeFile(silence, Buffer.alloc(16_000 * 2 * 2));
+    const deviceConfig = join(dir.path, 'device.json');
+    await writeFile(
+      deviceConfig,
+      JSON.stringify({
+        deviceId: 'till-east',
+        stateDir: join(dir.path, 'device'),
+        audio: { source: { type: 'file', path: silence, loop: true }, bufferSeconds: 10 },
+        clips: { preSeconds: 1, postSeconds: 1 },
+        mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, ...eastCredentials },
+        http: { port: devicePort },
+      }),
+    );
+    const device = startProcess(process.execPath, [BIN.device, '--config', deviceConfig]);
+    running.push(device);
+    await device.waitForLine(/connected to broker/);
+    await waitFor('till-east online', async () => {
+      const devices = await call<{ id: string; state: string }[]>('GET', '/api/v1/devices');
+      return devices.find((d) => d.id === 'till-east' && d.state === 'online');
+    });
+    await page.locator('[data-nav=devices]').click();
+    await page.locator('[data-device-id=till-east][data-state=online]').waitFor();
+    assert.match((await page.locator('[data-testid=device-summary]').textContent()) ?? '', /1 of 3 online/);
+    await shoot('devices');
+
+    const pressed = await fetch(`http://127.0.0.1:${devicePort}/api/v1/press`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ button: 1 }),
+    });
+    assert.equal(pressed.status, 202);
+    const { clipId } = (await pressed.json()) as { clipId: string };
+    await waitFor('the device clip stored', async () =>
+      (await fetch(`${api}/api/v1/clips/${clipId}`, { headers: { authorization: `Bearer ${token}` } })).ok
+        ? true
+        : undefined,
+    );
+    await page.goto(`${api}/console/#/clips/${clipId}`);
+    await page.locator('[data-testid=waveform] .bars rect').first().waitFor();
+    await until("document.querySelector('audio').duration > 0");
+
+    await device.stop();
+    await page.locator('[data-nav=devices]').click();
+    await waitFor('till-east offline in the console', async () => {
+      await page.reload();
+      return (await page.locator('[data-device-id=till-east][data-state=offline]').count()) === 1 ? true : undefined;
+    });
+  });
+
+  await t.test('switches between Russian and English, and keeps the choice', async () => {
+    await page.locator('[data-language=ru]').click();
+    await page.locator('[data-nav=clips]').getByText('Записи').waitFor();
+    assert.equal(await page.locator('h1').textContent(), 'Устройства');
+    await page.locator('[data-nav=dashboard]').click();
+    await page.locator('[data-store-id=north]').waitFor();
+    await shoot('dashboard-ru');
+    await page.reload();
+    await page.locator('[data-nav=dashboard]').getByText('Сводка').waitFor();
+    assert.equal(await page.evaluate<string>('document.documentElement.lang'), 'ru');
+    await page.locator('[data-language=en]').click();
+    await page.locator('[data-nav=dashboard]').getByText('Dashboard').waitFor();
+  });
+
+  await t.test('a manager of one store sees only its clips; signing out returns to the sign-in page', async () => {
+    await page.locator('[data-action=logout]').click();
+    await page.locator('form.login').waitFor();
+    await page.fill('input[name=username]', 'sergei');
+    await page.fill('input[name=password]', sergei);
+    await page.locator('form.login button[type=submit]').click();
+    await page.locator('[data-testid=who]').getByText('sergei · manager').waitFor();
+    await page.locator('[data-nav=clips]').click();
+    await rows().first().waitFor();
+    assert.equal(await rows().count(), 1);
+    assert.match((await rows().first().textContent()) ?? '', /South Street/);
+  });
+
+  assert.deepEqual(pageErrors, [], 'no script errors in the page');
+  t.diagnostic(`screenshots in ${screenshots}`);
+});
