@@ -1,14 +1,12 @@
 import type { Logger } from '@earshot/shared/log';
 import type { Job, JobQueue } from './job-queue.js';
 
-export interface QueueWorkerOptions<P> {
+export interface QueueWorkerOptions {
   queue: JobQueue;
   name: string;
   concurrency: number;
   pollIntervalMs: number;
   logger: Logger;
-  /** Handles one claimed job: completes or fails it on the queue. `signal` aborts at stop. */
-  handle: (job: Job<P>, signal: AbortSignal) => Promise<void>;
 }
 
 /**
@@ -16,23 +14,27 @@ export interface QueueWorkerOptions<P> {
  * job is enqueued in this process. Jobs left active by a process that died are due again at
  * start; a job in flight at stop is abandoned to the queue, not lost.
  */
-export class QueueWorker<P> {
+export abstract class QueueWorker<P> {
   private running = false;
   private loops: Promise<void>[] = [];
   private wakeUp: (() => void)[] = [];
   private readonly abort = new AbortController();
 
-  constructor(private readonly options: QueueWorkerOptions<P>) {}
+  constructor(private readonly loop: QueueWorkerOptions) {}
 
-  get signal(): AbortSignal {
+  /** Aborted at stop: handlers pass it on to the work they wait for. */
+  protected get signal(): AbortSignal {
     return this.abort.signal;
   }
 
+  /** Handles one claimed job: completes or fails it on the queue. */
+  protected abstract handle(job: Job<P>): Promise<void>;
+
   async start(): Promise<void> {
-    const recovered = await this.options.queue.recoverAbandoned(this.options.name);
-    if (recovered > 0) this.options.logger.warn({ recovered }, 'jobs left active by the last run are due again');
+    const recovered = await this.loop.queue.recoverAbandoned(this.loop.name);
+    if (recovered > 0) this.loop.logger.warn({ recovered }, 'jobs left active by the last run are due again');
     this.running = true;
-    this.loops = Array.from({ length: this.options.concurrency }, () => this.loop());
+    this.loops = Array.from({ length: this.loop.concurrency }, () => this.run());
   }
 
   /** A job was enqueued: look now rather than at the next poll. */
@@ -49,24 +51,24 @@ export class QueueWorker<P> {
 
   /** Runs one due job, if any; true when there was one. */
   async runOnce(): Promise<boolean> {
-    const job = await this.options.queue.claim<P>(this.options.name);
+    const job = await this.loop.queue.claim<P>(this.loop.name);
     if (!job) return false;
-    await this.options.handle(job, this.abort.signal);
+    await this.handle(job);
     return true;
   }
 
-  private async loop(): Promise<void> {
+  private async run(): Promise<void> {
     while (this.running) {
       let worked = false;
       try {
         worked = await this.runOnce();
       } catch (error) {
         if (!this.running) return;
-        this.options.logger.error({ err: error }, `${this.options.name} worker step failed`);
+        this.loop.logger.error({ err: error }, `${this.loop.name} worker step failed`);
       }
       if (!worked && this.running) {
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.options.pollIntervalMs);
+          const timer = setTimeout(resolve, this.loop.pollIntervalMs);
           this.wakeUp.push(() => {
             clearTimeout(timer);
             resolve();

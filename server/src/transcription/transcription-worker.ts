@@ -36,40 +36,18 @@ interface TranscribePayload {
  * all in one transaction. A failure goes back to the queue (retried with backoff, then dead);
  * the clip's status follows: transcribing, transcribed, or failed once its job is dead.
  */
-export class TranscriptionWorker {
-  private readonly worker: QueueWorker<TranscribePayload>;
-
+export class TranscriptionWorker extends QueueWorker<TranscribePayload> {
   constructor(private readonly options: TranscriptionWorkerOptions) {
-    this.worker = new QueueWorker({
+    super({
       queue: options.queue,
       name: TRANSCRIBE_QUEUE,
       concurrency: options.concurrency,
       pollIntervalMs: options.pollIntervalMs,
       logger: options.logger,
-      handle: (job) => this.process(job),
     });
   }
 
-  start(): Promise<void> {
-    return this.worker.start();
-  }
-
-  /** A job was enqueued: look now rather than at the next poll. */
-  wake(): void {
-    this.worker.wake();
-  }
-
-  /** Stops taking jobs; a job in flight is abandoned to the queue (due again at the next start). */
-  stop(): Promise<void> {
-    return this.worker.stop();
-  }
-
-  /** Runs one due job, if any; true when there was one. */
-  runOnce(): Promise<boolean> {
-    return this.worker.runOnce();
-  }
-
-  private async process(job: Job<TranscribePayload>): Promise<void> {
+  protected async handle(job: Job<TranscribePayload>): Promise<void> {
     const { db, queue, logger } = this.options;
     const clipId = job.payload.clipId;
     const clip = await db
@@ -108,7 +86,7 @@ export class TranscriptionWorker {
         channels: clip.channels,
         durationMs: clip.duration_ms,
       };
-      const transcript = await engine.transcribe(audio, language, this.worker.signal);
+      const transcript = await engine.transcribe(audio, language, this.signal);
       await this.store(clipId, transcript, clip.question_kind === 'nps', {
         clipId,
         storeId: clip.store_id,
@@ -118,7 +96,7 @@ export class TranscriptionWorker {
       logger.info({ clipId, engine: engine.name, words: transcript.words.length }, 'clip transcribed');
       this.options.onTranscribed?.(clipId);
     } catch (error) {
-      if (this.worker.signal.aborted) return;
+      if (this.signal.aborted) return;
       const message = error instanceof Error ? error.message : String(error);
       const retryAfterMs = error instanceof EngineError ? error.retryAfterMs : undefined;
       const state = await queue.fail(job, message, this.options.retry, retryAfterMs);

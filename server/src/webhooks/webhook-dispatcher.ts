@@ -19,37 +19,19 @@ export interface WebhookDispatcherOptions {
  * can check both origin and freshness. Any 2xx is delivered; anything else, or no answer within
  * the timeout, is retried with backoff (honouring Retry-After), then dead with its last error.
  */
-export class WebhookDispatcher {
-  private readonly worker: QueueWorker<WebhookJob>;
-
+export class WebhookDispatcher extends QueueWorker<WebhookJob> {
   constructor(private readonly options: WebhookDispatcherOptions) {
-    this.worker = new QueueWorker({
+    super({
       queue: options.queue,
       name: WEBHOOK_QUEUE,
       concurrency: 2,
       pollIntervalMs: options.pollIntervalMs,
       logger: options.logger,
-      handle: (job, signal) => this.deliver(job, signal),
     });
   }
 
-  start(): Promise<void> {
-    return this.worker.start();
-  }
-
-  wake(): void {
-    this.worker.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.worker.stop();
-  }
-
-  runOnce(): Promise<boolean> {
-    return this.worker.runOnce();
-  }
-
-  private async deliver(job: Job<WebhookJob>, stopping: AbortSignal): Promise<void> {
+  protected async handle(job: Job<WebhookJob>): Promise<void> {
+    const stopping = this.signal;
     const { queue, logger, retry } = this.options;
     const event = job.payload;
     const hook = this.options.webhooks.hook(event.hook);

@@ -4,6 +4,7 @@ import { listClips, listDevices, listQuestions, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
 import { scoreBadge } from '../widgets/score-badge.js';
+import { routeFilterForm } from '../widgets/filter-form.js';
 
 const FILTER_KEYS = [
   'q',
@@ -76,17 +77,8 @@ function filterForm(filter, { stores, questions, devices }) {
       options.map(([value, label]) => h('option', { value, selected: filter[name] === value }, label)),
     );
   const field = (label, control, extra = '') => h('label', { class: `field ${extra}` }, h('span', {}, label), control);
-  const form = h(
-    'form',
-    {
-      class: 'filters card',
-      onsubmit: (event) => {
-        event.preventDefault();
-        const params = new URLSearchParams();
-        for (const [key, value] of new FormData(form)) if (value !== '') params.append(key, String(value));
-        location.hash = `#/clips?${params}`;
-      },
-    },
+  const form = routeFilterForm(
+    'clips',
     field(
       t('clips.search'),
       h('input', { type: 'search', name: 'q', value: filter.q ?? '', placeholder: t('clips.search.placeholder') }),

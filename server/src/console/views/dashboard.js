@@ -5,6 +5,7 @@ import { h } from '../dom.js';
 import { questionText, t } from '../i18n.js';
 import { answerSplit, npsBars } from '../widgets/nps-chart.js';
 import { volumeChart } from '../widgets/volume-chart.js';
+import { routeFilterForm } from '../widgets/filter-form.js';
 
 export async function renderDashboard(main, query) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
@@ -107,17 +108,8 @@ function reportFigures(report) {
 }
 
 function periodForm(query, npsQuestions) {
-  const form = h(
-    'form',
-    {
-      class: 'filters card',
-      onsubmit: (event) => {
-        event.preventDefault();
-        const params = new URLSearchParams();
-        for (const [key, value] of new FormData(form)) if (value !== '') params.append(key, String(value));
-        location.hash = `#/dashboard?${params}`;
-      },
-    },
+  const form = routeFilterForm(
+    'dashboard',
     h(
       'label',
       { class: 'field' },
