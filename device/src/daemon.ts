@@ -195,6 +195,11 @@ export class DeviceDaemon implements PressTarget {
     return result;
   }
 
+  /** Why systemd should restart the daemon (see serveUntilSignal), or undefined. */
+  unwell(): string | undefined {
+    return this.source.unsupervised();
+  }
+
   /** What staff should know is wrong, for the problem light and the status page. */
   problems(): string[] {
     const found: string[] = [];

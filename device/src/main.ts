@@ -50,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
   const logger = createLogger({ name: 'earshot-device', level: config.logLevel });
   const daemon = new DeviceDaemon(config, logger);
   await daemon.start();
-  return serveUntilSignal(logger, () => daemon.stop());
+  return serveUntilSignal(logger, () => daemon.stop(), { unwell: () => daemon.unwell() });
 }
 
 finish('earshot-device', USAGE, main(process.argv.slice(2)));

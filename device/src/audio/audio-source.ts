@@ -16,4 +16,10 @@ export interface AudioSource {
   readonly lastFailure: string | undefined;
   start(sink: AudioSink): void;
   stop(): Promise<void>;
+  /**
+   * Why capture is no longer being looked after (no recorder running and none about to be
+   * restarted, its stall check no longer running), or undefined: the daemon then stops feeding
+   * systemd's watchdog. A failing microphone is not such a reason: it is being retried.
+   */
+  unsupervised(): string | undefined;
 }

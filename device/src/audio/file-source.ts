@@ -49,6 +49,11 @@ export class FileSource implements AudioSource {
     if (this.pcm.length === 0) throw new Error(`${options.path} holds no audio`);
   }
 
+  /** A file needs no supervision. */
+  unsupervised(): undefined {
+    return undefined;
+  }
+
   start(sink: AudioSink): void {
     if (this.options.pace === 'unpaced') {
       this.deliver(sink, this.pcm.length);

@@ -38,6 +38,8 @@ export class RecorderSource implements AudioSource {
   private lastDataMs = 0;
   private spawnedMs = 0;
   private watchdog: NodeJS.Timeout | undefined;
+  private watchdogPeriodMs = 0;
+  private lastStallCheckMs = 0;
   private restartTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   /** Failures since start, for status and heartbeats. */
@@ -57,8 +59,22 @@ export class RecorderSource implements AudioSource {
     this.sink = sink;
     this.stopped = false;
     this.spawn();
-    const period = Math.max(100, Math.min(1000, this.options.stallTimeoutMs / 4));
-    this.watchdog = setInterval(() => this.checkStall(), period);
+    this.watchdogPeriodMs = Math.max(100, Math.min(1000, this.options.stallTimeoutMs / 4));
+    this.lastStallCheckMs = this.options.clock.monotonicMs();
+    this.watchdog = setInterval(() => this.checkStall(), this.watchdogPeriodMs);
+  }
+
+  unsupervised(): string | undefined {
+    if (this.stopped || this.sink === undefined) return undefined;
+    if (this.recording === undefined && this.restartTimer === undefined) {
+      return `no ${this.options.recorder} running and no restart scheduled`;
+    }
+    const sinceCheck = this.options.clock.monotonicMs() - this.lastStallCheckMs;
+    // Generous: a busy event loop delays timers; only a check that stopped altogether counts.
+    if (sinceCheck > Math.max(30_000, this.watchdogPeriodMs * 10)) {
+      return `the recorder's stall check last ran ${Math.round(sinceCheck / 1000)} s ago`;
+    }
+    return undefined;
   }
 
   async stop(): Promise<void> {
@@ -115,6 +131,7 @@ export class RecorderSource implements AudioSource {
   }
 
   private checkStall(): void {
+    this.lastStallCheckMs = this.options.clock.monotonicMs();
     if (this.stopped || this.recording === undefined) return;
     const silentFor = this.options.clock.monotonicMs() - this.lastDataMs;
     if (silentFor > this.options.stallTimeoutMs) {
@@ -134,6 +151,7 @@ export class RecorderSource implements AudioSource {
     this.options.logger.error({ reason, restarts: this.restarts, retryInMs: delay }, 'capture interrupted');
     this.sink?.interrupted(reason);
     this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
       if (!this.stopped) this.spawn();
     }, delay);
   }
