@@ -115,7 +115,7 @@ describe('scripts/install-service', () => {
     const execStart = /^ExecStart=(\S+) (\S+)$/m.exec(unit);
     assert.ok(execStart, unit);
     assert.equal(execStart[2], join(REPO_ROOT, 'device/bin/earshot-device.js'));
-    await stat(execStart[2] as string);
+    await stat(execStart[2]);
     assert.deepEqual(await verify(unitPath), { code: 0, stdout: '', stderr: '' });
 
     assert.equal(installed['etc/earshot'], '750');
