@@ -3,17 +3,20 @@ import { finish, serveUntilSignal, UsageError } from '@earshot/shared/cli';
 import { createLogger } from '@earshot/shared/log';
 import { loadDeviceConfig } from './config/device-config.js';
 import { DeviceDaemon } from './daemon.js';
+import { DOCTOR_USAGE, doctorCli } from './doctor/doctor-cli.js';
 import { VERSION } from './version.js';
 
 const USAGE = `Usage:
   earshot-device [run] [--config FILE]     run the daemon
   earshot-device press N [--config FILE]   press logical button N on the running daemon
+${DOCTOR_USAGE}
   earshot-device --version | --help
 
 Every config key can be set from the environment: EARSHOT_MQTT__URL=mqtt://host sets mqtt.url.
 EARSHOT_CONFIG names the config file when --config is not given.`;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'doctor') return doctorCli(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -68,6 +68,21 @@ export class Outbox {
     this.quotaBytes = options.quotaBytes ?? Number.MAX_SAFE_INTEGER;
   }
 
+  /**
+   * What waits in an outbox directory, read without opening it (which would tidy the directory
+   * under a running daemon): clips and their bytes, temporary files left out.
+   */
+  static async survey(dir: string): Promise<{ clips: number; bytes: number }> {
+    const clips = new Set<string>();
+    let bytes = 0;
+    for (const name of await readdir(dir)) {
+      if (!name.endsWith(AUDIO) && !name.endsWith(META)) continue;
+      clips.add(name.slice(0, name.lastIndexOf('.')));
+      bytes += (await stat(join(dir, name)).catch(() => ({ size: 0 }))).size;
+    }
+    return { clips: clips.size, bytes };
+  }
+
   async open(): Promise<void> {
     await mkdir(this.rejectedDir, { recursive: true });
     await mkdir(this.refusedDir, { recursive: true });
