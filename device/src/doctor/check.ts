@@ -19,7 +19,7 @@ export interface CheckResult {
 export interface Technician {
   readonly interactive: boolean;
   /** A line for the technician while a check runs (stderr: stdout is the report). */
-  say(line: string): void;
+  readonly say: (line: string) => void;
 }
 
 export interface DoctorContext {

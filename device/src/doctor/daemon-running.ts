@@ -9,7 +9,7 @@ export const daemonRunning: Check = {
   async run({ config }: DoctorContext): Promise<CheckResult> {
     const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
     const url = `http://${host}:${config.http.port}/api/v1/status`;
-    let running = false;
+    let running: boolean;
     try {
       running = (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
     } catch {
