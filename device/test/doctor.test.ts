@@ -182,6 +182,30 @@ describe('earshot-device doctor', () => {
     assert.match(broker?.summary ?? '', /cannot reach the broker/);
   });
 
+  it('on a terminal asks for each button in turn and says which were missing or wrong', async () => {
+    // script(1) gives doctor a pseudo-terminal, as a technician's SSH session would.
+    const command = [process.execPath, BIN.device, 'doctor', '--config', await config('terminal')]
+      .concat(['--press-seconds', '1', '--record-seconds', '1'])
+      .join(' ');
+    const child = startProcess('script', ['-q', '-e', '-c', command, '/dev/null'], { env: pulse.env });
+    const box = async (line: string) => {
+      const tty = await open(join(dir.path, 'ttyBox'), 'r+');
+      await tty.write(`${line}\n`);
+      await tty.close();
+    };
+    await child.waitForLine(/press button 1 /);
+    await box('BTN 1');
+    await child.waitForLine(/press button 2 /);
+    await box('BTN 3');
+    const code = await child.exited;
+    const output = child.output();
+    assert.match(output, /arrived: 1 \(serial/);
+    assert.match(output, /nothing arrived for button 3/);
+    assert.match(output, /FAIL\s+buttons\s+no press from button 3, 4; wrong button: 2 gave 3 \(serial/);
+    assert.match(output, /→ check the wiring of those buttons/);
+    assert.equal(code, 1);
+  });
+
   it('says the daemon is running and holds the button box', async () => {
     const path = await config('busy');
     const daemon = startProcess(process.execPath, [BIN.device, '--config', path], { env: pulse.env });
