@@ -31,6 +31,16 @@ async function toneWav(path: string, seconds: number, amplitude: number): Promis
   );
 }
 
+/** A full-scale square wave: every sample clips. */
+async function squareWav(path: string, seconds: number): Promise<void> {
+  const pcm = Buffer.alloc(seconds * RATE * 2);
+  for (let i = 0; i < seconds * RATE; i++) pcm.writeInt16LE(Math.floor(i / 20) % 2 === 0 ? 32767 : -32768, i * 2);
+  await writeFile(
+    path,
+    Buffer.concat([wavHeader({ sampleRate: RATE, channels: 1, bitsPerSample: 16 }, pcm.length), pcm]),
+  );
+}
+
 /** Mosquitto's own password file line for a user, made by mosquitto_passwd. */
 async function passwordFile(dir: string, username: string, password: string): Promise<string> {
   const file = join(dir, 'passwd-source');
@@ -49,6 +59,7 @@ describe('earshot-device doctor', () => {
   let broker: PrivateMosquitto;
   let cable: RunningProcess;
   let loud: string;
+  let clipping: string;
 
   before(async () => {
     dir = await tempDir('earshot-doctor-');
@@ -68,6 +79,8 @@ describe('earshot-device doctor', () => {
     loud = join(dir.path, 'tone.wav');
     // Longer than any recording: the "customer" speaks throughout.
     await toneWav(loud, 8, 0.25);
+    clipping = join(dir.path, 'square.wav');
+    await squareWav(clipping, 8);
   });
 
   after(async () => {
@@ -94,11 +107,11 @@ describe('earshot-device doctor', () => {
     return path;
   }
 
-  /** Runs doctor --json; while it collects presses, the box sends `presses` lines. */
+  /** Runs doctor --json, playing `play` into the microphone; while it collects presses, the box sends `presses`. */
   async function doctor(
     configPath: string,
     presses: string[] = [],
-    play = false,
+    play?: string,
   ): Promise<{ code: number | string; report: Report }> {
     const child = startProcess(
       process.execPath,
@@ -110,7 +123,7 @@ describe('earshot-device doctor', () => {
     child.child.stdout?.on('data', (data: Buffer) => {
       stdout += data.toString('utf8');
     });
-    const playing = play ? pulse.play(loud) : Promise.resolve();
+    const playing = play === undefined ? Promise.resolve() : pulse.play(play);
     if (presses.length > 0) {
       await child.waitForLine(/collecting button presses/);
       const box = await open(join(dir.path, 'ttyBox'), 'r+');
@@ -125,7 +138,7 @@ describe('earshot-device doctor', () => {
   const byCheck = (report: Report) => Object.fromEntries(report.results.map((r) => [r.check, r]));
 
   it('passes on a working device and reports the level, the presses and the broker', async () => {
-    const { code, report } = await doctor(await config('good'), ['BTN 2', 'BTN 3'], true);
+    const { code, report } = await doctor(await config('good'), ['BTN 2', 'BTN 3'], loud);
     const checks = byCheck(report);
     assert.equal(checks['daemon']?.status, 'pass');
     assert.equal(checks['capture device']?.status, 'pass', checks['capture device']?.summary);
@@ -170,6 +183,14 @@ describe('earshot-device doctor', () => {
     const silent = byCheck((await doctor(await config('silent'))).report)['microphone level'];
     assert.equal(silent?.status, 'fail');
     assert.match(silent?.summary ?? '', /digital silence/);
+  });
+
+  it('warns about clipping when the microphone is driven to full scale', async () => {
+    const level = byCheck((await doctor(await config('clipping'), [], clipping)).report)['microphone level'];
+    assert.equal(level?.status, 'warn', level?.summary);
+    assert.match(level?.summary ?? '', /clipping/);
+    assert.ok((level?.details?.['clippedRatio'] as number) > 0.001);
+    assert.match(level?.action ?? '', /lower the capture gain/);
   });
 
   it('tells an unreachable broker from refused credentials', async () => {
