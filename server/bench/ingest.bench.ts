@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { report } from '@earshot/test-kit/bench';
 import { connect, type MqttClient } from 'mqtt';
@@ -19,7 +20,7 @@ const INFLIGHT = 8;
 async function endToEnd(
   kind: BrokerKind,
   instances = 1,
-): Promise<{ seconds: number; bytes: number; latencies: number[] }> {
+): Promise<{ seconds: number; bytes: number; latencies: number[]; serverCpuMs: number; deviceCpuMs: number }> {
   const rig = await TransferRig.open(kind);
   try {
     const ids = Array.from({ length: DEVICES }, (_, i) => `bench-${i}`);
@@ -58,6 +59,9 @@ async function endToEnd(
     );
     const clips = devices.map(() => Array.from({ length: CLIPS }, () => makeClip(SECONDS)));
     const bytes = clips.flat().reduce((sum, c) => sum + c.audio.length, 0);
+    const servers = [...rig.servers.values()].map((s) => s.child.pid ?? 0);
+    const serverCpuBefore = servers.map(cpuMsOf);
+    const deviceCpuBefore = process.cpuUsage();
     const start = performance.now();
     await Promise.all(
       devices.map(async (device, i) => {
@@ -69,7 +73,10 @@ async function endToEnd(
       }),
     );
     await all;
-    return { seconds: (performance.now() - start) / 1000, bytes, latencies };
+    const seconds = (performance.now() - start) / 1000;
+    const serverCpuMs = servers.reduce((sum, pid, i) => sum + cpuMsOf(pid) - (serverCpuBefore[i] ?? 0), 0);
+    const deviceCpu = process.cpuUsage(deviceCpuBefore);
+    return { seconds, bytes, latencies, serverCpuMs, deviceCpuMs: (deviceCpu.user + deviceCpu.system) / 1000 };
   } finally {
     await rig.close();
   }
@@ -132,6 +139,17 @@ async function raw(kind: BrokerKind, bytes: number): Promise<number> {
   }
 }
 
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (Linux). Unlike wall time it
+ * hardly depends on what else the machine is doing, so it shows the cost of a change on a busy
+ * machine too.
+ */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -148,6 +166,8 @@ for (const kind of (process.env.BENCH_BROKERS?.split(',') ?? ['aedes', 'mosquitt
   });
   report(`ingest-${kind}-put-to-complete-p50`, percentile(e2e.latencies, 50), 'ms');
   report(`ingest-${kind}-put-to-complete-p99`, percentile(e2e.latencies, 99), 'ms');
+  report(`ingest-${kind}-server-cpu-per-clip`, e2e.serverCpuMs / (DEVICES * CLIPS), 'ms');
+  report(`ingest-${kind}-devices-cpu-per-clip`, e2e.deviceCpuMs / (DEVICES * CLIPS), 'ms');
   if (kind === 'mosquitto') {
     // Scale-out: the same load on two instances sharing one subscription.
     const shared = await endToEnd(kind, 2);
