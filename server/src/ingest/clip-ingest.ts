@@ -9,6 +9,7 @@ import type { Webhooks } from '../webhooks/webhooks.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { missingRanges } from './byte-coverage.js';
+import { ClipCommits } from './clip-commits.js';
 import { TransferInits } from './transfer-inits.js';
 
 export const TRANSCRIBE_QUEUE = 'transcribe';
@@ -37,9 +38,11 @@ export interface ClipIngestOptions {
 export class ClipIngest {
   private readonly now: () => Date;
   private readonly inits = new TransferInits();
+  private readonly commits: ClipCommits;
 
   constructor(private readonly options: ClipIngestOptions) {
     this.now = options.now ?? (() => new Date());
+    this.commits = new ClipCommits(options.db);
   }
 
   async init(deviceId: string, clipId: string, payload: Buffer): Promise<ClipAck | undefined> {
@@ -136,7 +139,7 @@ export class ClipIngest {
       new Date(init.pressedAt),
     );
     const receivedAt = this.now().toISOString();
-    const committed = db.transaction().execute(async (trx) => {
+    const committed = this.commits.commit(async (trx) => {
       await trx
         .insertInto('clips')
         .values({
