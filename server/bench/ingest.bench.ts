@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { report } from '@earshot/test-kit/bench';
 import { connect, type MqttClient } from 'mqtt';
@@ -19,7 +20,14 @@ const INFLIGHT = 8;
 async function endToEnd(
   kind: BrokerKind,
   instances = 1,
-): Promise<{ seconds: number; bytes: number; latencies: number[] }> {
+): Promise<{
+  seconds: number;
+  bytes: number;
+  latencies: number[];
+  serverCpuMs: number;
+  deviceCpuMs: number;
+  brokerCpuMs: number;
+}> {
   const rig = await TransferRig.open(kind);
   try {
     const ids = Array.from({ length: DEVICES }, (_, i) => `bench-${i}`);
@@ -58,6 +66,10 @@ async function endToEnd(
     );
     const clips = devices.map(() => Array.from({ length: CLIPS }, () => makeClip(SECONDS)));
     const bytes = clips.flat().reduce((sum, c) => sum + c.audio.length, 0);
+    const servers = [...rig.servers.values()].map((s) => s.child.pid ?? 0);
+    const serverCpu = cpuMeter(servers);
+    const brokerCpu = cpuMeter(rig.mosquitto ? [rig.mosquitto.process.child.pid ?? 0] : []);
+    const deviceCpu = cpuMeter([], true);
     const start = performance.now();
     await Promise.all(
       devices.map(async (device, i) => {
@@ -69,13 +81,21 @@ async function endToEnd(
       }),
     );
     await all;
-    return { seconds: (performance.now() - start) / 1000, bytes, latencies };
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      seconds,
+      bytes,
+      latencies,
+      serverCpuMs: serverCpu(),
+      brokerCpuMs: brokerCpu(),
+      deviceCpuMs: deviceCpu(),
+    };
   } finally {
     await rig.close();
   }
 }
 
-async function raw(kind: BrokerKind, bytes: number): Promise<number> {
+async function raw(kind: BrokerKind, bytes: number): Promise<{ bytesPerSecond: number; cpuMs: number }> {
   const rig = await TransferRig.open(kind);
   const clients: MqttClient[] = [];
   try {
@@ -111,6 +131,8 @@ async function raw(kind: BrokerKind, bytes: number): Promise<number> {
         if (received >= target) resolve();
       }),
     );
+    const broker = kind === 'aedes' ? rig.servers.get('a') : rig.mosquitto?.process;
+    const cpu = cpuMeter([broker?.child.pid ?? 0], true);
     const start = performance.now();
     await Promise.all(
       publishers.map(async (client, i) => {
@@ -125,11 +147,33 @@ async function raw(kind: BrokerKind, bytes: number): Promise<number> {
       }),
     );
     await got;
-    return target / ((performance.now() - start) / 1000);
+    return { bytesPerSecond: target / ((performance.now() - start) / 1000), cpuMs: cpu() };
   } finally {
     for (const client of clients) client.end(true);
     await rig.close();
   }
+}
+
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (Linux). Unlike wall time it
+ * hardly depends on what else the machine is doing, so it shows the cost of a change on a busy
+ * machine too.
+ */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/** Starts counting the CPU of `pids` (and of this process); the returned function reads the ms used since. */
+function cpuMeter(pids: number[], self = false): () => number {
+  const before = pids.map(cpuMsOf);
+  const selfBefore = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(selfBefore);
+    const own = self ? (used.user + used.system) / 1000 : 0;
+    return pids.reduce((sum, pid, i) => sum + cpuMsOf(pid) - (before[i] ?? 0), own);
+  };
 }
 
 function percentile(values: number[], p: number): number {
@@ -139,21 +183,25 @@ function percentile(values: number[], p: number): number {
 
 for (const kind of (process.env.BENCH_BROKERS?.split(',') ?? ['aedes', 'mosquitto']) as BrokerKind[]) {
   const e2e = await endToEnd(kind);
-  const rawBytesPerSecond = await raw(kind, e2e.bytes);
+  const rawRun = await raw(kind, e2e.bytes);
   const mb = (n: number) => n / 1e6;
-  report(`ingest-${kind}-${DEVICES}dev-clips-per-s`, (DEVICES * CLIPS) / e2e.seconds, 'clips/s');
-  report(`ingest-${kind}-${DEVICES}dev-throughput`, mb(e2e.bytes / e2e.seconds), 'MB/s', {
-    name: `raw-${kind}-qos1-same-bytes`,
-    value: mb(rawBytesPerSecond),
-  });
+  const clips = DEVICES * CLIPS;
+  const rawThroughput = { name: `raw-${kind}-qos1-same-bytes`, value: mb(rawRun.bytesPerSecond) };
+  report(`ingest-${kind}-${DEVICES}dev-clips-per-s`, clips / e2e.seconds, 'clips/s');
+  report(`ingest-${kind}-${DEVICES}dev-throughput`, mb(e2e.bytes / e2e.seconds), 'MB/s', rawThroughput);
   report(`ingest-${kind}-put-to-complete-p50`, percentile(e2e.latencies, 50), 'ms');
   report(`ingest-${kind}-put-to-complete-p99`, percentile(e2e.latencies, 99), 'ms');
+  // Where the CPU goes (the broker's share is in the server's figure with aedes), and all of it
+  // against what the raw run spent (broker, publishers, subscriber) on the same bytes.
+  report(`ingest-${kind}-server-cpu-per-clip`, e2e.serverCpuMs / clips, 'ms');
+  report(`ingest-${kind}-devices-cpu-per-clip`, e2e.deviceCpuMs / clips, 'ms');
+  report(`ingest-${kind}-cpu-per-clip`, (e2e.serverCpuMs + e2e.brokerCpuMs + e2e.deviceCpuMs) / clips, 'ms', {
+    name: `raw-${kind}-qos1-cpu-same-bytes`,
+    value: rawRun.cpuMs / clips,
+  });
   if (kind === 'mosquitto') {
     // Scale-out: the same load on two instances sharing one subscription.
     const shared = await endToEnd(kind, 2);
-    report(`ingest-${kind}-2-instances-throughput`, mb(shared.bytes / shared.seconds), 'MB/s', {
-      name: `raw-${kind}-qos1-same-bytes`,
-      value: mb(rawBytesPerSecond),
-    });
+    report(`ingest-${kind}-2-instances-throughput`, mb(shared.bytes / shared.seconds), 'MB/s', rawThroughput);
   }
 }

@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@earshot/shared/log';
 import { type ClipAck, type ClipInit, decoders, MessageError } from '@earshot/shared/protocol';
 import { parseWav, WavFormatError } from '@earshot/shared/wav';
-import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
+import { stagingWrite } from '../db/staging-writes.js';
 import type { ButtonMap } from '../questions/button-map.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { missingRanges } from './byte-coverage.js';
+import { ClipCommits } from './clip-commits.js';
+import { TransferInits } from './transfer-inits.js';
 
 export const TRANSCRIBE_QUEUE = 'transcribe';
 
@@ -35,9 +37,12 @@ export interface ClipIngestOptions {
  */
 export class ClipIngest {
   private readonly now: () => Date;
+  private readonly inits = new TransferInits();
+  private readonly commits: ClipCommits;
 
   constructor(private readonly options: ClipIngestOptions) {
     this.now = options.now ?? (() => new Date());
+    this.commits = new ClipCommits(options.db);
   }
 
   async init(deviceId: string, clipId: string, payload: Buffer): Promise<ClipAck | undefined> {
@@ -45,41 +50,48 @@ export class ClipIngest {
     if (!init) return { clipId, status: 'rejected', reason: 'malformed init' };
     if (init.clipId !== clipId) return this.reject(deviceId, clipId, 'init names another clip id than its topic');
     if (await this.storedClip(clipId)) return undefined;
-    await this.options.db
-      .insertInto('transfers')
-      .values({
-        device_id: deviceId,
-        clip_id: clipId,
-        init_json: JSON.stringify(init),
-        resends: 0,
-        created_at: this.now().toISOString(),
-      })
-      .onConflict((oc) => oc.columns(['device_id', 'clip_id']).doUpdateSet({ init_json: JSON.stringify(init) }))
-      .execute();
+    await stagingWrite(this.options.db, (db) =>
+      db
+        .insertInto('transfers')
+        .values({
+          device_id: deviceId,
+          clip_id: clipId,
+          init_json: JSON.stringify(init),
+          resends: 0,
+          created_at: this.now().toISOString(),
+        })
+        .onConflict((oc) => oc.columns(['device_id', 'clip_id']).doUpdateSet({ init_json: JSON.stringify(init) }))
+        .execute(),
+    );
+    this.inits.set(deviceId, clipId, init);
     return undefined;
   }
 
   async chunk(deviceId: string, clipId: string, offset: number, data: Buffer): Promise<void> {
-    const transfer = await this.transfer(deviceId, clipId);
     const log = this.options.logger;
-    if (!transfer) {
+    const cached = this.inits.get(deviceId, clipId);
+    const init = cached && fits(cached, offset, data) ? cached : (await this.transfer(deviceId, clipId))?.init;
+    if (!init) {
+      this.inits.delete(deviceId, clipId);
       log.warn({ deviceId, clipId, offset }, 'chunk for a clip without init dropped; fin will ask for it again');
       return;
     }
-    const { size, chunkSize } = transfer.init;
-    const expected = Math.min(chunkSize, size - offset);
-    if (offset >= size || offset % chunkSize !== 0 || data.length !== expected) {
+    if (init !== cached) this.inits.set(deviceId, clipId, init);
+    if (!fits(init, offset, data)) {
+      const { size, chunkSize } = init;
       log.warn(
         { deviceId, clipId, offset, length: data.length, size, chunkSize },
         'chunk outside the clip or of the wrong length dropped',
       );
       return;
     }
-    await this.options.db
-      .insertInto('transfer_chunks')
-      .values({ device_id: deviceId, clip_id: clipId, offset, data })
-      .onConflict((oc) => oc.columns(['device_id', 'clip_id', 'offset']).doNothing())
-      .execute();
+    await stagingWrite(this.options.db, (db) =>
+      db
+        .insertInto('transfer_chunks')
+        .values({ device_id: deviceId, clip_id: clipId, offset, data })
+        .onConflict((oc) => oc.columns(['device_id', 'clip_id', 'offset']).doNothing())
+        .execute(),
+    );
   }
 
   async fin(deviceId: string, clipId: string, payload: Buffer): Promise<ClipAck> {
@@ -97,18 +109,7 @@ export class ClipIngest {
       return this.reject(deviceId, clipId, 'fin does not match init (size or sha256)');
     }
     const db = this.options.db;
-    const pieces = await db
-      .selectFrom('transfer_chunks')
-      .select(['offset', sql<number>`length(data)`.as('length')])
-      .where('device_id', '=', deviceId)
-      .where('clip_id', '=', clipId)
-      .execute();
-    const missing = missingRanges(
-      init.size,
-      pieces.map((p) => ({ offset: p.offset, length: Number(p.length) })),
-    );
-    if (missing.length > 0) return { clipId, status: 'incomplete', missing };
-
+    // Read once: a fin normally finds the clip whole, and then it needs the bytes anyway.
     const chunks = await db
       .selectFrom('transfer_chunks')
       .select(['offset', 'data'])
@@ -116,6 +117,11 @@ export class ClipIngest {
       .where('clip_id', '=', clipId)
       .orderBy('offset')
       .execute();
+    const missing = missingRanges(
+      init.size,
+      chunks.map((c) => ({ offset: c.offset, length: c.data.length })),
+    );
+    if (missing.length > 0) return { clipId, status: 'incomplete', missing };
     const audio = Buffer.concat(
       chunks.map((c) => c.data),
       init.size,
@@ -133,7 +139,7 @@ export class ClipIngest {
       new Date(init.pressedAt),
     );
     const receivedAt = this.now().toISOString();
-    const committed = db.transaction().execute(async (trx) => {
+    const committed = this.commits.commit(async (trx) => {
       await trx
         .insertInto('clips')
         .values({
@@ -199,6 +205,22 @@ export class ClipIngest {
     for (const { device_id: deviceId, clip_id: clipId } of stale) {
       await db.transaction().execute((trx) => this.dropStaging(trx, deviceId, clipId));
     }
+    // Chunks staged after their transfer was gone (an instance accepted them on a cached init
+    // while another stored or expired the clip) belong to nothing: nobody would read them.
+    await db
+      .deleteFrom('transfer_chunks')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('transfers')
+              .select('transfers.clip_id')
+              .whereRef('transfers.device_id', '=', 'transfer_chunks.device_id')
+              .whereRef('transfers.clip_id', '=', 'transfer_chunks.clip_id'),
+          ),
+        ),
+      )
+      .execute();
     if (stale.length > 0) {
       this.options.logger.info(
         { transfers: stale.length, cutoff: cutoff.toISOString() },
@@ -235,6 +257,7 @@ export class ClipIngest {
   }
 
   private async dropStaging(trx: Database, deviceId: string, clipId: string): Promise<void> {
+    this.inits.delete(deviceId, clipId);
     await trx.deleteFrom('transfer_chunks').where('device_id', '=', deviceId).where('clip_id', '=', clipId).execute();
     await trx.deleteFrom('transfers').where('device_id', '=', deviceId).where('clip_id', '=', clipId).execute();
   }
@@ -266,6 +289,12 @@ export class ClipIngest {
       return undefined;
     }
   }
+}
+
+/** Whether `data` at `offset` is one of the chunks `init` announced. */
+function fits(init: ClipInit, offset: number, data: Buffer): boolean {
+  const { size, chunkSize } = init;
+  return offset < size && offset % chunkSize === 0 && data.length === Math.min(chunkSize, size - offset);
 }
 
 /** Deterministic: the same clip always lands on the same key, so a repeated store overwrites itself. */

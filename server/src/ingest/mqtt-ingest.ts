@@ -2,6 +2,7 @@ import type { Logger } from '@earshot/shared/log';
 import { type ClipAck, decoders, MessageError, type Topics } from '@earshot/shared/protocol';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Database } from '../db/database.js';
+import { BackgroundFins } from './background-fins.js';
 import type { ClipIngest } from './clip-ingest.js';
 
 export interface MqttIngestOptions {
@@ -19,6 +20,8 @@ export interface MqttIngestOptions {
   ingest: ClipIngest;
   db: Database;
   logger: Logger;
+  /** Fins processed at a time, off the message path. */
+  maxFinsInProgress?: number;
 }
 
 /**
@@ -26,11 +29,16 @@ export interface MqttIngestOptions {
  * external Mosquitto/EMQX. Messages are handled one at a time and a QoS 1 message is
  * acknowledged to the broker only after its handler has finished (mqtt.js sends PUBACK when
  * `handleMessage` calls back), so a crash before staging makes the broker deliver it again.
+ * Fins are the exception: they carry no data, so they are acknowledged at once and processed
+ * in the background (see BackgroundFins), and the next chunks flow meanwhile.
  */
 export class MqttIngest {
   private client: MqttClient | undefined;
+  private readonly fins: BackgroundFins;
 
-  constructor(private readonly options: MqttIngestOptions) {}
+  constructor(private readonly options: MqttIngestOptions) {
+    this.fins = new BackgroundFins(options.maxFinsInProgress ?? 8);
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
@@ -84,8 +92,12 @@ export class MqttIngest {
     );
   }
 
-  /** Disconnects at once: messages being handled are not acknowledged, so the broker redelivers them. */
+  /**
+   * Lets the fins in progress finish and answer, then disconnects at once: messages being
+   * handled are not acknowledged, so the broker redelivers them.
+   */
   async stop(): Promise<void> {
+    await this.fins.close();
     await this.client?.endAsync(true);
   }
 
@@ -103,7 +115,7 @@ export class MqttIngest {
       case 'clip-chunk':
         return ingest.chunk(parsed.deviceId, parsed.clipId, parsed.offset, payload);
       case 'clip-fin':
-        return this.answer(parsed.deviceId, await ingest.fin(parsed.deviceId, parsed.clipId, payload));
+        return this.finInBackground(parsed.deviceId, parsed.clipId, payload);
       case 'status':
         return this.status(parsed.deviceId, payload);
       case 'heartbeat':
@@ -114,6 +126,19 @@ export class MqttIngest {
       case 'config':
         return;
     }
+  }
+
+  private async finInBackground(deviceId: string, clipId: string, payload: Buffer): Promise<void> {
+    const { ingest, logger } = this.options;
+    const started = await this.fins.start(`${deviceId}/${clipId}`, () =>
+      ingest.fin(deviceId, clipId, payload).then(
+        (ack) => this.answer(deviceId, ack),
+        // Unanswered: the device asks again with a fin.
+        (error: unknown) =>
+          logger.error({ deviceId, clipId, err: error }, 'fin not processed; the device will repeat it'),
+      ),
+    );
+    if (!started) logger.debug({ deviceId, clipId }, 'repeated fin dropped: the one in progress answers');
   }
 
   private answer(deviceId: string, ack: ClipAck | undefined): void {

@@ -10,9 +10,13 @@ export class DiskBlobStore implements BlobStore {
 
   async put(key: string, data: Buffer): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
     const temporary = `${path}.${process.pid}.tmp`;
-    const file = await open(temporary, 'w');
+    // The directory usually exists (a day's folder): create it only when the open says so.
+    const file = await open(temporary, 'w').catch(async (error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dirname(path), { recursive: true });
+      return open(temporary, 'w');
+    });
     try {
       await file.writeFile(data);
       await file.sync();
