@@ -1,5 +1,5 @@
 import type { Logger } from '@earshot/shared/log';
-import { type ClipAck, decoders, MessageError, type Topics } from '@earshot/shared/protocol';
+import { type ClipAck, decoders, MessageError, type RequestName, type Topics } from '@earshot/shared/protocol';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Database } from '../db/database.js';
 import type { ClipIngest } from './clip-ingest.js';
@@ -19,6 +19,8 @@ export interface MqttIngestOptions {
   ingest: ClipIngest;
   db: Database;
   logger: Logger;
+  /** A device answered a request (see devices/device-link.ts). */
+  onResponse?: (deviceId: string, name: RequestName, payload: Buffer) => void;
 }
 
 /**
@@ -76,12 +78,20 @@ export class MqttIngest {
       filters.map((f) => [group === undefined ? f : `$share/${group}/${f}`, { qos: 1 as const }]),
     );
     const granted = await client.subscribeAsync(subscriptions);
+    // Answers to requests go to every instance: only the one that asked holds the transaction.
+    granted.push(...(await client.subscribeAsync({ [topics.allResponses()]: { qos: 1 } })));
     const refused = granted.filter((g) => g.qos > 2);
     if (refused.length > 0) throw new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`);
     logger.info(
       { url: this.options.url, sharedGroup: group, mqttVersion: this.options.protocolVersion },
       'ingest subscribed',
     );
+  }
+
+  /** Publishes a server -> device message (requests, emptied retained topics) at QoS 1. */
+  async publish(topic: string, payload: string, options: { retain: boolean }): Promise<void> {
+    if (!this.client?.connected) throw new Error('not connected to the broker');
+    await this.client.publishAsync(topic, payload, { qos: 1, retain: options.retain });
   }
 
   /** Disconnects at once: messages being handled are not acknowledged, so the broker redelivers them. */
@@ -110,8 +120,12 @@ export class MqttIngest {
         return this.heartbeat(parsed.deviceId, payload);
       case 'config-state':
         return this.configState(parsed.deviceId, payload);
+      case 'response':
+        this.options.onResponse?.(parsed.deviceId, parsed.name, payload);
+        return;
       case 'ack':
       case 'config':
+      case 'request':
         return;
     }
   }
