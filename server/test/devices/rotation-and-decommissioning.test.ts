@@ -71,7 +71,7 @@ describe('credential rotation and decommissioning on the embedded broker', () =>
     });
     await ingest.start();
     credentials = new CredentialsFile(join(dir.path, 'device'));
-    await credentials.write({ deviceId: 'pi-1', username: 'pi-1', password: passwords['pi-1'] as string });
+    await credentials.write({ deviceId: 'pi-1', username: 'pi-1', password: passwords['pi-1'] });
     const outbox = new Outbox(join(dir.path, 'device', 'outbox'), quietLogger);
     await outbox.open();
     uplink = new Uplink({
