@@ -40,15 +40,16 @@ function fatImage(image: string): BootPartition {
       return (await run(command, ['-i', image, ...args], { env: { ...process.env, MTOOLS_SKIP_CHECK: '1' } })).stdout;
     } catch (error) {
       const { code, stderr } = error as { code?: string; stderr?: string };
-      if (code === 'ENOENT') throw new Error(`${command} not found: install Debian's mtools`);
-      throw new Error(`${command} on ${image}: ${stderr?.trim() || (error as Error).message}`);
+      if (code === 'ENOENT') throw new Error(`${command} not found: install Debian's mtools`, { cause: error });
+      throw new Error(`${command} on ${image}: ${stderr?.trim() || (error as Error).message}`, { cause: error });
     }
   };
   return {
     where: image,
     async read(name) {
       const listing = await mtools('mdir', ['-b', '::/']);
-      if (!listing.split('\n').some((line) => line.trim().toLowerCase() === `::/${name}`.toLowerCase())) return undefined;
+      if (!listing.split('\n').some((line) => line.trim().toLowerCase() === `::/${name}`.toLowerCase()))
+        return undefined;
       return mtools('mtype', [`::/${name}`]);
     },
     async write(name, content) {

@@ -39,7 +39,8 @@ export function checkBootSettings(settings: BootSettings): string[] {
   if (!knownTimeZone(settings.timeZone)) problems.push(`--timezone: "${settings.timeZone}" is not an IANA time zone`);
   if (settings.wifi) {
     const { ssid, psk, country } = settings.wifi;
-    if (Buffer.byteLength(ssid) < 1 || Buffer.byteLength(ssid) > 32) problems.push('--wifi-ssid: must be 1 to 32 bytes');
+    if (Buffer.byteLength(ssid) < 1 || Buffer.byteLength(ssid) > 32)
+      problems.push('--wifi-ssid: must be 1 to 32 bytes');
     if (/["\\\n\r]/.test(ssid)) problems.push('--wifi-ssid: quotes, backslashes and line breaks are not supported');
     if (!/^[\x20-\x7e]{8,63}$/.test(psk) && !/^[0-9a-fA-F]{64}$/.test(psk)) {
       problems.push('--wifi-psk: a WPA passphrase has 8 to 63 printable ASCII characters (or 64 hex digits)');

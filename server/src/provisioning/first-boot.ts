@@ -8,7 +8,8 @@ const DEVICE_CONFIG = '/etc/earshot/device.json';
 const STATE_DIR = '/var/lib/earshot';
 
 /** Appended to cmdline.txt so that an image without cloud-init runs firstrun.sh once (as Raspberry Pi Imager does). */
-export const FIRSTRUN_CMDLINE = 'systemd.run=/boot/firstrun.sh systemd.run_success_action=reboot systemd.unit=kernel-command-line.target';
+export const FIRSTRUN_CMDLINE =
+  'systemd.run=/boot/firstrun.sh systemd.run_success_action=reboot systemd.unit=kernel-command-line.target';
 
 function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;

@@ -36,15 +36,25 @@ function apiClient(server: string, token: string) {
     try {
       response = await fetch(new URL(path, server), {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
-      throw new ProvisionError(`cannot reach ${server}: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`);
+      throw new ProvisionError(
+        `cannot reach ${server}: ${((error as Error).cause as Error | undefined)?.message ?? (error as Error).message}`,
+      );
     }
     const answer = (await response.json().catch(() => ({}))) as T & { error?: string };
     if (!response.ok) {
-      const hint = response.status === 401 ? ' (check --api-token)' : response.status === 403 ? ' (this token\'s role may not do that)' : '';
+      const hint =
+        response.status === 401
+          ? ' (check --api-token)'
+          : response.status === 403
+            ? " (this token's role may not do that)"
+            : '';
       throw new ProvisionError(`${method} ${path}: ${response.status} ${answer.error ?? ''}${hint}`);
     }
     return answer;
@@ -118,13 +128,15 @@ async function provision(argv: string[], out: (line: string) => void): Promise<n
   // Boot settings are checked before the server is touched: a typo must not burn a token.
   let boot: Omit<BootSettings, 'claimToken'> | undefined;
   if (values.boot !== undefined) {
-    const missing = ['hostname', 'ssh-key', 'timezone', 'package'].filter((o) => values[o as keyof typeof values] === undefined);
+    const missing = ['hostname', 'ssh-key', 'timezone', 'package'].filter(
+      (o) => values[o as keyof typeof values] === undefined,
+    );
     if (missing.length > 0) throw new UsageError(`--boot needs ${missing.map((o) => `--${o}`).join(', ')}`);
     const wifiGiven = [values['wifi-ssid'], values['wifi-country']].some((v) => v !== undefined);
     const psk = values['wifi-psk'] ?? process.env.EARSHOT_WIFI_PSK;
     boot = {
       hostname: values.hostname as string,
-      user: values.user as string,
+      user: values.user,
       sshKey: await sshKeyOf(values['ssh-key'] as string),
       timeZone: values.timezone as string,
       wifi: wifiGiven
@@ -145,7 +157,11 @@ async function provision(argv: string[], out: (line: string) => void): Promise<n
   out(`device ${device} registered${values.store ? ` in store ${values.store}` : ''}`);
   if (buttons) {
     await api('POST', `/api/v1/button-maps/device/${device}`, { buttons });
-    out(`button map set: ${Object.entries(buttons).map(([b, q]) => `${b}=${q}`).join(', ')}`);
+    out(
+      `button map set: ${Object.entries(buttons)
+        .map(([b, q]) => `${b}=${q}`)
+        .join(', ')}`,
+    );
   }
   const claim = await api<{ token: string; expiresAt: string }>(
     'POST',
