@@ -221,6 +221,57 @@ describe('provision, first boot, enrol, online: end to end', () => {
     );
   });
 
+  it('rotates the running device’s password over MQTT, then decommissions it', async () => {
+    assert.ok(device, 'the device of the first test runs');
+    const headers = { authorization: `Bearer ${token}` };
+    const credentialsFile = join(dir.path, 'pi', 'state', 'mqtt-credentials.json');
+    const before = (JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string }).password;
+    const connections = () => device?.output().match(/connected to broker/g)?.length ?? 0;
+    const connectedBefore = connections();
+    const rotated = await fetch(`${api}/api/v1/devices/till-1/credentials/rotate`, { method: 'POST', headers });
+    assert.equal(rotated.status, 200, await rotated.clone().text());
+    assert.deepEqual(await rotated.json(), { deviceId: 'till-1', stored: true, oldPasswordRetired: false });
+    const after = (JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string }).password;
+    assert.notEqual(after, before, 'the device stored the new password');
+    await waitFor('the device reconnected with it', async () => (connections() > connectedBefore ? true : undefined));
+
+    const gone = await fetch(`${api}/api/v1/devices/till-1/decommission`, { method: 'POST', headers });
+    assert.equal(gone.status, 200, await gone.clone().text());
+    const running = device;
+    await waitFor('the broker refusing the device', async () =>
+      /Bad username or password|Not authorized/i.test(running.output()) ? true : undefined,
+    );
+    const devices = (await (await fetch(`${api}/api/v1/devices`, { headers })).json()) as {
+      id: string;
+      state: string;
+    }[];
+    assert.equal(devices.find((d) => d.id === 'till-1')?.state, 'offline');
+    const audit = (await (await fetch(`${api}/api/v1/audit?subjectId=till-1`, { headers })).json()) as {
+      items: { action: string }[];
+    };
+    const actions = audit.items.map((e) => e.action);
+    for (const action of [
+      'device.claim_token_create',
+      'device.enrol',
+      'device.credentials_rotate',
+      'device.decommission',
+    ]) {
+      assert.ok(actions.includes(action), `${action} in ${actions.join(', ')}`);
+    }
+  });
+
+  it('writes a config for an already-running Pi and prints the enrol command', async () => {
+    const file = join(dir.path, 'running-pi.json');
+    const stdout = await provision(['--server', api, '--device', 'till-4', '--config-out', file]);
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { deviceId: 'till-4', stateDir: '/var/lib/earshot' });
+    assert.match(
+      stdout,
+      new RegExp(
+        `earshot-device enrol --server ${api} --token ect_[A-Za-z0-9_-]+ --config-out /etc/earshot/device.json`,
+      ),
+    );
+  });
+
   it('writes firstrun.sh and the cmdline.txt hook into a boot directory for older images', async () => {
     const boot = join(dir.path, 'bootfs');
     await run('mkdir', ['-p', boot]);

@@ -33,8 +33,9 @@ export class DeviceLink {
   async ask(deviceId: string, name: RequestName, body: Record<string, unknown>, timeoutMs: number): Promise<Buffer> {
     const transaction = randomBytes(12).toString('base64url');
     const key = `${deviceId}/${name}/${transaction}`;
+    let timer: NodeJS.Timeout | undefined;
     const answer = new Promise<Buffer>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         this.waiting.delete(key);
         reject(
           new DeviceLinkError(
@@ -54,7 +55,8 @@ export class DeviceLink {
         retain: false,
       });
     } catch (error) {
-      this.waiting.get(key)?.(Buffer.alloc(0));
+      clearTimeout(timer);
+      this.waiting.delete(key);
       throw new DeviceLinkError(`cannot reach the broker: ${(error as Error).message}`, 'unavailable');
     }
     return answer;
