@@ -1,4 +1,4 @@
-import { open, rename, rm } from 'node:fs/promises';
+import { open, rename } from 'node:fs/promises';
 
 /**
  * Writes a whole file so that a power cut leaves either the old state or the whole new file:
@@ -7,8 +7,7 @@ import { open, rename, rm } from 'node:fs/promises';
 export async function writeDurably(path: string, data: Buffer, mode = 0o644): Promise<void> {
   const temporary = `${path}.tmp`;
   // The mode applies from creation, so a secret is never readable by others, not even briefly.
-  await rm(temporary, { force: true });
-  const handle = await open(temporary, 'wx', mode);
+  const handle = await open(temporary, 'w', mode);
   try {
     await handle.writeFile(data);
     await handle.sync();
