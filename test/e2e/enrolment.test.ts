@@ -272,7 +272,7 @@ describe('provision, first boot, enrol, online: end to end', () => {
     );
   });
 
-  it('writes firstrun.sh and the cmdline.txt hook into a boot directory for older images', async () => {
+  it('writes firstrun.sh and the cmdline.txt hook for older images, into a directory and a FAT image', async () => {
     const boot = join(dir.path, 'bootfs');
     await run('mkdir', ['-p', boot]);
     const cmdline =
@@ -289,6 +289,16 @@ describe('provision, first boot, enrol, online: end to end', () => {
       await readFile(join(boot, 'cmdline.txt'), 'utf8'),
       `${cmdline.trim()} systemd.run=/boot/firstrun.sh systemd.run_success_action=reboot systemd.unit=kernel-command-line.target\n`,
     );
+    // The same into a FAT image: cmdline.txt read and rewritten with mtools.
+    const image = join(dir.path, 'old-boot.img');
+    await run('mkfs.vfat', ['-C', image, '16384']);
+    const plain = join(dir.path, 'cmdline.txt');
+    await writeFile(plain, cmdline);
+    await run('mcopy', ['-i', image, plain, '::/cmdline.txt'], { env: mtoolsEnv });
+    await provision([...common('till-2', 'earshot-till-2'), '--boot', image, '--style', 'firstrun']);
+    const fatCmdline = (await run('mtype', ['-i', image, '::/cmdline.txt'], { env: mtoolsEnv })).stdout;
+    assert.equal(fatCmdline.match(/systemd\.run=\/boot\/firstrun\.sh/g)?.length, 1, fatCmdline);
+    assert.match((await run('mdir', ['-b', '-i', image, '::/'], { env: mtoolsEnv })).stdout, /firstrun\.sh/i);
     // Provisioned twice (a new token): the hook is not appended twice.
     await provision([...common('till-2', 'earshot-till-2'), '--boot', boot, '--style', 'firstrun']);
     assert.equal((await readFile(join(boot, 'cmdline.txt'), 'utf8')).match(/systemd\.run=/g)?.length, 1);
