@@ -10,6 +10,7 @@ import { RetentionPolicy } from './retention/retention-policy.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { databaseUrl, type ServerConfig } from './config/server-config.js';
 import { type Database, openDatabase } from './db/database.js';
+import { DeviceLink } from './devices/device-link.js';
 import { MqttAccounts } from './devices/mqtt-accounts.js';
 import { buildApp } from './http/app.js';
 import { ServerMetrics } from './http/plugins/metrics.js';
@@ -117,6 +118,7 @@ export class EarshotServer {
     await expire();
     this.expiryTimer = setInterval(() => void expire(), Math.min(abandonMs, 3600_000));
     this.expiryTimer.unref();
+    const link = new DeviceLink(topics, (topic, payload, options) => ingest.publish(topic, payload, options));
     const ingest = new MqttIngest({
       url: url as string,
       username: login.username,
@@ -130,6 +132,7 @@ export class EarshotServer {
       ingest: clipIngest,
       db,
       logger: logger.child({ component: 'mqtt-ingest' }),
+      onResponse: (deviceId, name, payload) => link.answered(deviceId, name, payload),
     });
     this.ingest = ingest;
     await ingest.start();
@@ -152,6 +155,7 @@ export class EarshotServer {
       await this.worker.start();
     }
 
+    const caFileForDevices = config.enrolment.caFile ?? tls?.caFile;
     const importer = new RecordingImporter({
       db,
       ingest: clipIngest,
@@ -190,6 +194,23 @@ export class EarshotServer {
       buttonMap,
       onJobQueued: () => this.worker?.wake(),
       access: config.access,
+      enrolment: {
+        link,
+        broker: {
+          url: config.enrolment.brokerUrl,
+          embedded:
+            mqttPort === undefined
+              ? undefined
+              : { port: mqttPort, tls: tls?.certFile !== undefined && tls.keyFile !== undefined },
+          root: config.mqtt.root,
+          caPem: caFileForDevices === undefined ? undefined : readFileSync(caFileForDevices, 'utf8'),
+        },
+        disconnect: this.broker ? (deviceId) => this.broker?.disconnectDevice(deviceId) : undefined,
+        tokenHours: config.enrolment.tokenHours,
+        attemptsPerMinute: config.enrolment.attemptsPerMinute,
+        rotationTimeoutMs: config.enrolment.rotationTimeoutSeconds * 1000,
+        retireOnAnswer: !config.mqtt.embedded,
+      },
     });
     if ((await new Users(db).count()) === 0) {
       logger.warn('no users yet: create the first admin with `earshot-server users add <name> --role admin`');

@@ -36,7 +36,32 @@ describe('MqttAccounts', () => {
     const acl = mosquittoAclFile(new Topics('earshot'), live);
     assert.match(acl, /^pattern write earshot\/v1\/%u\/clip\/#$/m);
     assert.match(acl, /^pattern read earshot\/v1\/%u\/ack$/m);
-    assert.match(acl, /^user srv\ntopic read earshot\/v1\/\+\/status$/m);
+    assert.match(acl, /^user srv\ntopic read earshot\/v1\/\+\/heartbeat$/m);
+    // Rotation and decommissioning: requests out, answers in, retained topics emptied.
+    assert.match(acl, /^pattern read earshot\/v1\/%u\/request\/\+$/m);
+    assert.match(acl, /^pattern write earshot\/v1\/%u\/response\/\+$/m);
+    assert.match(acl, /^topic write earshot\/v1\/\+\/request\/\+$/m);
+    assert.match(acl, /^topic readwrite earshot\/v1\/\+\/status$/m);
     assert.doesNotMatch(acl, /user dev-1/);
+  });
+
+  it('keeps the old password valid beside a rotated one until the new one is first used', async (t) => {
+    const db = await openDatabase('sqlite::memory:');
+    t.after(() => db.destroy());
+    const accounts = new MqttAccounts(db);
+    const old = await accounts.issue('dev-1', 'device');
+    const rotated = await accounts.stage('dev-1');
+    assert.equal(await accounts.authenticate('dev-1', old), 'device', 'old still valid');
+    assert.equal(await accounts.authenticate('dev-1', rotated), 'device', 'first login with the new one');
+    assert.equal(await accounts.authenticate('dev-1', old), undefined, 'old retired by that login');
+    assert.equal(await accounts.authenticate('dev-1', rotated), 'device');
+    // An external broker: retired when the device confirms instead.
+    const next = await accounts.stage('dev-1');
+    assert.equal(await accounts.promote('dev-1'), true);
+    assert.equal(await accounts.authenticate('dev-1', rotated), undefined);
+    assert.equal(await accounts.authenticate('dev-1', next), 'device');
+    assert.equal(await accounts.promote('dev-1'), false, 'nothing pending');
+    await accounts.revoke('dev-1');
+    await assert.rejects(accounts.stage('dev-1'), /no live MQTT account "dev-1"/);
   });
 });

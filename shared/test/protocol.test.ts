@@ -29,6 +29,17 @@ describe('protocol v1 topics', () => {
       ['status', 'ack', 'heartbeat', 'config', 'config-state', 'clip-init', 'clip-chunk', 'clip-fin'],
     );
     assert.equal(topics.parse(topics.clipChunk('d1', 'c1', 7))?.kind, 'clip-chunk');
+    assert.deepEqual(topics.parse(topics.request('d1', 'credentials')), {
+      kind: 'request',
+      deviceId: 'd1',
+      name: 'credentials',
+    });
+    assert.deepEqual(topics.parse(topics.response('d1', 'credentials')), {
+      kind: 'response',
+      deviceId: 'd1',
+      name: 'credentials',
+    });
+    assert.equal(topics.parse(`${topics.device('d1')}/request/reboot`), undefined, 'only known requests');
     for (const bad of [
       'shop/earshot/v2/d1/status',
       'shop/earshot/v1/d1/clip/c1/chunk/01',

@@ -4,9 +4,10 @@ import { open, rename } from 'node:fs/promises';
  * Writes a whole file so that a power cut leaves either the old state or the whole new file:
  * temporary name, fsync, rename. Follow with `syncDir` to make the rename itself durable.
  */
-export async function writeDurably(path: string, data: Buffer): Promise<void> {
+export async function writeDurably(path: string, data: Buffer, mode = 0o644): Promise<void> {
   const temporary = `${path}.tmp`;
-  const handle = await open(temporary, 'w');
+  // The mode applies from creation, so a secret is never readable by others, not even briefly.
+  const handle = await open(temporary, 'w', mode);
   try {
     await handle.writeFile(data);
     await handle.sync();

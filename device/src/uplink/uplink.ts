@@ -2,6 +2,7 @@ import type { Logger } from '@earshot/shared/log';
 import {
   type ClipAck,
   type ConfigState,
+  type CredentialsResponse,
   type DeviceHeartbeat,
   decoders,
   MessageError,
@@ -41,6 +42,11 @@ export interface UplinkOptions {
   /** Validates and applies a remote configuration; throws an Error whose message is the reason to refuse it. */
   applyConfig?: (config: RemoteConfig) => Promise<void>;
   onDelivered?: (clipId: string) => void;
+  /**
+   * Stores a rotated MQTT password durably (see config/credentials-file.ts); the uplink then
+   * answers and reconnects with it. Absent: rotation requests are refused.
+   */
+  storePassword?: (password: string) => Promise<void>;
 }
 
 class Disconnected extends Error {
@@ -82,8 +88,11 @@ export class Uplink {
   /** Clips put in the outbox by this process and not yet attempted: these go whole at once. */
   private readonly fresh = new Set<string>();
   private appliedConfigVersion: number | null = null;
+  /** Replaced by a credential rotation. */
+  private password: string | undefined;
 
   constructor(private readonly options: UplinkOptions) {
+    this.password = options.password;
     this.backoff = new Backoff(options.reconnectMinMs, options.reconnectMaxMs);
     this.limiter = new RateLimiter(options.publishesPerSecond);
   }
@@ -147,7 +156,7 @@ export class Uplink {
     const options: IClientOptions = {
       clientId: `earshot-device-${deviceId}`,
       username: this.options.username,
-      password: this.options.password,
+      password: this.password,
       protocolVersion: version,
       clean: true,
       reconnectPeriod: 0,
@@ -166,7 +175,11 @@ export class Uplink {
       // Republished on every connection: a broker restart may have lost the retained "online".
       Promise.all([
         client.publishAsync(statusTopic, online, { qos: 1, retain: true }),
-        client.subscribeAsync({ [topics.ack(deviceId)]: { qos: 1 }, [topics.config(deviceId)]: { qos: 1 } }),
+        client.subscribeAsync({
+          [topics.ack(deviceId)]: { qos: 1 },
+          [topics.config(deviceId)]: { qos: 1 },
+          [topics.request(deviceId, 'credentials')]: { qos: 1 },
+        }),
       ])
         .then(() => {
           void this.beat();
@@ -204,6 +217,7 @@ export class Uplink {
     });
     client.on('message', (topic, payload) => {
       if (topic === topics.config(deviceId)) void this.handleConfig(payload);
+      else if (topic === topics.request(deviceId, 'credentials')) void this.handleCredentials(client, payload);
       else this.handleAck(topic, payload);
     });
   }
@@ -357,6 +371,37 @@ export class Uplink {
     await this.publish(topics.configState(deviceId), JSON.stringify(state), true).catch((error: unknown) =>
       logger.warn({ err: error }, 'config state not reported'),
     );
+  }
+
+  /**
+   * A new password from the server: stored first, then acknowledged, then used. The broker keeps
+   * the old one valid until this device logs in with the new one, so a failure anywhere here
+   * leaves a device that can still connect.
+   */
+  private async handleCredentials(client: MqttClient, payload: Buffer): Promise<void> {
+    const { topics, deviceId, logger } = this.options;
+    let answer: CredentialsResponse;
+    let password: string | undefined;
+    let transaction = 'unknown';
+    try {
+      const request = decoders.credentialsRequest.decode(payload);
+      transaction = request.transaction;
+      if (!this.options.storePassword) throw new Error('this device keeps no credentials file');
+      await this.options.storePassword(request.password);
+      password = request.password;
+      answer = { transaction, status: 'ok' };
+    } catch (error) {
+      answer = { transaction, status: 'error', error: (error as Error).message };
+      logger.error({ err: error }, 'credential rotation failed; keeping the current password');
+    }
+    await this.publish(topics.response(deviceId, 'credentials'), JSON.stringify(answer)).catch((error: unknown) =>
+      logger.warn({ err: error }, 'credential rotation answer not sent'),
+    );
+    if (password === undefined) return;
+    this.password = password;
+    logger.info('new MQTT password stored; reconnecting with it');
+    // Closing ends this connection the usual way: the close handler reconnects, now with the new password.
+    client.end(false);
   }
 
   /**

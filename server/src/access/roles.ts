@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   'stores:manage',
   'devices:read',
   'devices:manage',
+  /** Taking a device out of service for good: admins only. */
+  'devices:decommission',
   /** Question catalogue and button maps. */
   'questions:manage',
   'imports:manage',

@@ -33,12 +33,15 @@ const DEVICE_CLIENT_PREFIX = 'earshot-device-';
  * from the database (a device's username is its device id); a device may publish only its own
  * status, heartbeat, config state and clips, and subscribe only to its own acks and config.
  * aedes has no maximum packet size, so the limit is enforced here on every publish. The server's
- * own ingest client logs in with a secret made at start-up (`internalLogin`).
+ * own ingest client logs in with a secret made at start-up (`internalLogin`). A device also
+ * answers the server's requests (`response/<name>`) and reads them (`request/<name>`).
  */
 export class EmbeddedBroker {
   private broker: Aedes | undefined;
   private server: Server | undefined;
   private readonly identities = new WeakMap<Client, Identity>();
+  /** Decommissioned devices whose open connections may publish nothing more. */
+  private readonly cutOff = new Set<string>();
   /** The in-process ingest client's credentials; never leave this process. */
   readonly internalLogin = { username: 'earshot-server-internal', password: randomBytes(32).toString('base64url') };
 
@@ -78,6 +81,9 @@ export class EmbeddedBroker {
           return callback(new Error('message too large'));
         }
         const identity = client ? this.identityOf(client) : undefined;
+        if (identity?.deviceId !== undefined && this.cutOff.has(identity.deviceId)) {
+          return callback(new Error('device decommissioned'));
+        }
         if (identity?.deviceId !== undefined && !this.devicePublishes(identity.deviceId, packet.topic)) {
           logger.warn(
             { clientId: client?.id, deviceId: identity.deviceId, topic: packet.topic },
@@ -146,13 +152,31 @@ export class EmbeddedBroker {
       topic === topics.status(deviceId) ||
       topic === topics.heartbeat(deviceId) ||
       topic === topics.configState(deviceId) ||
+      topic.startsWith(`${topics.device(deviceId)}/response/`) ||
       topic.startsWith(`${topics.device(deviceId)}/clip/`)
     );
   }
 
   private deviceReads(deviceId: string, filter: string): boolean {
     const { topics } = this.options;
-    return filter === topics.ack(deviceId) || filter === topics.config(deviceId);
+    return (
+      filter === topics.ack(deviceId) ||
+      filter === topics.config(deviceId) ||
+      filter === topics.request(deviceId, 'credentials')
+    );
+  }
+
+  /**
+   * Closes a decommissioned device's connections. Its publishes are refused from now on, its Last
+   * Will too: the server empties the device's retained status itself, and a late "offline" must
+   * not refill it.
+   */
+  disconnectDevice(deviceId: string): void {
+    this.cutOff.add(deviceId);
+    const clients = (this.broker as unknown as { clients: Record<string, Client> } | undefined)?.clients ?? {};
+    for (const client of Object.values(clients)) {
+      if (this.identityOf(client)?.deviceId === deviceId) client.close();
+    }
   }
 }
 

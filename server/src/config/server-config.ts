@@ -166,6 +166,30 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    enrolment: Type.Object(
+      {
+        brokerUrl: Type.Optional(
+          Type.String({
+            pattern: '^(mqtts?|wss?|tcp|ssl)://',
+            description: 'the broker as devices reach it; default: the embedded broker on the host the device called',
+          }),
+        ),
+        caFile: Type.Optional(Type.String({ description: 'PEM CA devices must trust (default mqtt.tls.caFile)' })),
+        tokenHours: Type.Number({
+          minimum: 0.01,
+          maximum: 720,
+          default: 24,
+          description: 'how long a claim token stays valid',
+        }),
+        attemptsPerMinute: Type.Integer({ minimum: 1, default: 10, description: 'enrolment calls per client address' }),
+        rotationTimeoutSeconds: Type.Number({
+          minimum: 1,
+          default: 15,
+          description: "how long a credential rotation waits for the device's answer",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     database: Type.Object(
       {
         url: Type.Optional(

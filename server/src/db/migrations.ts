@@ -301,6 +301,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('clip_scorecards_checklist').on('clip_scorecards').column('checklist_id').execute();
     },
   },
+  '0008-enrolment': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('claim_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'text')
+        .addColumn('request_hash', 'text')
+        .execute();
+      await db.schema.createIndex('claim_tokens_device').on('claim_tokens').column('device_id').execute();
+      await db.schema.alterTable('devices').addColumn('decommissioned_at', 'text').execute();
+      await db.schema.alterTable('mqtt_accounts').addColumn('pending_password_hash', 'text').execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

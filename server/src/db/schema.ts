@@ -26,6 +26,7 @@ export interface DatabaseSchema {
   mqtt_accounts: MqttAccountsTable;
   device_heartbeats: DeviceHeartbeatsTable;
   device_config_states: DeviceConfigStatesTable;
+  claim_tokens: ClaimTokensTable;
 }
 
 export interface DevicesTable {
@@ -36,6 +37,8 @@ export interface DevicesTable {
   last_seen_at: string;
   store_id: string | null;
   name: string | null;
+  /** Set when the device was taken out of service: its credentials are revoked, its clips kept. */
+  decommissioned_at: string | null;
 }
 
 export interface QuestionsTable {
@@ -242,6 +245,8 @@ export interface MqttAccountsTable {
   password_hash: string;
   created_at: string;
   revoked_at: string | null;
+  /** A rotated password not yet used: both work until the device logs in with this one. */
+  pending_password_hash: string | null;
 }
 
 /** The last heartbeat of each device, as sent. */
@@ -256,4 +261,17 @@ export interface DeviceConfigStatesTable {
   device_id: string;
   state_json: string;
   received_at: string;
+}
+
+/** One-time enrolment tokens (see devices/claim-tokens.ts); only a hash of each is stored. */
+export interface ClaimTokensTable {
+  token_hash: string;
+  device_id: string;
+  /** The user who made it. */
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** Hash of the enrolling device's request id: the same device may retry a claim it lost the answer to. */
+  request_hash: string | null;
 }

@@ -9,8 +9,9 @@ export function mosquittoPasswordFile(accounts: MqttAccount[]): string {
 /**
  * A Mosquitto `acl_file`. A device's username is its device id, so one set of `pattern` lines
  * (`%u` is the username) confines every device to its own subtree: it writes its status,
- * heartbeat, config state and clips, and reads its acks and config. Server accounts read every
- * device's uploads and write acks and configs. Anything not granted is denied.
+ * heartbeat, config state, clips and answers to requests, and reads its acks, config and
+ * requests. Server accounts read every device's uploads and answers, write acks, configs and
+ * requests, and may empty a decommissioned device's retained topics. Anything not granted is denied.
  */
 export function mosquittoAclFile(topics: Topics, accounts: MqttAccount[]): string {
   const device = `${topics.root}/${PROTOCOL_VERSION}/%u`;
@@ -21,19 +22,23 @@ export function mosquittoAclFile(topics: Topics, accounts: MqttAccount[]): strin
     `pattern write ${device}/heartbeat`,
     `pattern write ${device}/config/state`,
     `pattern write ${device}/clip/#`,
+    `pattern write ${device}/response/+`,
     `pattern read ${device}/ack`,
     `pattern read ${device}/config`,
+    `pattern read ${device}/request/+`,
     '',
   ];
   for (const account of accounts.filter((a) => a.role === 'server')) {
     lines.push(
       `user ${account.username}`,
-      `topic read ${any}/status`,
       `topic read ${any}/heartbeat`,
-      `topic read ${any}/config/state`,
       `topic read ${any}/clip/#`,
+      `topic read ${any}/response/+`,
       `topic write ${any}/ack`,
       `topic write ${any}/config`,
+      `topic readwrite ${any}/status`,
+      `topic readwrite ${any}/config/state`,
+      `topic write ${any}/request/+`,
       '',
     );
   }

@@ -1,4 +1,5 @@
 import { isValidId } from '@earshot/shared/protocol';
+import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { generatePassword, hashPassword, verifyPassword } from './password-hash.js';
 
@@ -17,7 +18,9 @@ export class AccountError extends Error {
 
 /**
  * MQTT credentials, one account per device (its username is its device id) and one per server
- * instance, stored hashed in the database. Issuing again replaces the password.
+ * instance, stored hashed in the database. Issuing again replaces the password. Rotation stages
+ * a second, pending password: both work until the first login with the pending one, which makes
+ * it the only one (so a device that never received the new password is not locked out).
  */
 export class MqttAccounts {
   constructor(
@@ -37,32 +40,74 @@ export class MqttAccounts {
       .insertInto('mqtt_accounts')
       .values({ username, role, password_hash: passwordHash, created_at: at, revoked_at: null })
       .onConflict((oc) =>
-        oc.column('username').doUpdateSet({ role, password_hash: passwordHash, created_at: at, revoked_at: null }),
+        oc.column('username').doUpdateSet({
+          role,
+          password_hash: passwordHash,
+          created_at: at,
+          revoked_at: null,
+          pending_password_hash: null,
+        }),
       )
       .execute();
+    return password;
+  }
+
+  /** A new password for a live account, valid beside the current one until it is first used. */
+  async stage(username: string): Promise<string> {
+    const password = generatePassword();
+    const pendingHash = await hashPassword(password);
+    const result = await this.db
+      .updateTable('mqtt_accounts')
+      .set({ pending_password_hash: pendingHash })
+      .where('username', '=', username)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) throw new AccountError(`no live MQTT account "${username}"`);
     return password;
   }
 
   async revoke(username: string): Promise<boolean> {
     const result = await this.db
       .updateTable('mqtt_accounts')
-      .set({ revoked_at: this.now().toISOString() })
+      .set({ revoked_at: this.now().toISOString(), pending_password_hash: null })
       .where('username', '=', username)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** The account's role if the password is right and the account is live, else undefined. */
+  /**
+   * The account's role if the password is right and the account is live, else undefined. The
+   * first login with a pending password promotes it and retires the old one.
+   */
   async authenticate(username: string, password: string): Promise<AccountRole | undefined> {
     const row = await this.db
       .selectFrom('mqtt_accounts')
-      .select(['role', 'password_hash'])
+      .select(['role', 'password_hash', 'pending_password_hash'])
       .where('username', '=', username)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     if (!row) return undefined;
-    return (await verifyPassword(password, row.password_hash)) ? row.role : undefined;
+    if (await verifyPassword(password, row.password_hash)) return row.role;
+    const pending = row.pending_password_hash;
+    if (pending === null || !(await verifyPassword(password, pending))) return undefined;
+    await this.promote(username, pending);
+    return row.role;
+  }
+
+  /**
+   * Makes the pending password the only one. An external broker never tells us of a login, so
+   * there this happens when the device confirms it stored the password, and the Mosquitto
+   * password file is regenerated after.
+   */
+  async promote(username: string, pendingHash?: string): Promise<boolean> {
+    let query = this.db
+      .updateTable('mqtt_accounts')
+      .set({ password_hash: sql.ref<string>('pending_password_hash'), pending_password_hash: null })
+      .where('username', '=', username)
+      .where('pending_password_hash', 'is not', null);
+    if (pendingHash !== undefined) query = query.where('pending_password_hash', '=', pendingHash);
+    return Number((await query.executeTakeFirst()).numUpdatedRows) > 0;
   }
 
   async list(): Promise<MqttAccount[]> {

@@ -29,6 +29,7 @@ import type { ButtonMap } from '../questions/button-map.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { buttonMapsRoutes } from './routes/button-maps.js';
 import { devicesRoutes } from './routes/devices.js';
+import { enrolmentRoutes, type EnrolmentRoutesOptions } from './routes/enrolment.js';
 import { npsRoutes } from './routes/nps.js';
 import { questionsRoutes } from './routes/questions.js';
 import { storesRoutes } from './routes/stores.js';
@@ -49,6 +50,8 @@ export interface AppOptions {
   access: ServerConfig['access'];
   retention: RetentionPolicy;
   destroyer: ClipDestroyer;
+  /** Claim tokens, enrolment, credential rotation and decommissioning. */
+  enrolment: Omit<EnrolmentRoutesOptions, 'db' | 'buttonMap' | 'audit'>;
 }
 
 /** The HTTP API: each feature a plugin with its schemas beside it; OpenAPI at /docs. */
@@ -118,6 +121,7 @@ export async function buildApp(options: AppOptions) {
   });
   await app.register(storesRoutes, { db: options.db });
   await app.register(devicesRoutes, { db: options.db });
+  await app.register(enrolmentRoutes, { ...options.enrolment, db: options.db, buttonMap: options.buttonMap, audit });
   await app.register(questionsRoutes, { db: options.db });
   await app.register(buttonMapsRoutes, { db: options.db, buttonMap: options.buttonMap });
   await app.register(transcriptionJobsRoutes, { db: options.db, queue: options.queue, onQueued: options.onJobQueued });

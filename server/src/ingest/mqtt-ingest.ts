@@ -1,5 +1,5 @@
 import type { Logger } from '@earshot/shared/log';
-import { type ClipAck, decoders, MessageError, type Topics } from '@earshot/shared/protocol';
+import { type ClipAck, decoders, MessageError, type RequestName, type Topics } from '@earshot/shared/protocol';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Database } from '../db/database.js';
 import { BackgroundFins } from './background-fins.js';
@@ -22,6 +22,8 @@ export interface MqttIngestOptions {
   logger: Logger;
   /** Fins processed at a time, off the message path. */
   maxFinsInProgress?: number;
+  /** A device answered a request (see devices/device-link.ts). */
+  onResponse?: (deviceId: string, name: RequestName, payload: Buffer) => void;
 }
 
 /**
@@ -84,12 +86,20 @@ export class MqttIngest {
       filters.map((f) => [group === undefined ? f : `$share/${group}/${f}`, { qos: 1 as const }]),
     );
     const granted = await client.subscribeAsync(subscriptions);
+    // Answers to requests go to every instance: only the one that asked holds the transaction.
+    granted.push(...(await client.subscribeAsync({ [topics.allResponses()]: { qos: 1 } })));
     const refused = granted.filter((g) => g.qos > 2);
     if (refused.length > 0) throw new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`);
     logger.info(
       { url: this.options.url, sharedGroup: group, mqttVersion: this.options.protocolVersion },
       'ingest subscribed',
     );
+  }
+
+  /** Publishes a server -> device message (requests, emptied retained topics) at QoS 1. */
+  async publish(topic: string, payload: string, options: { retain: boolean }): Promise<void> {
+    if (!this.client?.connected) throw new Error('not connected to the broker');
+    await this.client.publishAsync(topic, payload, { qos: 1, retain: options.retain });
   }
 
   /**
@@ -122,8 +132,12 @@ export class MqttIngest {
         return this.heartbeat(parsed.deviceId, payload);
       case 'config-state':
         return this.configState(parsed.deviceId, payload);
+      case 'response':
+        this.options.onResponse?.(parsed.deviceId, parsed.name, payload);
+        return;
       case 'ack':
       case 'config':
+      case 'request':
         return;
     }
   }

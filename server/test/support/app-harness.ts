@@ -18,6 +18,8 @@ import { type DatabaseKind, testDatabase } from './databases.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import type { TestContext } from 'node:test';
+import { Topics } from '@earshot/shared/protocol';
+import { DeviceLink } from '../../src/devices/device-link.js';
 
 /**
  * The HTTP API over the given parts, for app.inject(). Requests act as an admin (a bearer token
@@ -31,6 +33,7 @@ export async function appHarness(parts: {
   buttonMap: ButtonMap;
   ingest: ClipIngest;
   access?: Partial<AppOptions['access']>;
+  enrolment?: Partial<AppOptions['enrolment']>;
 }) {
   const importer = new RecordingImporter({
     db: parts.db,
@@ -51,6 +54,17 @@ export async function appHarness(parts: {
     logger: quietLogger,
     brokerConnected: () => true,
     onJobQueued: () => undefined,
+    enrolment: {
+      // No broker here: requests to devices fail at once (see test/devices/ for the real one).
+      link: new DeviceLink(new Topics('earshot'), () => Promise.reject(new Error('no broker in this harness'))),
+      broker: { url: 'mqtt://broker.test:1883', embedded: undefined, root: 'earshot', caPem: undefined },
+      disconnect: undefined,
+      tokenHours: 24,
+      attemptsPerMinute: 1000,
+      rotationTimeoutMs: 1000,
+      retireOnAnswer: false,
+      ...parts.enrolment,
+    },
   });
   const { user } = await new Users(parts.db).upsert({ username: 'harness-admin', role: 'admin' });
   const { token } = await new ApiTokens(parts.db).create(user.id, 'harness', 1);

@@ -216,6 +216,29 @@ export const ConfigState = Type.Union([
 ]);
 export type ConfigState = Static<typeof ConfigState>;
 
+const Transaction = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+
+/**
+ * Credential rotation, server -> device on `request/credentials` (QoS 1, never retained: it holds
+ * a password). The device stores the password, answers, and reconnects with it; the old one works
+ * until then.
+ */
+export const CredentialsRequest = Type.Object(
+  { transaction: Transaction, password: Type.String({ minLength: 16, maxLength: 256 }) },
+  { additionalProperties: false },
+);
+export type CredentialsRequest = Static<typeof CredentialsRequest>;
+
+/** The device's answer on `response/credentials`, with the request's transaction. */
+export const CredentialsResponse = Type.Union([
+  Type.Object({ transaction: Transaction, status: Type.Literal('ok') }, { additionalProperties: false }),
+  Type.Object(
+    { transaction: Transaction, status: Type.Literal('error'), error: Type.String({ maxLength: 1000 }) },
+    { additionalProperties: false },
+  ),
+]);
+export type CredentialsResponse = Static<typeof CredentialsResponse>;
+
 export class MessageError extends Error {
   override name = 'MessageError';
 }
@@ -251,4 +274,6 @@ export const decoders = {
   deviceHeartbeat: new MessageDecoder('device heartbeat', DeviceHeartbeat),
   remoteConfig: new MessageDecoder('remote config', RemoteConfig),
   configState: new MessageDecoder('config state', ConfigState),
+  credentialsRequest: new MessageDecoder('credentials request', CredentialsRequest),
+  credentialsResponse: new MessageDecoder('credentials response', CredentialsResponse),
 };

@@ -9,6 +9,8 @@
  *   <root>/v1/<deviceId>/heartbeat                    JSON DeviceHeartbeat, periodic
  *   <root>/v1/<deviceId>/config                       JSON RemoteConfig, retained, server -> device
  *   <root>/v1/<deviceId>/config/state                 JSON ConfigState, retained: applied or rejected
+ *   <root>/v1/<deviceId>/request/<name>               JSON request, server -> device (e.g. credentials)
+ *   <root>/v1/<deviceId>/response/<name>              JSON answer to it with the same transaction
  *
  * The device id is a topic level so that broker ACLs can confine a device to its own subtree. No
  * topic starts with `$` and a chunk topic has six separators with a one-level root (AWS IoT Core
@@ -54,6 +56,13 @@ export class Topics {
   configState(deviceId: string): string {
     return `${this.device(deviceId)}/config/state`;
   }
+  /** zigbee2mqtt style: a request names its kind; the answer comes back on `response/<name>`. */
+  request(deviceId: string, name: RequestName): string {
+    return `${this.device(deviceId)}/request/${name}`;
+  }
+  response(deviceId: string, name: RequestName): string {
+    return `${this.device(deviceId)}/response/${name}`;
+  }
   clipInit(deviceId: string, clipId: string): string {
     return `${this.device(deviceId)}/clip/${clipId}/init`;
   }
@@ -77,6 +86,9 @@ export class Topics {
   allConfigStates(): string {
     return `${this.root}/${PROTOCOL_VERSION}/+/config/state`;
   }
+  allResponses(): string {
+    return `${this.root}/${PROTOCOL_VERSION}/+/response/+`;
+  }
 
   /** Parses a topic under this root, or returns undefined for anything that is not protocol v1. */
   parse(topic: string): ParsedTopic | undefined {
@@ -90,6 +102,9 @@ export class Topics {
     if (parts.length === 2 && parts[1] === 'heartbeat') return { kind: 'heartbeat', deviceId };
     if (parts.length === 2 && parts[1] === 'config') return { kind: 'config', deviceId };
     if (parts.length === 3 && parts[1] === 'config' && parts[2] === 'state') return { kind: 'config-state', deviceId };
+    if (parts.length === 3 && (parts[1] === 'request' || parts[1] === 'response') && isRequestName(parts[2])) {
+      return { kind: parts[1], deviceId, name: parts[2] };
+    }
     if (parts[1] !== 'clip') return undefined;
     const clipId = parts[2];
     if (clipId === undefined || !isValidId(clipId)) return undefined;
@@ -102,12 +117,22 @@ export class Topics {
   }
 }
 
+/** What a server may ask a device to do besides remote configuration. */
+export const REQUEST_NAMES = ['credentials'] as const;
+export type RequestName = (typeof REQUEST_NAMES)[number];
+
+function isRequestName(name: string | undefined): name is RequestName {
+  return (REQUEST_NAMES as readonly (string | undefined)[]).includes(name);
+}
+
 export type ParsedTopic =
   | { kind: 'status'; deviceId: string }
   | { kind: 'ack'; deviceId: string }
   | { kind: 'heartbeat'; deviceId: string }
   | { kind: 'config'; deviceId: string }
   | { kind: 'config-state'; deviceId: string }
+  | { kind: 'request'; deviceId: string; name: RequestName }
+  | { kind: 'response'; deviceId: string; name: RequestName }
   | { kind: 'clip-init'; deviceId: string; clipId: string }
   | { kind: 'clip-fin'; deviceId: string; clipId: string }
   | { kind: 'clip-chunk'; deviceId: string; clipId: string; offset: number };

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ConfigError } from '@earshot/shared/config';
+import { type Static, Type } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { syncDir, writeDurably } from '../storage/durable-write.js';
+
+const MqttCredentials = Type.Object(
+  {
+    deviceId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }),
+    username: Type.String({ minLength: 1 }),
+    password: Type.String({ minLength: 1 }),
+    updatedAt: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type MqttCredentials = Static<typeof MqttCredentials>;
+const check = TypeCompiler.Compile(MqttCredentials);
+
+/**
+ * The device's MQTT credentials, `<stateDir>/mqtt-credentials.json` (mode 0600), written by
+ * `earshot-device enrol` and by credential rotation, read by the daemon at start. They take
+ * precedence over mqtt.username/password in the config, which then holds no secret at all.
+ */
+export class CredentialsFile {
+  readonly path: string;
+
+  constructor(stateDir: string) {
+    this.path = join(stateDir, 'mqtt-credentials.json');
+  }
+
+  /** The stored credentials, or undefined when the device has not enrolled. */
+  read(): MqttCredentials | undefined {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new ConfigError(`${this.path}: not JSON`, [(error as Error).message]);
+    }
+    if (check.Check(value)) return value;
+    const first = check.Errors(value).First();
+    throw new ConfigError(`${this.path}: not a credentials file`, [
+      `${first?.path || '/'}: ${first?.message ?? 'invalid'}`,
+    ]);
+  }
+
+  /** Atomically replaces the file: a power cut leaves the old credentials or the new, never half. */
+  async write(credentials: Omit<MqttCredentials, 'updatedAt'>): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    const body: MqttCredentials = { ...credentials, updatedAt: new Date().toISOString() };
+    await writeDurably(this.path, Buffer.from(`${JSON.stringify(body, null, 2)}\n`), 0o600);
+    await syncDir(dirname(this.path));
+  }
+}

@@ -1,0 +1,85 @@
+import type { Database } from '../db/database.js';
+import type { ButtonMap } from '../questions/button-map.js';
+import { ClaimTokens } from './claim-tokens.js';
+import { MqttAccounts } from './mqtt-accounts.js';
+
+/** Where devices reach the broker, as the enrolment answer tells them. */
+export interface BrokerForDevices {
+  /** Configured URL; absent: the embedded broker on the host the device reached the API by. */
+  url: string | undefined;
+  embedded: { port: number; tls: boolean } | undefined;
+  root: string;
+  /** PEM of a private CA the device must trust; absent for a public CA or plain MQTT. */
+  caPem: string | undefined;
+}
+
+/** What a device receives for its claim token: everything it needs to connect and record. */
+export interface EnrolmentPackage {
+  deviceId: string;
+  mqtt: { url: string; root: string; username: string; password: string; caPem?: string };
+  clips: { buttons: number };
+}
+
+/**
+ * Trades a claim token for the device's MQTT account (a new password, the only time it is
+ * shown) and its configuration. A retry by the same request gets a fresh password: the previous
+ * answer never arrived, or if it did, the same device asks.
+ */
+export class Enrolment {
+  private readonly tokens: ClaimTokens;
+  private readonly accounts: MqttAccounts;
+
+  constructor(
+    private readonly db: Database,
+    private readonly buttonMap: ButtonMap,
+    private readonly broker: BrokerForDevices,
+  ) {
+    this.tokens = new ClaimTokens(db);
+    this.accounts = new MqttAccounts(db);
+  }
+
+  async enrol(token: string, requestId: string, requestHost: string): Promise<EnrolmentPackage & { retry: boolean }> {
+    const { deviceId, retry } = await this.tokens.claim(token, requestId);
+    const password = await this.accounts.issue(deviceId, 'device');
+    const { root, caPem } = this.broker;
+    return {
+      retry,
+      deviceId,
+      mqtt: {
+        url: this.brokerUrl(requestHost),
+        root,
+        username: deviceId,
+        password,
+        ...(caPem === undefined ? {} : { caPem }),
+      },
+      clips: { buttons: await this.buttonCount(deviceId) },
+    };
+  }
+
+  private brokerUrl(requestHost: string): string {
+    const { url, embedded } = this.broker;
+    if (url !== undefined) return url;
+    if (!embedded) throw new Error('no broker URL for devices: set enrolment.brokerUrl');
+    // The host part of a Host header (an IPv6 literal keeps its brackets).
+    const host = /^(\[[^\]]+\]|[^:]+)/.exec(requestHost)?.[1] ?? '127.0.0.1';
+    return `${embedded.tls ? 'mqtts' : 'mqtt'}://${host}:${embedded.port}`;
+  }
+
+  /** The highest button any map in force for the device (its own, its store's, the default) names. */
+  private async buttonCount(deviceId: string): Promise<number> {
+    const device = await this.db.selectFrom('devices').select('store_id').where('id', '=', deviceId).executeTakeFirst();
+    const now = new Date().toISOString();
+    const scopes = [
+      ['device', deviceId],
+      ['store', device?.store_id ?? null],
+      ['default', ''],
+    ] as const;
+    let highest = 0;
+    for (const [scope, scopeId] of scopes) {
+      if (scopeId === null) continue;
+      const version = await this.buttonMap.versionAt(scope, scopeId, now);
+      for (const button of Object.keys(version?.buttons ?? {})) highest = Math.max(highest, Number(button));
+    }
+    return Math.max(highest, 1);
+  }
+}
