@@ -45,6 +45,7 @@ export class DeviceDaemon implements PressTarget {
   private readonly endpoint: PressEndpoint;
   private readonly captureSession = ulid();
   private presses = 0;
+  private lastPressAt: string | null = null;
   private readonly startedAt = Date.now();
   private readonly inputs: InputHub;
   private readonly arduinos: ReturnType<typeof createInputs>['arduinos'];
@@ -105,6 +106,11 @@ export class DeviceDaemon implements PressTarget {
       logger: logger.child({ component: 'uplink' }),
       heartbeat: () => this.heartbeat(),
       applyConfig: async (remote) => this.applyRemoteConfig(remote),
+      // A technician's test press takes the same path as a physical button.
+      press: (button) => {
+        if (button > this.buttons) throw new Error(`/button must be from 1 to ${this.buttons} (got ${button})`);
+        return this.press(button, 'remote test').clipId;
+      },
       onDelivered: (clipId) => {
         this.pipeline.delivered(clipId);
         this.feedback?.signal('delivered');
@@ -173,6 +179,7 @@ export class DeviceDaemon implements PressTarget {
       throw error;
     }
     this.presses++;
+    this.lastPressAt = new Date(this.clock.wallMs()).toISOString();
     this.feedback?.signal('captured');
     this.logger.info({ clipId, button, input, truncated: clip.window.truncated }, 'press');
     return {
@@ -258,7 +265,9 @@ export class DeviceDaemon implements PressTarget {
       },
       outbox: this.outbox.usage(),
       disk: { freeBytes },
-      clock: { synchronized: this.clockSync.current.synchronized },
+      clock: this.clockSync.current,
+      buttons: this.inputs.conditions(),
+      lastPressAt: this.lastPressAt,
     };
   }
 

@@ -15,6 +15,10 @@ import { buildApp } from './http/app.js';
 import { ServerMetrics } from './http/plugins/metrics.js';
 import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
+import { ConfigPush } from './fleet/config-push.js';
+import { FleetMonitor } from './fleet/fleet-monitor.js';
+import type { Publish } from './fleet/publish.js';
+import { TestPress } from './fleet/test-press.js';
 import { ButtonMap } from './questions/button-map.js';
 import { seedQuestions } from './questions/seed-questions.js';
 import type { JobQueue } from './queue/job-queue.js';
@@ -44,6 +48,7 @@ export class EarshotServer {
   private webhooks: WebhookDispatcher | undefined;
   private queue: JobQueue | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
+  private fleetTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: ServerConfig,
@@ -117,6 +122,16 @@ export class EarshotServer {
     await expire();
     this.expiryTimer = setInterval(() => void expire(), Math.min(abandonMs, 3600_000));
     this.expiryTimer.unref();
+    const { checkIntervalSeconds, historyHours, testPressTimeoutSeconds, ...thresholds } = config.fleet;
+    const fleet = new FleetMonitor({
+      db,
+      webhooks,
+      thresholds,
+      historyHours,
+      logger: logger.child({ component: 'fleet' }),
+    });
+    const publish: Publish = (topic, payload, options) => ingest.publish(topic, payload, options);
+    const testPress = new TestPress(topics, publish, testPressTimeoutSeconds * 1000);
     const ingest = new MqttIngest({
       url: url as string,
       username: login.username,
@@ -129,10 +144,16 @@ export class EarshotServer {
       topics,
       ingest: clipIngest,
       db,
+      fleet,
+      onPressResponse: (payload) => testPress.response(payload),
       logger: logger.child({ component: 'mqtt-ingest' }),
     });
     this.ingest = ingest;
     await ingest.start();
+    const checkFleet = () =>
+      fleet.evaluateAll().catch((error: unknown) => logger.error({ err: error }, 'fleet check failed'));
+    this.fleetTimer = setInterval(() => void checkFleet(), checkIntervalSeconds * 1000);
+    this.fleetTimer.unref();
 
     // Transcription: a worker in this process unless disabled (e.g. when workers run elsewhere).
     const stt = config.transcription;
@@ -190,6 +211,7 @@ export class EarshotServer {
       buttonMap,
       onJobQueued: () => this.worker?.wake(),
       access: config.access,
+      fleet: { configPush: new ConfigPush(db, topics, publish), testPress },
     });
     if ((await new Users(db).count()) === 0) {
       logger.warn('no users yet: create the first admin with `earshot-server users add <name> --role admin`');
@@ -205,6 +227,7 @@ export class EarshotServer {
     const log = this.logger;
     clearInterval(this.retentionTimer);
     clearInterval(this.expiryTimer);
+    clearInterval(this.fleetTimer);
     await this.app?.close();
     log.debug('http closed');
     await this.ingest?.stop();

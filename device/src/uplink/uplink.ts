@@ -5,6 +5,8 @@ import {
   type DeviceHeartbeat,
   decoders,
   MessageError,
+  type PressRequest,
+  type PressResponse,
   type RemoteConfig,
   type Topics,
 } from '@earshot/shared/protocol';
@@ -40,6 +42,8 @@ export interface UplinkOptions {
   heartbeat?: () => Promise<Omit<DeviceHeartbeat, 'at' | 'version' | 'configVersion'>>;
   /** Validates and applies a remote configuration; throws an Error whose message is the reason to refuse it. */
   applyConfig?: (config: RemoteConfig) => Promise<void>;
+  /** Presses `button` through the device's normal press path and returns the clip id; throws to refuse. */
+  press?: (button: number) => string;
   onDelivered?: (clipId: string) => void;
 }
 
@@ -166,7 +170,11 @@ export class Uplink {
       // Republished on every connection: a broker restart may have lost the retained "online".
       Promise.all([
         client.publishAsync(statusTopic, online, { qos: 1, retain: true }),
-        client.subscribeAsync({ [topics.ack(deviceId)]: { qos: 1 }, [topics.config(deviceId)]: { qos: 1 } }),
+        client.subscribeAsync({
+          [topics.ack(deviceId)]: { qos: 1 },
+          [topics.config(deviceId)]: { qos: 1 },
+          [topics.pressRequest(deviceId)]: { qos: 1 },
+        }),
       ])
         .then(() => {
           void this.beat();
@@ -204,6 +212,7 @@ export class Uplink {
     });
     client.on('message', (topic, payload) => {
       if (topic === topics.config(deviceId)) void this.handleConfig(payload);
+      else if (topic === topics.pressRequest(deviceId)) void this.handlePressRequest(payload);
       else this.handleAck(topic, payload);
     });
   }
@@ -356,6 +365,32 @@ export class Uplink {
     }
     await this.publish(topics.configState(deviceId), JSON.stringify(state), true).catch((error: unknown) =>
       logger.warn({ err: error }, 'config state not reported'),
+    );
+  }
+
+  private async handlePressRequest(payload: Buffer): Promise<void> {
+    const { topics, deviceId, logger } = this.options;
+    let request: PressRequest;
+    try {
+      request = decoders.pressRequest.decode(payload);
+    } catch (error) {
+      logger.warn({ err: error }, 'ignored malformed press request');
+      return;
+    }
+    let response: PressResponse;
+    const at = new Date().toISOString();
+    try {
+      if (!this.options.press) throw new Error('this device does not accept remote presses');
+      const clipId = this.options.press(request.button);
+      response = { requestId: request.requestId, status: 'pressed', clipId, at };
+      logger.info({ requestId: request.requestId, button: request.button, clipId }, 'remote test press');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      response = { requestId: request.requestId, status: 'refused', reason, at };
+      logger.warn({ requestId: request.requestId, button: request.button, reason }, 'remote test press refused');
+    }
+    await this.publish(topics.pressResponse(deviceId), JSON.stringify(response)).catch((error: unknown) =>
+      logger.warn({ err: error }, 'press response not sent'),
     );
   }
 

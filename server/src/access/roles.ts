@@ -20,6 +20,8 @@ export const PERMISSIONS = [
   'stores:manage',
   'devices:read',
   'devices:manage',
+  /** Press a device's button remotely (records a clip in a store): admins only, audited. */
+  'devices:test-press',
   /** Question catalogue and button maps. */
   'questions:manage',
   'imports:manage',

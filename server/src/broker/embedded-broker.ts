@@ -31,7 +31,8 @@ const DEVICE_CLIENT_PREFIX = 'earshot-device-';
 /**
  * The one-machine broker: aedes in the server's process. Every client logs in with an account
  * from the database (a device's username is its device id); a device may publish only its own
- * status, heartbeat, config state and clips, and subscribe only to its own acks and config.
+ * status, heartbeat, config state, press responses and clips, and subscribe only to its own acks,
+ * config and press requests.
  * aedes has no maximum packet size, so the limit is enforced here on every publish. The server's
  * own ingest client logs in with a secret made at start-up (`internalLogin`).
  */
@@ -146,13 +147,16 @@ export class EmbeddedBroker {
       topic === topics.status(deviceId) ||
       topic === topics.heartbeat(deviceId) ||
       topic === topics.configState(deviceId) ||
+      topic === topics.pressResponse(deviceId) ||
       topic.startsWith(`${topics.device(deviceId)}/clip/`)
     );
   }
 
   private deviceReads(deviceId: string, filter: string): boolean {
     const { topics } = this.options;
-    return filter === topics.ack(deviceId) || filter === topics.config(deviceId);
+    return (
+      filter === topics.ack(deviceId) || filter === topics.config(deviceId) || filter === topics.pressRequest(deviceId)
+    );
   }
 }
 

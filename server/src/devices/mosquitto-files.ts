@@ -9,7 +9,7 @@ export function mosquittoPasswordFile(accounts: MqttAccount[]): string {
 /**
  * A Mosquitto `acl_file`. A device's username is its device id, so one set of `pattern` lines
  * (`%u` is the username) confines every device to its own subtree: it writes its status,
- * heartbeat, config state and clips, and reads its acks and config. Server accounts read every
+ * heartbeat, config state, press responses and clips, and reads its acks, config and press requests. Server accounts read every
  * device's uploads and write acks and configs. Anything not granted is denied.
  */
 export function mosquittoAclFile(topics: Topics, accounts: MqttAccount[]): string {
@@ -23,6 +23,9 @@ export function mosquittoAclFile(topics: Topics, accounts: MqttAccount[]): strin
     `pattern write ${device}/clip/#`,
     `pattern read ${device}/ack`,
     `pattern read ${device}/config`,
+    // Test presses: a request/response pair.
+    `pattern read ${device}/press/request`,
+    `pattern write ${device}/press/response`,
     '',
   ];
   for (const account of accounts.filter((a) => a.role === 'server')) {
@@ -34,6 +37,8 @@ export function mosquittoAclFile(topics: Topics, accounts: MqttAccount[]): strin
       `topic read ${any}/clip/#`,
       `topic write ${any}/ack`,
       `topic write ${any}/config`,
+      `topic write ${any}/press/request`,
+      `topic read ${any}/press/response`,
       '',
     );
   }

@@ -2,6 +2,7 @@ import type { Logger } from '@earshot/shared/log';
 import { type ClipAck, decoders, MessageError, type Topics } from '@earshot/shared/protocol';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Database } from '../db/database.js';
+import type { FleetMonitor } from '../fleet/fleet-monitor.js';
 import type { ClipIngest } from './clip-ingest.js';
 
 export interface MqttIngestOptions {
@@ -18,6 +19,10 @@ export interface MqttIngestOptions {
   topics: Topics;
   ingest: ClipIngest;
   db: Database;
+  /** Keeps heartbeat history and evaluates alerts when a device reports. */
+  fleet?: FleetMonitor | undefined;
+  /** A device's answer to a test press. */
+  onPressResponse?: ((payload: Buffer) => void) | undefined;
   logger: Logger;
 }
 
@@ -75,6 +80,8 @@ export class MqttIngest {
     const subscriptions = Object.fromEntries(
       filters.map((f) => [group === undefined ? f : `$share/${group}/${f}`, { qos: 1 as const }]),
     );
+    // Not shared: the answer to a test press must reach the instance that asked for it.
+    subscriptions[topics.allPressResponses()] = { qos: 1 };
     const granted = await client.subscribeAsync(subscriptions);
     const refused = granted.filter((g) => g.qos > 2);
     if (refused.length > 0) throw new Error(`broker refused subscriptions: ${refused.map((g) => g.topic).join(', ')}`);
@@ -82,6 +89,13 @@ export class MqttIngest {
       { url: this.options.url, sharedGroup: group, mqttVersion: this.options.protocolVersion },
       'ingest subscribed',
     );
+  }
+
+  /** Publishes a server -> device message (config, press request), QoS 1; rejects if not connected. */
+  async publish(topic: string, payload: string, options: { retain: boolean }): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw new Error('not connected to the MQTT broker');
+    await client.publishAsync(topic, payload, { qos: 1, retain: options.retain });
   }
 
   /** Disconnects at once: messages being handled are not acknowledged, so the broker redelivers them. */
@@ -110,8 +124,11 @@ export class MqttIngest {
         return this.heartbeat(parsed.deviceId, payload);
       case 'config-state':
         return this.configState(parsed.deviceId, payload);
+      case 'press-response':
+        return this.options.onPressResponse?.(payload);
       case 'ack':
       case 'config':
+      case 'press-request':
         return;
     }
   }
@@ -145,6 +162,11 @@ export class MqttIngest {
         oc.column('device_id').doUpdateSet({ heartbeat_json: row.heartbeat_json, received_at: row.received_at }),
       )
       .execute();
+    const { fleet } = this.options;
+    if (fleet) {
+      await fleet.recordHeartbeat(deviceId, row.heartbeat_json, row.received_at);
+      void fleet.evaluate(deviceId);
+    }
   }
 
   private async configState(deviceId: string, payload: Buffer): Promise<void> {
@@ -195,10 +217,17 @@ export class MqttIngest {
         oc.column('id').doUpdateSet((eb) => ({
           state,
           version: version ?? eb.ref('devices.version'),
-          state_changed_at: now,
+          // "Offline since" means since it went offline, not since the last repeat of it.
+          state_changed_at: eb
+            .case()
+            .when('devices.state', '=', state)
+            .then(eb.ref('devices.state_changed_at'))
+            .else(now)
+            .end(),
           last_seen_at: now,
         })),
       )
       .execute();
+    void this.options.fleet?.evaluate(deviceId);
   }
 }

@@ -9,6 +9,8 @@
  *   <root>/v1/<deviceId>/heartbeat                    JSON DeviceHeartbeat, periodic
  *   <root>/v1/<deviceId>/config                       JSON RemoteConfig, retained, server -> device
  *   <root>/v1/<deviceId>/config/state                 JSON ConfigState, retained: applied or rejected
+ *   <root>/v1/<deviceId>/press/request                JSON PressRequest, server -> device (test press)
+ *   <root>/v1/<deviceId>/press/response               JSON PressResponse, device -> server
  *
  * The device id is a topic level so that broker ACLs can confine a device to its own subtree. No
  * topic starts with `$` and a chunk topic has six separators with a one-level root (AWS IoT Core
@@ -54,6 +56,12 @@ export class Topics {
   configState(deviceId: string): string {
     return `${this.device(deviceId)}/config/state`;
   }
+  pressRequest(deviceId: string): string {
+    return `${this.device(deviceId)}/press/request`;
+  }
+  pressResponse(deviceId: string): string {
+    return `${this.device(deviceId)}/press/response`;
+  }
   clipInit(deviceId: string, clipId: string): string {
     return `${this.device(deviceId)}/clip/${clipId}/init`;
   }
@@ -77,6 +85,9 @@ export class Topics {
   allConfigStates(): string {
     return `${this.root}/${PROTOCOL_VERSION}/+/config/state`;
   }
+  allPressResponses(): string {
+    return `${this.root}/${PROTOCOL_VERSION}/+/press/response`;
+  }
 
   /** Parses a topic under this root, or returns undefined for anything that is not protocol v1. */
   parse(topic: string): ParsedTopic | undefined {
@@ -90,6 +101,8 @@ export class Topics {
     if (parts.length === 2 && parts[1] === 'heartbeat') return { kind: 'heartbeat', deviceId };
     if (parts.length === 2 && parts[1] === 'config') return { kind: 'config', deviceId };
     if (parts.length === 3 && parts[1] === 'config' && parts[2] === 'state') return { kind: 'config-state', deviceId };
+    if (parts.length === 3 && parts[1] === 'press' && parts[2] === 'request') return { kind: 'press-request', deviceId };
+    if (parts.length === 3 && parts[1] === 'press' && parts[2] === 'response') return { kind: 'press-response', deviceId };
     if (parts[1] !== 'clip') return undefined;
     const clipId = parts[2];
     if (clipId === undefined || !isValidId(clipId)) return undefined;
@@ -108,6 +121,8 @@ export type ParsedTopic =
   | { kind: 'heartbeat'; deviceId: string }
   | { kind: 'config'; deviceId: string }
   | { kind: 'config-state'; deviceId: string }
+  | { kind: 'press-request'; deviceId: string }
+  | { kind: 'press-response'; deviceId: string }
   | { kind: 'clip-init'; deviceId: string; clipId: string }
   | { kind: 'clip-fin'; deviceId: string; clipId: string }
   | { kind: 'clip-chunk'; deviceId: string; clipId: string; offset: number };
