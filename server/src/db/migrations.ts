@@ -331,7 +331,11 @@ const migrations: Record<string, Migration> = {
         .addColumn('raised_at', 'text', (c) => c.notNull())
         .addColumn('resolved_at', 'text')
         .execute();
-      await db.schema.createIndex('device_alerts_device').on('device_alerts').columns(['device_id', 'raised_at']).execute();
+      await db.schema
+        .createIndex('device_alerts_device')
+        .on('device_alerts')
+        .columns(['device_id', 'raised_at'])
+        .execute();
       // One open alert per device and kind, whoever evaluates.
       await db.schema
         .createIndex('device_alerts_open')

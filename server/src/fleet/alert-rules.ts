@@ -82,7 +82,9 @@ function backlogGrowth(heartbeats: DeviceHeartbeat[], thresholds: AlertThreshold
   if (latest.outbox.full) return `outbox full: ${latest.outbox.refused} clips refused`;
   const window = heartbeats.slice(-(thresholds.backlogHeartbeats + 1));
   if (window.length < thresholds.backlogHeartbeats + 1) return undefined;
-  const grew = window.every((beat, i) => i === 0 || beat.outbox.clips > (window[i - 1] as DeviceHeartbeat).outbox.clips);
+  const grew = window.every(
+    (beat, i) => i === 0 || beat.outbox.clips > (window[i - 1] as DeviceHeartbeat).outbox.clips,
+  );
   if (!grew || latest.outbox.clips < thresholds.backlogMinClips) return undefined;
   return `outbox grew to ${latest.outbox.clips} clips over ${thresholds.backlogHeartbeats} heartbeats`;
 }

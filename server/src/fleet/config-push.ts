@@ -36,7 +36,13 @@ export class ConfigPush {
       const json = JSON.stringify(config);
       await trx
         .insertInto('device_configs')
-        .values({ device_id: deviceId, version, config_json: json, created_at: new Date().toISOString(), created_by: by })
+        .values({
+          device_id: deviceId,
+          version,
+          config_json: json,
+          created_at: new Date().toISOString(),
+          created_by: by,
+        })
         .execute();
       await this.publish(this.topics.config(deviceId), json, { retain: true });
       return config;

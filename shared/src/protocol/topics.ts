@@ -101,8 +101,10 @@ export class Topics {
     if (parts.length === 2 && parts[1] === 'heartbeat') return { kind: 'heartbeat', deviceId };
     if (parts.length === 2 && parts[1] === 'config') return { kind: 'config', deviceId };
     if (parts.length === 3 && parts[1] === 'config' && parts[2] === 'state') return { kind: 'config-state', deviceId };
-    if (parts.length === 3 && parts[1] === 'press' && parts[2] === 'request') return { kind: 'press-request', deviceId };
-    if (parts.length === 3 && parts[1] === 'press' && parts[2] === 'response') return { kind: 'press-response', deviceId };
+    if (parts.length === 3 && parts[1] === 'press' && parts[2] === 'request')
+      return { kind: 'press-request', deviceId };
+    if (parts.length === 3 && parts[1] === 'press' && parts[2] === 'response')
+      return { kind: 'press-response', deviceId };
     if (parts[1] !== 'clip') return undefined;
     const clipId = parts[2];
     if (clipId === undefined || !isValidId(clipId)) return undefined;

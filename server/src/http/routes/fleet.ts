@@ -93,7 +93,11 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
   const lastClips = () =>
     db
       .selectFrom('clips')
-      .select((eb) => ['device_id', eb.fn.max('received_at').as('last_clip_at'), eb.fn.max('pressed_at').as('last_press_at')])
+      .select((eb) => [
+        'device_id',
+        eb.fn.max('received_at').as('last_clip_at'),
+        eb.fn.max('pressed_at').as('last_press_at'),
+      ])
       .groupBy('device_id');
 
   const devices = (principal: Parameters<typeof inStoreScope>[1]) =>
@@ -229,7 +233,11 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const { id } = request.params;
-      const device = await inStoreScope(db.selectFrom('devices').select(['id', 'store_id']), request.principal, 'devices.store_id')
+      const device = await inStoreScope(
+        db.selectFrom('devices').select(['id', 'store_id']),
+        request.principal,
+        'devices.store_id',
+      )
         .where('id', '=', id)
         .executeTakeFirst();
       if (!device) return reply.code(404).send({ error: `no device ${id}` });

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { wavHeader } from '@earshot/shared/wav';
+import { freePort } from '@earshot/test-kit/ports';
+import { waitFor } from '@earshot/test-kit/processes';
+import SQLite from 'better-sqlite3';
+import { ApiTokens } from '../../src/access/api-tokens.js';
+import { Users } from '../../src/access/users.js';
+import { openDatabase } from '../../src/db/database.js';
+import { httpDouble, json } from '../support/http-double.js';
+import { TransferRig } from '../support/transfer-rig.js';
+
+interface WebhookBody {
+  event: string;
+  data: { deviceId: string; kind: string; detail: string };
+}
+
+/**
+ * The server binary with its embedded aedes broker, real device processes or real Uplinks, and a
+ * local HTTP server receiving the webhooks. Alerts are checked every second here.
+ */
+async function fleetRig(t: TestContext, deviceIds: string[], fleet: NodeJS.ProcessEnv = {}) {
+  const rig = await TransferRig.create(t, 'aedes');
+  if (!rig) throw new Error('aedes is always available');
+  await rig.prepare(deviceIds);
+  const receiver = await httpDouble((_request, response) => json(response, 200, {}));
+  t.after(() => receiver.close());
+  const db = await openDatabase(rig.dbUrl);
+  const { user } = await new Users(db).upsert({ username: 'tech-admin', role: 'admin' });
+  const { token } = await new ApiTokens(db).create(user.id, 'test', 1);
+  await db.destroy();
+  const httpPort = await freePort();
+  await rig.startServer('a', {
+    EARSHOT_HTTP__PORT: String(httpPort),
+    EARSHOT_TRANSCRIPTION__ENABLED: 'false',
+    EARSHOT_FLEET__CHECK_INTERVAL_SECONDS: '1',
+    EARSHOT_WEBHOOKS__HOOKS: JSON.stringify([
+      {
+        name: 'tech',
+        url: `${receiver.url}/hook`,
+        secret: 'a-secret-of-sixteen+',
+        events: ['device.alert.raised', 'device.alert.resolved'],
+      },
+    ]),
+    ...fleet,
+  });
+  const api = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`http://127.0.0.1:${httpPort}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const events = () => receiver.requests.map((r) => JSON.parse(r.body.toString('utf8')) as WebhookBody);
+  const webhook = (event: string, deviceId: string, kind: string) =>
+    waitFor(`${event} ${kind} for ${deviceId}`, async () =>
+      events().find((e) => e.event === event && e.data.deviceId === deviceId && e.data.kind === kind),
+    );
+  const sqlite = new SQLite(rig.dbUrl.slice('sqlite:'.length), { readonly: true });
+  t.after(() => sqlite.close());
+  const row = <T>(sql: string, ...params: unknown[]) =>
+    waitFor(sql, async () => sqlite.prepare(sql).get(...params) as T | undefined);
+  return { rig, api, events, webhook, row };
+}
+
+describe('fleet health', () => {
+  it('a device SIGKILLed goes offline through its Last Will, and the offline alert reaches the webhook', async (t) => {
+    const { rig, api, webhook, row } = await fleetRig(t, ['dev-w'], { EARSHOT_FLEET__OFFLINE_MINUTES: '0' });
+    const device = await rig.startDeviceProcess('dev-w');
+    await row(`select state from devices where id = 'dev-w' and state = 'online'`);
+    device.process.child.kill('SIGKILL');
+    await device.process.exited;
+    await row(`select state from devices where id = 'dev-w' and state = 'offline'`);
+    const raised = await webhook('device.alert.raised', 'dev-w', 'offline');
+    assert.match(raised.data.detail, /^offline since /);
+    const fleet = await api('GET', '/api/v1/fleet');
+    const listed = (fleet.body as unknown as { id: string; state: string; alerts: { kind: string }[] }[]).find(
+      (d) => d.id === 'dev-w',
+    );
+    assert.equal(listed?.state, 'offline');
+    assert.deepEqual(
+      listed?.alerts.map((a) => a.kind),
+      ['offline'],
+    );
+    // Back online: resolved.
+    await rig.startDeviceProcess('dev-w');
+    await webhook('device.alert.resolved', 'dev-w', 'offline');
+  });
+
+  it('mic dead (a real device hearing digital silence) and a stuck button raise alerts once and resolve', async (t) => {
+    const { rig, api, events, webhook } = await fleetRig(t, ['dev-m', 'dev-s']);
+    const silence = join(rig.dir, 'silence.wav');
+    await writeFile(
+      silence,
+      Buffer.concat([wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16 }, 320000), Buffer.alloc(320000)]),
+    );
+    await rig.startDeviceProcess('dev-m', {
+      EARSHOT_AUDIO__SOURCE: JSON.stringify({ type: 'file', path: silence, loop: true, pace: 'realtime' }),
+      EARSHOT_AUDIO__SAMPLE_RATE: '16000',
+      EARSHOT_AUDIO__CHANNELS: '1',
+      EARSHOT_AUDIO__MIC_DEAD_SECONDS: '1',
+      EARSHOT_MQTT__HEARTBEAT_SECONDS: '1',
+    });
+    const mic = await webhook('device.alert.raised', 'dev-m', 'mic-dead');
+    assert.match(mic.data.detail, /digital silence/);
+
+    // The button gesture logic is tested on its own (device/test/gesture.test.ts, input-hub): here a
+    // real Uplink reports what the hub reports for a button held down.
+    let buttons: { input: string; button: number; condition: 'stuck' }[] = [
+      { input: 'gpio', button: 2, condition: 'stuck' },
+    ];
+    const sim = await rig.device('dev-s', {
+      heartbeatMs: 300,
+      heartbeat: async () => ({
+        uptimeSeconds: 1,
+        mic: { state: 'ok' },
+        outbox: { clips: 0, bytes: 0, quotaBytes: 1, refused: 0, full: false },
+        disk: { freeBytes: null },
+        clock: { synchronized: null },
+        buttons,
+        lastPressAt: null,
+      }),
+    });
+    sim.start();
+    const stuck = await webhook('device.alert.raised', 'dev-s', 'button-stuck');
+    assert.equal(stuck.data.detail, 'gpio button 2 stuck');
+    const detail = await api('GET', '/api/v1/fleet/dev-s');
+    assert.equal(detail.status, 200);
+    assert.ok((detail.body.heartbeats as unknown[]).length >= 1, 'heartbeat history kept');
+    buttons = [];
+    await webhook('device.alert.resolved', 'dev-s', 'button-stuck');
+    // Raised once, however many heartbeats repeated the condition.
+    const raisedCount = (kind: string, id: string) =>
+      events().filter((e) => e.event === 'device.alert.raised' && e.data.kind === kind && e.data.deviceId === id)
+        .length;
+    assert.equal(raisedCount('button-stuck', 'dev-s'), 1);
+    assert.equal(raisedCount('mic-dead', 'dev-m'), 1);
+  });
+
+  it('a pushed config is applied and acknowledged; an invalid one is rejected with the reason and the old kept; a test press returns its clip', async (t) => {
+    const { rig, api, row } = await fleetRig(t, ['dev-c']);
+    const device = await rig.startDeviceProcess('dev-c');
+    await row(`select state from devices where id = 'dev-c' and state = 'online'`);
+    const status = async () =>
+      (await (await fetch(`http://127.0.0.1:${device.httpPort}/api/v1/status`)).json()) as {
+        configVersion: number | null;
+        bufferedSeconds: number;
+      };
+
+    const pushed = await api('PUT', '/api/v1/devices/dev-c/config', { clips: { preSeconds: 2, postSeconds: 0.5 } });
+    assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+    assert.deepEqual(pushed.body, { version: 1, clips: { preSeconds: 2, postSeconds: 0.5 } });
+    await row(`select 1 from device_config_states where device_id = 'dev-c' and state_json like '%"applied"%'`);
+    assert.equal((await status()).configVersion, 1);
+    const applied = await api('GET', '/api/v1/fleet/dev-c');
+    assert.deepEqual((applied.body.config as { state: { status: string; version: number } }).state.status, 'applied');
+
+    // The ring buffer holds 30 s: a 40 s pre-roll cannot be.
+    const refused = await api('PUT', '/api/v1/devices/dev-c/config', { clips: { preSeconds: 40 } });
+    assert.equal(refused.body.version, 2);
+    const state = await row<{ state_json: string }>(
+      `select state_json from device_config_states where device_id = 'dev-c' and state_json like '%"rejected"%'`,
+    );
+    const rejected = JSON.parse(state.state_json) as { version: number; reason: string; appliedVersion: number };
+    assert.equal(rejected.version, 2);
+    assert.equal(rejected.appliedVersion, 1);
+    assert.match(rejected.reason, /buffer/i);
+    assert.equal((await status()).configVersion, 1, 'the old configuration stays in force');
+
+    // Test press: the device presses through its normal path; the clip, cut with the applied
+    // 2 s + 0.5 s window, arrives under the id the API returned.
+    await waitFor('3 s buffered', async () => ((await status()).bufferedSeconds >= 3 ? true : undefined));
+    const press = await api('POST', '/api/v1/devices/dev-c/test-press', { button: 1 });
+    assert.equal(press.status, 200, JSON.stringify(press.body));
+    const clipId = press.body.clipId as string;
+    const clip = await row<{ duration_ms: number }>(`select duration_ms from clips where id = ?`, clipId);
+    assert.ok(Math.abs(clip.duration_ms - 2500) < 50, `clip of ${clip.duration_ms} ms`);
+    const outOfRange = await api('POST', '/api/v1/devices/dev-c/test-press', { button: 12 });
+    assert.equal(outOfRange.status, 409);
+    assert.match(outOfRange.body.error as string, /button must be from 1 to \d+ \(got 12\)/);
+    await row(`select 1 from audit_events where action = 'device.test-press' and subject_id = 'dev-c'`);
+  });
+});
