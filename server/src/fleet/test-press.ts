@@ -19,8 +19,9 @@ export class TestPress {
   /** The device's answer, or undefined when none came in time. */
   async press(deviceId: string, button: number): Promise<PressResponse | undefined> {
     const requestId = randomUUID();
+    let timer: NodeJS.Timeout | undefined;
     const answer = new Promise<PressResponse | undefined>((resolve) => {
-      const timer = setTimeout(() => {
+      timer = setTimeout(() => {
         this.waiters.delete(requestId);
         resolve(undefined);
       }, this.timeoutMs);
@@ -33,7 +34,8 @@ export class TestPress {
     try {
       await this.publish(this.topics.pressRequest(deviceId), JSON.stringify({ requestId, button }), { retain: false });
     } catch (error) {
-      this.waiters.get(requestId)?.({ requestId, status: 'refused', reason: 'not sent', at: '' });
+      clearTimeout(timer);
+      this.waiters.delete(requestId);
       throw error;
     }
     return answer;

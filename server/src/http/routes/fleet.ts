@@ -128,8 +128,8 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       version: row.version,
       heartbeat,
       heartbeatAt: row.heartbeat_at,
-      lastPressAt: heartbeat?.lastPressAt ?? (row.last_press_at as string | null),
-      lastClipAt: row.last_clip_at as string | null,
+      lastPressAt: heartbeat?.lastPressAt ?? row.last_press_at,
+      lastClipAt: row.last_clip_at,
     };
   };
 
