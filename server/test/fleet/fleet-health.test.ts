@@ -10,7 +10,7 @@ import { ApiTokens } from '../../src/access/api-tokens.js';
 import { Users } from '../../src/access/users.js';
 import { openDatabase } from '../../src/db/database.js';
 import { httpDouble, json } from '../support/http-double.js';
-import { TransferRig } from '../support/transfer-rig.js';
+import { BROKERS, type BrokerKind, TransferRig } from '../support/transfer-rig.js';
 
 interface WebhookBody {
   event: string;
@@ -21,9 +21,14 @@ interface WebhookBody {
  * The server binary with its embedded aedes broker, real device processes or real Uplinks, and a
  * local HTTP server receiving the webhooks. Alerts are checked every second here.
  */
-async function fleetRig(t: TestContext, deviceIds: string[], fleet: NodeJS.ProcessEnv = {}) {
-  const rig = await TransferRig.create(t, 'aedes');
-  if (!rig) throw new Error('aedes is always available');
+async function fleetRig(
+  t: TestContext,
+  deviceIds: string[],
+  fleet: NodeJS.ProcessEnv = {},
+  kind: BrokerKind = 'aedes',
+) {
+  const rig = await TransferRig.create(t, kind);
+  if (!rig) return undefined;
   await rig.prepare(deviceIds);
   const receiver = await httpDouble((_request, response) => json(response, 200, {}));
   t.after(() => receiver.close());
@@ -68,7 +73,9 @@ async function fleetRig(t: TestContext, deviceIds: string[], fleet: NodeJS.Proce
 
 describe('fleet health', () => {
   it('a device SIGKILLed goes offline through its Last Will, and the offline alert reaches the webhook', async (t) => {
-    const { rig, api, webhook, row } = await fleetRig(t, ['dev-w'], { EARSHOT_FLEET__OFFLINE_MINUTES: '0' });
+    const fixture = await fleetRig(t, ['dev-w'], { EARSHOT_FLEET__OFFLINE_MINUTES: '0' });
+    if (!fixture) return;
+    const { rig, api, webhook, row } = fixture;
     const device = await rig.startDeviceProcess('dev-w');
     await row(`select state from devices where id = 'dev-w' and state = 'online'`);
     device.process.child.kill('SIGKILL');
@@ -91,7 +98,9 @@ describe('fleet health', () => {
   });
 
   it('mic dead (a real device hearing digital silence) and a stuck button raise alerts once and resolve', async (t) => {
-    const { rig, api, events, webhook } = await fleetRig(t, ['dev-m', 'dev-s']);
+    const fixture = await fleetRig(t, ['dev-m', 'dev-s']);
+    if (!fixture) return;
+    const { rig, api, events, webhook } = fixture;
     const silence = join(rig.dir, 'silence.wav');
     await writeFile(
       silence,
@@ -140,47 +149,51 @@ describe('fleet health', () => {
     assert.equal(raisedCount('mic-dead', 'dev-m'), 1);
   });
 
-  it('a pushed config is applied and acknowledged; an invalid one is rejected with the reason and the old kept; a test press returns its clip', async (t) => {
-    const { rig, api, row } = await fleetRig(t, ['dev-c']);
-    const device = await rig.startDeviceProcess('dev-c');
-    await row(`select state from devices where id = 'dev-c' and state = 'online'`);
-    const status = async () =>
-      (await (await fetch(`http://127.0.0.1:${device.httpPort}/api/v1/status`)).json()) as {
-        configVersion: number | null;
-        bufferedSeconds: number;
-      };
+  for (const kind of BROKERS) {
+    it(`${kind}: a pushed config is applied and acknowledged; an invalid one is rejected with the reason and the old kept; a test press returns its clip`, async (t) => {
+      const fixture = await fleetRig(t, ['dev-c'], {}, kind);
+      if (!fixture) return;
+      const { rig, api, row } = fixture;
+      const device = await rig.startDeviceProcess('dev-c');
+      await row(`select state from devices where id = 'dev-c' and state = 'online'`);
+      const status = async () =>
+        (await (await fetch(`http://127.0.0.1:${device.httpPort}/api/v1/status`)).json()) as {
+          configVersion: number | null;
+          bufferedSeconds: number;
+        };
 
-    const pushed = await api('PUT', '/api/v1/devices/dev-c/config', { clips: { preSeconds: 2, postSeconds: 0.5 } });
-    assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
-    assert.deepEqual(pushed.body, { version: 1, clips: { preSeconds: 2, postSeconds: 0.5 } });
-    await row(`select 1 from device_config_states where device_id = 'dev-c' and state_json like '%"applied"%'`);
-    assert.equal((await status()).configVersion, 1);
-    const applied = await api('GET', '/api/v1/fleet/dev-c');
-    assert.deepEqual((applied.body.config as { state: { status: string; version: number } }).state.status, 'applied');
+      const pushed = await api('PUT', '/api/v1/devices/dev-c/config', { clips: { preSeconds: 2, postSeconds: 0.5 } });
+      assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+      assert.deepEqual(pushed.body, { version: 1, clips: { preSeconds: 2, postSeconds: 0.5 } });
+      await row(`select 1 from device_config_states where device_id = 'dev-c' and state_json like '%"applied"%'`);
+      assert.equal((await status()).configVersion, 1);
+      const applied = await api('GET', '/api/v1/fleet/dev-c');
+      assert.deepEqual((applied.body.config as { state: { status: string; version: number } }).state.status, 'applied');
 
-    // The ring buffer holds 30 s: a 40 s pre-roll cannot be.
-    const refused = await api('PUT', '/api/v1/devices/dev-c/config', { clips: { preSeconds: 40 } });
-    assert.equal(refused.body.version, 2);
-    const state = await row<{ state_json: string }>(
-      `select state_json from device_config_states where device_id = 'dev-c' and state_json like '%"rejected"%'`,
-    );
-    const rejected = JSON.parse(state.state_json) as { version: number; reason: string; appliedVersion: number };
-    assert.equal(rejected.version, 2);
-    assert.equal(rejected.appliedVersion, 1);
-    assert.match(rejected.reason, /buffer/i);
-    assert.equal((await status()).configVersion, 1, 'the old configuration stays in force');
+      // The ring buffer holds 30 s: a 40 s pre-roll cannot be.
+      const refused = await api('PUT', '/api/v1/devices/dev-c/config', { clips: { preSeconds: 40 } });
+      assert.equal(refused.body.version, 2);
+      const state = await row<{ state_json: string }>(
+        `select state_json from device_config_states where device_id = 'dev-c' and state_json like '%"rejected"%'`,
+      );
+      const rejected = JSON.parse(state.state_json) as { version: number; reason: string; appliedVersion: number };
+      assert.equal(rejected.version, 2);
+      assert.equal(rejected.appliedVersion, 1);
+      assert.match(rejected.reason, /buffer/i);
+      assert.equal((await status()).configVersion, 1, 'the old configuration stays in force');
 
-    // Test press: the device presses through its normal path; the clip, cut with the applied
-    // 2 s + 0.5 s window, arrives under the id the API returned.
-    await waitFor('3 s buffered', async () => ((await status()).bufferedSeconds >= 3 ? true : undefined));
-    const press = await api('POST', '/api/v1/devices/dev-c/test-press', { button: 1 });
-    assert.equal(press.status, 200, JSON.stringify(press.body));
-    const clipId = press.body.clipId as string;
-    const clip = await row<{ duration_ms: number }>(`select duration_ms from clips where id = ?`, clipId);
-    assert.ok(Math.abs(clip.duration_ms - 2500) < 50, `clip of ${clip.duration_ms} ms`);
-    const outOfRange = await api('POST', '/api/v1/devices/dev-c/test-press', { button: 12 });
-    assert.equal(outOfRange.status, 409);
-    assert.match(outOfRange.body.error as string, /button must be from 1 to \d+ \(got 12\)/);
-    await row(`select 1 from audit_events where action = 'device.test-press' and subject_id = 'dev-c'`);
-  });
+      // Test press: the device presses through its normal path; the clip, cut with the applied
+      // 2 s + 0.5 s window, arrives under the id the API returned.
+      await waitFor('3 s buffered', async () => ((await status()).bufferedSeconds >= 3 ? true : undefined));
+      const press = await api('POST', '/api/v1/devices/dev-c/test-press', { button: 1 });
+      assert.equal(press.status, 200, JSON.stringify(press.body));
+      const clipId = press.body.clipId as string;
+      const clip = await row<{ duration_ms: number }>(`select duration_ms from clips where id = ?`, clipId);
+      assert.ok(Math.abs(clip.duration_ms - 2500) < 50, `clip of ${clip.duration_ms} ms`);
+      const outOfRange = await api('POST', '/api/v1/devices/dev-c/test-press', { button: 12 });
+      assert.equal(outOfRange.status, 409);
+      assert.match(outOfRange.body.error as string, /button must be from 1 to \d+ \(got 12\)/);
+      await row(`select 1 from audit_events where action = 'device.test-press' and subject_id = 'dev-c'`);
+    });
+  }
 });
