@@ -84,6 +84,15 @@ export class FleetMonitor {
       .orderBy('id', 'desc')
       .limit(thresholds.backlogHeartbeats + 1)
       .execute();
+    if (rows.length === 0) {
+      // History pruned (a device silent for long): its last word still stands.
+      const latest = await db
+        .selectFrom('device_heartbeats')
+        .select('heartbeat_json')
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      if (latest) rows.push(latest);
+    }
     const heartbeats: DeviceHeartbeat[] = [];
     for (const row of rows.reverse()) {
       try {
