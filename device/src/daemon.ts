@@ -116,11 +116,7 @@ export class DeviceDaemon implements PressTarget {
         this.feedback?.signal('delivered');
       },
     });
-    const labels = Array.from({ length: this.buttons }, (_, i) => ({
-      button: i + 1,
-      label: config.clips.perButton[String(i + 1)]?.label ?? `Button ${i + 1}`,
-    }));
-    this.endpoint = new PressEndpoint(this, logger.child({ component: 'http' }), labels);
+    this.endpoint = new PressEndpoint(this, logger.child({ component: 'http' }), this.pageButtons());
     const { hubInputs, arduinos } = createInputs(config.inputs, this.buttons, config.feedback, logger);
     this.arduinos = arduinos;
     this.inputs = new InputHub(hubInputs, this, clock, logger.child({ component: 'buttons' }), () =>
@@ -242,6 +238,15 @@ export class DeviceDaemon implements PressTarget {
 
   private applyRemoteConfig(remote: RemoteConfig): void {
     this.config = applyRemoteConfig(this.config, remote);
+    this.endpoint.setButtons(this.pageButtons());
+  }
+
+  /** The on-screen buttons: one per logical button, labelled as configured. */
+  private pageButtons(): { button: number; label: string }[] {
+    return Array.from({ length: this.buttons }, (_, i) => ({
+      button: i + 1,
+      label: this.config.clips.perButton[String(i + 1)]?.label ?? `Button ${i + 1}`,
+    }));
   }
 
   private async heartbeat(): Promise<Omit<DeviceHeartbeat, 'at' | 'version' | 'configVersion'>> {
