@@ -10,7 +10,8 @@ import { ApiTokens } from '../../src/access/api-tokens.js';
 import { Users } from '../../src/access/users.js';
 import { openDatabase } from '../../src/db/database.js';
 import { httpDouble, json } from '../support/http-double.js';
-import { BROKERS, type BrokerKind, TransferRig } from '../support/transfer-rig.js';
+import { connect } from 'mqtt';
+import { BROKERS, type BrokerKind, topics, TransferRig } from '../support/transfer-rig.js';
 
 interface WebhookBody {
   event: string;
@@ -95,6 +96,43 @@ describe('fleet health', () => {
     // Back online: resolved.
     await rig.startDeviceProcess('dev-w');
     await webhook('device.alert.resolved', 'dev-w', 'offline');
+  });
+
+  it('mosquitto restarted (its retained status lost): the device announces "online" again on reconnecting', async (t) => {
+    const rig = await TransferRig.create(t, 'mosquitto');
+    if (!rig) return;
+    await rig.prepare(['dev-r'], ['watch']);
+    const device = await rig.device('dev-r');
+    device.start();
+    await waitFor('connected', async () => (device.uplink.connected ? true : undefined));
+    // SIGKILL: Mosquitto saves retained messages only at its autosave or a clean stop.
+    await rig.mosquitto?.restart();
+    const connections = () => device.log.lines.filter((l) => l.includes('connected to broker')).length;
+    await waitFor('reconnected', async () => (connections() >= 2 && device.uplink.connected ? true : undefined));
+    // A newcomer (the server after its own restart) learns the state from the retained message alone.
+    const retained = await waitFor('retained online', async () => {
+      const watcher = connect(rig.mqttUrl, {
+        username: 'server-watch',
+        password: rig.password('server-watch'),
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+      });
+      try {
+        await new Promise((resolve, reject) => watcher.once('connect', resolve).once('error', reject));
+        const message = new Promise<{ payload: string; retain: boolean } | undefined>((resolve) => {
+          watcher.once('message', (_topic, payload, packet) =>
+            resolve({ payload: payload.toString(), retain: packet.retain }),
+          );
+          setTimeout(() => resolve(undefined), 500);
+        });
+        await watcher.subscribeAsync(topics.status('dev-r'), { qos: 1 });
+        return await message;
+      } finally {
+        watcher.end(true);
+      }
+    });
+    assert.equal(retained.retain, true);
+    assert.equal((JSON.parse(retained.payload) as { state: string }).state, 'online');
   });
 
   it('mic dead (a real device hearing digital silence) and a stuck button raise alerts once and resolve', async (t) => {
