@@ -84,6 +84,24 @@ describe('fleet health', () => {
     await row(`select state from devices where id = 'dev-w' and state = 'offline'`);
     const raised = await webhook('device.alert.raised', 'dev-w', 'offline');
     assert.match(raised.data.detail, /^offline since /);
+    // "Offline since" stays when the same state is said again (a retained message redelivered).
+    const before = await row<{ state_changed_at: string; last_seen_at: string }>(
+      `select state_changed_at, last_seen_at from devices where id = 'dev-w'`,
+    );
+    const again = connect(rig.mqttUrl, {
+      username: 'dev-w',
+      password: rig.password('dev-w'),
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    await new Promise((resolve, reject) => again.once('connect', resolve).once('error', reject));
+    await again.publishAsync(topics.status('dev-w'), JSON.stringify({ state: 'offline' }), { qos: 1, retain: true });
+    again.end(true);
+    const after = await row<{ state_changed_at: string }>(
+      `select state_changed_at from devices where id = 'dev-w' and last_seen_at > ?`,
+      before.last_seen_at,
+    );
+    assert.equal(after.state_changed_at, before.state_changed_at);
     const fleet = await api('GET', '/api/v1/fleet');
     const listed = (fleet.body as unknown as { id: string; state: string; alerts: { kind: string }[] }[]).find(
       (d) => d.id === 'dev-w',
