@@ -207,7 +207,7 @@ describe('fleet health', () => {
 
   for (const kind of BROKERS) {
     it(`${kind}: a pushed config is applied and acknowledged; an invalid one is rejected with the reason and the old kept; a test press returns its clip`, async (t) => {
-      const fixture = await fleetRig(t, ['dev-c'], {}, kind);
+      const fixture = await fleetRig(t, ['dev-c'], { EARSHOT_FLEET__TEST_PRESS_TIMEOUT_SECONDS: '2' }, kind);
       if (!fixture) return;
       const { rig, api, row } = fixture;
       const device = await rig.startDeviceProcess('dev-c');
@@ -250,6 +250,18 @@ describe('fleet health', () => {
       assert.equal(outOfRange.status, 409);
       assert.match(outOfRange.body.error as string, /button must be from 1 to \d+ \(got 12\)/);
       await row(`select 1 from audit_events where action = 'device.test-press' and subject_id = 'dev-c'`);
+
+      // Offline: a test press gets no answer; a config pushed now waits, retained, for the device.
+      await device.process.stop(5000);
+      await row(`select 1 from devices where id = 'dev-c' and state = 'offline'`);
+      const unanswered = await api('POST', '/api/v1/devices/dev-c/test-press', { button: 1 });
+      assert.equal(unanswered.status, 504);
+      const later = await api('PUT', '/api/v1/devices/dev-c/config', { clips: { postSeconds: 1 } });
+      assert.equal(later.body.version, 3);
+      await rig.startDeviceProcess('dev-c');
+      await row(
+        `select 1 from device_config_states where device_id = 'dev-c' and state_json like '%"version":3,"status":"applied"%'`,
+      );
     });
   }
 });
