@@ -47,6 +47,7 @@ export class DeviceDaemon implements PressTarget {
   private readonly endpoint: PressEndpoint;
   private readonly captureSession = ulid();
   private presses = 0;
+  private lastPressAt: string | null = null;
   private readonly startedAt = Date.now();
   private readonly inputs: InputHub;
   private readonly arduinos: ReturnType<typeof createInputs>['arduinos'];
@@ -120,16 +121,17 @@ export class DeviceDaemon implements PressTarget {
         if (username === undefined) throw new Error('no MQTT username configured or enrolled');
         await credentialsFile.write({ deviceId: config.deviceId, username, password });
       },
+      // A technician's test press takes the same path as a physical button.
+      press: (button) => {
+        if (button > this.buttons) throw new Error(`/button must be from 1 to ${this.buttons} (got ${button})`);
+        return this.press(button, 'remote test').clipId;
+      },
       onDelivered: (clipId) => {
         this.pipeline.delivered(clipId);
         this.feedback?.signal('delivered');
       },
     });
-    const labels = Array.from({ length: this.buttons }, (_, i) => ({
-      button: i + 1,
-      label: config.clips.perButton[String(i + 1)]?.label ?? `Button ${i + 1}`,
-    }));
-    this.endpoint = new PressEndpoint(this, logger.child({ component: 'http' }), labels);
+    this.endpoint = new PressEndpoint(this, logger.child({ component: 'http' }), this.pageButtons());
     const { hubInputs, arduinos } = createInputs(config.inputs, this.buttons, config.feedback, logger);
     this.arduinos = arduinos;
     this.inputs = new InputHub(hubInputs, this, clock, logger.child({ component: 'buttons' }), () =>
@@ -188,6 +190,7 @@ export class DeviceDaemon implements PressTarget {
       throw error;
     }
     this.presses++;
+    this.lastPressAt = new Date(this.clock.wallMs()).toISOString();
     this.feedback?.signal('captured');
     this.logger.info({ clipId, button, input, truncated: clip.window.truncated }, 'press');
     return {
@@ -255,6 +258,15 @@ export class DeviceDaemon implements PressTarget {
 
   private applyRemoteConfig(remote: RemoteConfig): void {
     this.config = applyRemoteConfig(this.config, remote);
+    this.endpoint.setButtons(this.pageButtons());
+  }
+
+  /** The on-screen buttons: one per logical button, labelled as configured. */
+  private pageButtons(): { button: number; label: string }[] {
+    return Array.from({ length: this.buttons }, (_, i) => ({
+      button: i + 1,
+      label: this.config.clips.perButton[String(i + 1)]?.label ?? `Button ${i + 1}`,
+    }));
   }
 
   private async heartbeat(): Promise<Omit<DeviceHeartbeat, 'at' | 'version' | 'configVersion'>> {
@@ -278,7 +290,9 @@ export class DeviceDaemon implements PressTarget {
       },
       outbox: this.outbox.usage(),
       disk: { freeBytes },
-      clock: { synchronized: this.clockSync.current.synchronized },
+      clock: this.clockSync.current,
+      buttons: this.inputs.conditions(),
+      lastPressAt: this.lastPressAt,
     };
   }
 

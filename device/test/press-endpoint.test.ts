@@ -43,6 +43,18 @@ describe('press endpoint and on-screen buttons', () => {
     assert.match(html, /'\/api\/v1\/cancel'/);
   });
 
+  it('shows new labels after a remote configuration changed them', async () => {
+    endpoint.setButtons([
+      { button: 1, label: 'Service' },
+      { button: 2, label: 'Coffee' },
+    ]);
+    const html = await (await fetch(`${base}/`)).text();
+    assert.deepEqual(
+      [...html.matchAll(/<button data-button="\d+"><span class="n">\d+<\/span>(.*?)<\/button>/g)].map((m) => m[1]),
+      ['Service', 'Coffee'],
+    );
+  });
+
   it('takes a press as the page posts it, and refuses a button that does not exist', async () => {
     const post = (body: string) =>
       fetch(`${base}/api/v1/press`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });

@@ -10,12 +10,15 @@ import { RetentionPolicy } from './retention/retention-policy.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { databaseUrl, type ServerConfig } from './config/server-config.js';
 import { type Database, openDatabase } from './db/database.js';
-import { DeviceLink } from './devices/device-link.js';
+import { DeviceLink, type Publish } from './devices/device-link.js';
 import { MqttAccounts } from './devices/mqtt-accounts.js';
 import { buildApp } from './http/app.js';
 import { ServerMetrics } from './http/plugins/metrics.js';
 import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
+import { ConfigPush } from './fleet/config-push.js';
+import { FleetMonitor } from './fleet/fleet-monitor.js';
+import { TestPress } from './fleet/test-press.js';
 import { ButtonMap } from './questions/button-map.js';
 import { seedQuestions } from './questions/seed-questions.js';
 import type { JobQueue } from './queue/job-queue.js';
@@ -45,6 +48,7 @@ export class EarshotServer {
   private webhooks: WebhookDispatcher | undefined;
   private queue: JobQueue | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
+  private fleetTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: ServerConfig,
@@ -118,7 +122,17 @@ export class EarshotServer {
     await expire();
     this.expiryTimer = setInterval(() => void expire(), Math.min(abandonMs, 3600_000));
     this.expiryTimer.unref();
-    const link = new DeviceLink(topics, (topic, payload, options) => ingest.publish(topic, payload, options));
+    const publish: Publish = (topic, payload, options) => ingest.publish(topic, payload, options);
+    const link = new DeviceLink(topics, publish);
+    const { checkIntervalSeconds, historyHours, testPressTimeoutSeconds, ...thresholds } = config.fleet;
+    const fleet = new FleetMonitor({
+      db,
+      webhooks,
+      thresholds,
+      historyHours,
+      logger: logger.child({ component: 'fleet' }),
+    });
+    const testPress = new TestPress(link, testPressTimeoutSeconds * 1000);
     const ingest = new MqttIngest({
       url: url as string,
       username: login.username,
@@ -131,11 +145,16 @@ export class EarshotServer {
       topics,
       ingest: clipIngest,
       db,
+      fleet,
       logger: logger.child({ component: 'mqtt-ingest' }),
       onResponse: (deviceId, name, payload) => link.answered(deviceId, name, payload),
     });
     this.ingest = ingest;
     await ingest.start();
+    const checkFleet = () =>
+      fleet.evaluateAll().catch((error: unknown) => logger.error({ err: error }, 'fleet check failed'));
+    this.fleetTimer = setInterval(() => void checkFleet(), checkIntervalSeconds * 1000);
+    this.fleetTimer.unref();
 
     // Transcription: a worker in this process unless disabled (e.g. when workers run elsewhere).
     const stt = config.transcription;
@@ -211,6 +230,7 @@ export class EarshotServer {
         rotationTimeoutMs: config.enrolment.rotationTimeoutSeconds * 1000,
         retireOnAnswer: !config.mqtt.embedded,
       },
+      fleet: { configPush: new ConfigPush(db, topics, publish), testPress },
     });
     if ((await new Users(db).count()) === 0) {
       logger.warn('no users yet: create the first admin with `earshot-server users add <name> --role admin`');
@@ -226,6 +246,7 @@ export class EarshotServer {
     const log = this.logger;
     clearInterval(this.retentionTimer);
     clearInterval(this.expiryTimer);
+    clearInterval(this.fleetTimer);
     await this.app?.close();
     log.debug('http closed');
     await this.ingest?.stop();

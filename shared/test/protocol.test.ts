@@ -13,6 +13,8 @@ describe('protocol v1 topics', () => {
     topics.clipInit('d1', 'c1'),
     topics.clipChunk('d1', 'c1', 1048576),
     topics.clipFin('d1', 'c1'),
+    topics.request('d1', 'press'),
+    topics.response('d1', 'credentials'),
   ];
 
   it('stays within AWS IoT limits: at most 7 slashes, no leading $', () => {
@@ -26,7 +28,18 @@ describe('protocol v1 topics', () => {
   it('parses every topic it makes, and nothing else', () => {
     assert.deepEqual(
       all.map((t) => topics.parse(t)?.kind),
-      ['status', 'ack', 'heartbeat', 'config', 'config-state', 'clip-init', 'clip-chunk', 'clip-fin'],
+      [
+        'status',
+        'ack',
+        'heartbeat',
+        'config',
+        'config-state',
+        'clip-init',
+        'clip-chunk',
+        'clip-fin',
+        'request',
+        'response',
+      ],
     );
     assert.equal(topics.parse(topics.clipChunk('d1', 'c1', 7))?.kind, 'clip-chunk');
     assert.deepEqual(topics.parse(topics.request('d1', 'credentials')), {
@@ -65,6 +78,31 @@ describe('message decoders', () => {
     assert.deepEqual(
       decoders.configState.decode('{"version":2,"status":"applied","at":"2026-01-01T00:00:00Z"}').status,
       'applied',
+    );
+  });
+
+  it('accept a heartbeat of an older device without buttons, last press or clock offset', () => {
+    const old = {
+      at: '2026-01-01T00:00:00Z',
+      version: '0.1.0',
+      uptimeSeconds: 5,
+      mic: { state: 'ok' },
+      outbox: { clips: 0, bytes: 0, quotaBytes: 1, refused: 0, full: false },
+      disk: { freeBytes: null },
+      clock: { synchronized: null },
+      configVersion: null,
+    };
+    assert.equal(decoders.deviceHeartbeat.decode(JSON.stringify(old)).buttons, undefined);
+    const current = {
+      ...old,
+      clock: { synchronized: true, offsetMs: -1.5 },
+      buttons: [{ input: 'gpio', button: 2, condition: 'stuck' }],
+      lastPressAt: null,
+    };
+    assert.deepEqual(decoders.deviceHeartbeat.decode(JSON.stringify(current)).buttons, current.buttons);
+    assert.throws(
+      () => decoders.deviceHeartbeat.decode(JSON.stringify({ ...current, buttons: [{ input: 'x', button: 0 }] })),
+      (e: unknown) => e instanceof MessageError && /\/buttons\/0/.test(e.message),
     );
   });
 });

@@ -87,6 +87,7 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
   };
   const maria = await addUser('maria', 'manager', 'north,south');
   const sergei = await addUser('sergei', 'manager', 'south');
+  const olga = await addUser('olga', 'admin');
   const eastCredentials = await deviceCredentials(serverConfig, 'till-east');
 
   const server = startProcess(process.execPath, [BIN.server, '--config', serverConfig]);
@@ -405,6 +406,35 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
     await page.goto(`${api}/console/#/clips/${clipId}`);
     await page.locator('[data-testid=waveform] .bars rect').first().waitFor();
     await until("document.querySelector('audio').duration > 0");
+
+    // The technician's page, as an admin: heartbeat history, a config rejected then applied, a
+    // test press whose clip plays.
+    await page.locator('[data-action=logout]').click();
+    await page.fill('input[name=username]', 'olga');
+    await page.fill('input[name=password]', olga);
+    await page.locator('form.login button[type=submit]').click();
+    await page.locator('[data-testid=who]').getByText('olga · admin').waitFor();
+    await page.goto(`${api}/console/#/devices/till-east`);
+    await page.locator('[data-testid=heartbeats] tbody tr').first().waitFor();
+    assert.match((await page.locator('[data-testid=device-state] [data-testid=state]').textContent()) ?? '', /online/);
+    const config = page.locator('[data-testid=config-form]');
+    await config.locator('input[name=preSeconds]').fill('30');
+    await config.locator('button[type=submit]').click();
+    await page.locator('[data-testid=config-state][data-status=rejected]').waitFor();
+    assert.match((await page.locator('[data-testid=config-state]').textContent()) ?? '', /rejected .*buffer/i);
+    await config.locator('input[name=preSeconds]').fill('2');
+    await config.locator('button[type=submit]').click();
+    await page.locator('[data-testid=config-state][data-status=applied]').waitFor();
+    await shoot('device-detail');
+    await page.locator('[data-action=test-press]').click();
+    await page.locator('[data-testid=test-press-audio]').waitFor({ timeout: 60_000 });
+    await until("document.querySelector('[data-testid=test-press-audio]').duration > 0");
+    const audited = await call<{ items: { username: string }[] }>('GET', '/api/v1/audit?action=device.test-press');
+    assert.deepEqual(
+      audited.items.map((e) => e.username),
+      ['olga'],
+      'the test press is audited',
+    );
 
     await device.stop();
     await page.locator('[data-nav=devices]').click();

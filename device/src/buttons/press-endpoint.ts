@@ -35,7 +35,7 @@ const MAX_BODY = 1024;
  */
 export class PressEndpoint {
   private readonly server: Server;
-  private readonly page: string;
+  private page: string;
 
   constructor(
     private readonly target: PressTarget,
@@ -49,6 +49,11 @@ export class PressEndpoint {
         send(res, 500, { error: 'internal error' });
       });
     });
+  }
+
+  /** New labels or a new button count (a remote configuration): the page shows them at its next load. */
+  setButtons(pageButtons: PageButton[]): void {
+    this.page = buttonPage(pageButtons);
   }
 
   async listen(host: string, port: number): Promise<AddressInfo> {

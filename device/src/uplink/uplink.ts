@@ -6,6 +6,8 @@ import {
   type DeviceHeartbeat,
   decoders,
   MessageError,
+  type PressRequest,
+  type PressResponse,
   type RemoteConfig,
   type Topics,
 } from '@earshot/shared/protocol';
@@ -41,6 +43,8 @@ export interface UplinkOptions {
   heartbeat?: () => Promise<Omit<DeviceHeartbeat, 'at' | 'version' | 'configVersion'>>;
   /** Validates and applies a remote configuration; throws an Error whose message is the reason to refuse it. */
   applyConfig?: (config: RemoteConfig) => Promise<void>;
+  /** Presses `button` through the device's normal press path and returns the clip id; throws to refuse. */
+  press?: (button: number) => string;
   onDelivered?: (clipId: string) => void;
   /**
    * Stores a rotated MQTT password durably (see config/credentials-file.ts); the uplink then
@@ -179,6 +183,7 @@ export class Uplink {
           [topics.ack(deviceId)]: { qos: 1 },
           [topics.config(deviceId)]: { qos: 1 },
           [topics.request(deviceId, 'credentials')]: { qos: 1 },
+          [topics.request(deviceId, 'press')]: { qos: 1 },
         }),
       ])
         .then(() => {
@@ -218,6 +223,7 @@ export class Uplink {
     client.on('message', (topic, payload) => {
       if (topic === topics.config(deviceId)) void this.handleConfig(payload);
       else if (topic === topics.request(deviceId, 'credentials')) void this.handleCredentials(client, payload);
+      else if (topic === topics.request(deviceId, 'press')) void this.handlePressRequest(payload);
       else this.handleAck(topic, payload);
     });
   }
@@ -370,6 +376,32 @@ export class Uplink {
     }
     await this.publish(topics.configState(deviceId), JSON.stringify(state), true).catch((error: unknown) =>
       logger.warn({ err: error }, 'config state not reported'),
+    );
+  }
+
+  private async handlePressRequest(payload: Buffer): Promise<void> {
+    const { topics, deviceId, logger } = this.options;
+    let request: PressRequest;
+    try {
+      request = decoders.pressRequest.decode(payload);
+    } catch (error) {
+      logger.warn({ err: error }, 'ignored malformed press request');
+      return;
+    }
+    let response: PressResponse;
+    const at = new Date().toISOString();
+    try {
+      if (!this.options.press) throw new Error('this device does not accept remote presses');
+      const clipId = this.options.press(request.button);
+      response = { transaction: request.transaction, status: 'pressed', clipId, at };
+      logger.info({ transaction: request.transaction, button: request.button, clipId }, 'remote test press');
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      response = { transaction: request.transaction, status: 'refused', reason, at };
+      logger.warn({ transaction: request.transaction, button: request.button, reason }, 'remote test press refused');
+    }
+    await this.publish(topics.response(deviceId, 'press'), JSON.stringify(response)).catch((error: unknown) =>
+      logger.warn({ err: error }, 'press response not sent'),
     );
   }
 

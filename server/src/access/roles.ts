@@ -22,6 +22,8 @@ export const PERMISSIONS = [
   'devices:manage',
   /** Taking a device out of service for good: admins only. */
   'devices:decommission',
+  /** Press a device's button remotely (records a clip in a store): admins only, audited. */
+  'devices:test-press',
   /** Question catalogue and button maps. */
   'questions:manage',
   'imports:manage',

@@ -162,7 +162,7 @@ export class EmbeddedBroker {
     return (
       filter === topics.ack(deviceId) ||
       filter === topics.config(deviceId) ||
-      filter === topics.request(deviceId, 'credentials')
+      filter.startsWith(`${topics.device(deviceId)}/request/`)
     );
   }
 

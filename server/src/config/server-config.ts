@@ -245,6 +245,39 @@ export const ServerConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    fleet: Type.Object(
+      {
+        offlineMinutes: Type.Number({
+          minimum: 0,
+          default: 10,
+          description: 'alert when a device is offline this long while its store is open',
+        }),
+        backlogHeartbeats: Type.Integer({
+          minimum: 1,
+          default: 5,
+          description: 'alert when the outbox grew at this many heartbeats in a row...',
+        }),
+        backlogMinClips: Type.Integer({ minimum: 1, default: 5, description: '...and holds at least this many clips' }),
+        diskLowMegabytes: Type.Number({ minimum: 0, default: 500, description: 'alert below this much free disk' }),
+        clockOffsetMs: Type.Number({
+          minimum: 0,
+          default: 1000,
+          description: 'alert when the device clock is off by more than this (or not synchronised)',
+        }),
+        checkIntervalSeconds: Type.Number({
+          minimum: 1,
+          default: 60,
+          description: 'how often every device is re-evaluated (offline alerts need the timer)',
+        }),
+        historyHours: Type.Number({ minimum: 1, default: 168, description: 'heartbeat history kept per device' }),
+        testPressTimeoutSeconds: Type.Number({
+          minimum: 1,
+          default: 10,
+          description: 'how long a test press waits for the device to answer',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     queue: Type.Object(
       {
         backend: Type.Union([Type.Literal('table'), Type.Literal('pg-boss')], {
@@ -267,8 +300,15 @@ export const ServerConfigSchema = Type.Object(
                   Type.Literal('clip.stored'),
                   Type.Literal('transcript.ready'),
                   Type.Literal('answer.detractor'),
+                  Type.Literal('device.alert.raised'),
+                  Type.Literal('device.alert.resolved'),
                 ]),
-                { minItems: 1, uniqueItems: true, description: 'clip.stored, transcript.ready, answer.detractor' },
+                {
+                  minItems: 1,
+                  uniqueItems: true,
+                  description:
+                    'clip.stored, transcript.ready, answer.detractor, device.alert.raised, device.alert.resolved',
+                },
               ),
               includeTranscript: Type.Boolean({
                 default: false,

@@ -73,6 +73,12 @@ export const getClip = (id) => request('GET', `/clips/${encodeURIComponent(id)}`
 export const listStores = () => request('GET', '/stores');
 export const listQuestions = () => request('GET', '/questions');
 export const listDevices = () => request('GET', '/devices');
+export const listFleet = () => request('GET', '/fleet');
+export const getFleetDevice = (id) => request('GET', `/fleet/${encodeURIComponent(id)}`);
+export const pushDeviceConfig = (id, settings) =>
+  request('PUT', `/devices/${encodeURIComponent(id)}/config`, { body: settings });
+export const testPress = (id, button) =>
+  request('POST', `/devices/${encodeURIComponent(id)}/test-press`, { body: { button } });
 export const getNps = (params) => request('GET', '/nps', { query: params });
 export const getVolume = (params) => request('GET', '/stats/volume', { query: params });
 export const listChecklists = (questionId) => request('GET', '/checklists', { query: { questionId } });

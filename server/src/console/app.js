@@ -1,10 +1,11 @@
 // The console's shell: who is signed in, the navigation, the language switch, and which view the
-// address (#/clips, #/clips/ID, #/dashboard, #/devices) shows.
+// address (#/clips, #/clips/ID, #/dashboard, #/devices, #/devices/ID) shows.
 import * as api from './api.js';
 import { h } from './dom.js';
 import { LANGUAGES, currentLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
 import { renderClipList } from './views/clip-list.js';
 import { renderDashboard } from './views/dashboard.js';
+import { renderDeviceDetail } from './views/device-detail.js';
 import { renderDevices } from './views/devices.js';
 import { renderLogin } from './views/login.js';
 import { renderPlayer } from './views/player.js';
@@ -19,6 +20,7 @@ const ROUTES = [
   { pattern: /^\/clips$/, nav: 'clips', render: (main, _, query) => renderClipList(main, query) },
   { pattern: /^\/dashboard$/, nav: 'dashboard', render: (main, _, query) => renderDashboard(main, query) },
   { pattern: /^\/devices$/, nav: 'devices', render: (main) => renderDevices(main) },
+  { pattern: /^\/devices\/([^/]+)$/, nav: 'devices', render: (main, [id]) => renderDeviceDetail(main, id, user) },
 ];
 
 function parseHash() {

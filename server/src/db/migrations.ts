@@ -318,6 +318,60 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('mqtt_accounts').addColumn('pending_password_hash', 'text').execute();
     },
   },
+  '0009-fleet': {
+    async up(db: Kysely<unknown>) {
+      const { serialKey } = portableTypes(db);
+      await db.schema.alterTable('stores').addColumn('opening_hours_json', 'text').execute();
+      await db.schema
+        .createTable('device_heartbeat_history')
+        .addColumn('id', 'integer', serialKey)
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('heartbeat_json', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('device_heartbeat_history_device')
+        .on('device_heartbeat_history')
+        .columns(['device_id', 'received_at'])
+        .execute();
+      await db.schema
+        .createIndex('device_heartbeat_history_received')
+        .on('device_heartbeat_history')
+        .column('received_at')
+        .execute();
+      await db.schema
+        .createTable('device_alerts')
+        .addColumn('id', 'integer', serialKey)
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text', (c) => c.notNull())
+        .addColumn('raised_at', 'text', (c) => c.notNull())
+        .addColumn('resolved_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('device_alerts_device')
+        .on('device_alerts')
+        .columns(['device_id', 'raised_at'])
+        .execute();
+      // One open alert per device and kind, whoever evaluates.
+      await db.schema
+        .createIndex('device_alerts_open')
+        .on('device_alerts')
+        .columns(['device_id', 'kind'])
+        .unique()
+        .where(sql.ref('resolved_at'), 'is', null)
+        .execute();
+      await db.schema
+        .createTable('device_configs')
+        .addColumn('device_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('config_json', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('created_by', 'text')
+        .addPrimaryKeyConstraint('device_configs_pk', ['device_id', 'version'])
+        .execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

@@ -27,6 +27,9 @@ export interface DatabaseSchema {
   device_heartbeats: DeviceHeartbeatsTable;
   device_config_states: DeviceConfigStatesTable;
   claim_tokens: ClaimTokensTable;
+  device_heartbeat_history: DeviceHeartbeatHistoryTable;
+  device_alerts: DeviceAlertsTable;
+  device_configs: DeviceConfigsTable;
 }
 
 export interface DevicesTable {
@@ -118,6 +121,8 @@ export interface StoresTable {
   /** BCP 47 tag, e.g. ru-RU: picks the transcription engine and its language. */
   language: string;
   created_at: string;
+  /** OpeningHours JSON (fleet/opening-hours.ts) in the store's time zone; null: always open. */
+  opening_hours_json: Generated<string | null>;
 }
 
 /**
@@ -274,4 +279,31 @@ export interface ClaimTokensTable {
   used_at: string | null;
   /** Hash of the enrolling device's request id: the same device may retry a claim it lost the answer to. */
   request_hash: string | null;
+}
+
+/** Every heartbeat of the last `fleet.historyHours`, for the technician's chart; pruned. */
+export interface DeviceHeartbeatHistoryTable {
+  id: Generated<number>;
+  device_id: string;
+  received_at: string;
+  heartbeat_json: string;
+}
+
+/** One fleet alert: raised once when its condition starts, resolved when it clears. */
+export interface DeviceAlertsTable {
+  id: Generated<number>;
+  device_id: string;
+  kind: string;
+  detail: string;
+  raised_at: string;
+  resolved_at: string | null;
+}
+
+/** Every remote configuration pushed to a device; the highest version is the one retained. */
+export interface DeviceConfigsTable {
+  device_id: string;
+  version: number;
+  config_json: string;
+  created_at: string;
+  created_by: string | null;
 }

@@ -30,6 +30,7 @@ import type { JobQueue } from '../queue/job-queue.js';
 import { buttonMapsRoutes } from './routes/button-maps.js';
 import { devicesRoutes } from './routes/devices.js';
 import { enrolmentRoutes, type EnrolmentRoutesOptions } from './routes/enrolment.js';
+import { type FleetControl, fleetRoutes } from './routes/fleet.js';
 import { npsRoutes } from './routes/nps.js';
 import { questionsRoutes } from './routes/questions.js';
 import { storesRoutes } from './routes/stores.js';
@@ -52,6 +53,8 @@ export interface AppOptions {
   destroyer: ClipDestroyer;
   /** Claim tokens, enrolment, credential rotation and decommissioning. */
   enrolment: Omit<EnrolmentRoutesOptions, 'db' | 'buttonMap' | 'audit'>;
+  /** Config push and test press; absent, those routes answer 503. */
+  fleet?: FleetControl | undefined;
 }
 
 /** The HTTP API: each feature a plugin with its schemas beside it; OpenAPI at /docs. */
@@ -82,7 +85,7 @@ export async function buildApp(options: AppOptions) {
         { name: 'privacy', description: 'Retention, legal holds, erasure, acts of destruction' },
         { name: 'operations', description: 'Health and metrics' },
         { name: 'stores', description: 'Locations, time zones, languages' },
-        { name: 'devices', description: 'Which store a device stands in' },
+        { name: 'devices', description: 'Which store a device stands in, fleet health, remote configuration' },
         { name: 'questions', description: 'The question catalogue' },
         { name: 'button maps', description: 'Which question each button asks, versioned' },
         { name: 'transcription', description: 'The transcription queue' },
@@ -122,6 +125,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(storesRoutes, { db: options.db });
   await app.register(devicesRoutes, { db: options.db });
   await app.register(enrolmentRoutes, { ...options.enrolment, db: options.db, buttonMap: options.buttonMap, audit });
+  await app.register(fleetRoutes, { db: options.db, audit, fleet: options.fleet });
   await app.register(questionsRoutes, { db: options.db });
   await app.register(buttonMapsRoutes, { db: options.db, buttonMap: options.buttonMap });
   await app.register(transcriptionJobsRoutes, { db: options.db, queue: options.queue, onQueued: options.onJobQueued });

@@ -3,6 +3,7 @@ import { type ClipAck, decoders, MessageError, type RequestName, type Topics } f
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Database } from '../db/database.js';
 import { BackgroundFins } from './background-fins.js';
+import type { FleetMonitor } from '../fleet/fleet-monitor.js';
 import type { ClipIngest } from './clip-ingest.js';
 
 export interface MqttIngestOptions {
@@ -19,6 +20,8 @@ export interface MqttIngestOptions {
   topics: Topics;
   ingest: ClipIngest;
   db: Database;
+  /** Keeps heartbeat history and evaluates alerts when a device reports. */
+  fleet?: FleetMonitor | undefined;
   logger: Logger;
   /** Fins processed at a time, off the message path. */
   maxFinsInProgress?: number;
@@ -184,6 +187,11 @@ export class MqttIngest {
         oc.column('device_id').doUpdateSet({ heartbeat_json: row.heartbeat_json, received_at: row.received_at }),
       )
       .execute();
+    const { fleet } = this.options;
+    if (fleet) {
+      await fleet.recordHeartbeat(deviceId, row.heartbeat_json, row.received_at);
+      void fleet.evaluate(deviceId);
+    }
   }
 
   private async configState(deviceId: string, payload: Buffer): Promise<void> {
@@ -234,10 +242,17 @@ export class MqttIngest {
         oc.column('id').doUpdateSet((eb) => ({
           state,
           version: version ?? eb.ref('devices.version'),
-          state_changed_at: now,
+          // "Offline since" means since it went offline, not since the last repeat of it.
+          state_changed_at: eb
+            .case()
+            .when('devices.state', '=', state)
+            .then(eb.ref('devices.state_changed_at'))
+            .else(now)
+            .end(),
           last_seen_at: now,
         })),
       )
       .execute();
+    void this.options.fleet?.evaluate(deviceId);
   }
 }

@@ -26,6 +26,17 @@ for (const kind of DATABASE_KINDS) {
           body: { error: 'body/timeZone: unknown time zone Mars/Olympus' },
         });
         assert.equal((await call('PUT', '/api/v1/stores/x', { ...store, language: 'Russian' })).status, 400);
+        const openingHours = { mon: [['09:00', '21:00']], sun: [] };
+        assert.equal((await call('PUT', '/api/v1/stores/tver-1', { ...store, openingHours })).status, 200);
+        assert.deepEqual((await call('GET', '/api/v1/stores/tver-1')).body.openingHours, openingHours);
+        assert.deepEqual(
+          await call('PUT', '/api/v1/stores/tver-1', { ...store, openingHours: { tue: [['21:00', '09:00']] } }),
+          { status: 400, body: { error: 'body/openingHours/tue/0: opens at 21:00 but closes at 09:00' } },
+        );
+        assert.equal(
+          (await call('PUT', '/api/v1/stores/tver-1', { ...store, openingHours: { mon: [['9:00', '21:00']] } })).status,
+          400,
+        );
         assert.deepEqual(await call('PUT', '/api/v1/devices/pi-1', { storeId: 'nowhere' }), {
           status: 400,
           body: { error: 'body/storeId: no store nowhere' },

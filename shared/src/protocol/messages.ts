@@ -151,8 +151,31 @@ export const DeviceHeartbeat = Type.Object(
       { additionalProperties: false },
     ),
     disk: Type.Object({ freeBytes: Type.Union([NonNegative, Type.Null()]) }, { additionalProperties: false }),
-    clock: Type.Object({ synchronized: Type.Union([Type.Boolean(), Type.Null()]) }, { additionalProperties: false }),
+    clock: Type.Object(
+      {
+        synchronized: Type.Union([Type.Boolean(), Type.Null()]),
+        /** How far the system clock is off NTP time (chrony), when known. */
+        offsetMs: Type.Optional(Type.Number()),
+      },
+      { additionalProperties: false },
+    ),
     configVersion: Type.Union([NonNegative, Type.Null()]),
+    /** Buttons the gesture logic reports as faulty right now; absent from older devices. */
+    buttons: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            input: Type.String({ maxLength: 64 }),
+            button: Type.Integer({ minimum: 1, maximum: 64 }),
+            condition: Type.Union([Type.Literal('stuck'), Type.Literal('chattering'), Type.Literal('rate-limited')]),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 64 },
+      ),
+    ),
+    /** The last press this process accepted; absent from older devices, null before the first. */
+    lastPressAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -239,6 +262,31 @@ export const CredentialsResponse = Type.Union([
 ]);
 export type CredentialsResponse = Static<typeof CredentialsResponse>;
 
+/** A technician's test press, server -> device on `request/press`. */
+export const PressRequest = Type.Object(
+  { transaction: Transaction, button: Type.Integer({ minimum: 1, maximum: 64 }) },
+  { additionalProperties: false },
+);
+export type PressRequest = Static<typeof PressRequest>;
+
+/** The device's answer on `response/press`: the clip it cut, or why it could not. */
+export const PressResponse = Type.Union([
+  Type.Object(
+    { transaction: Transaction, status: Type.Literal('pressed'), clipId: Id, at: Timestamp },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      transaction: Transaction,
+      status: Type.Literal('refused'),
+      reason: Type.String({ maxLength: 1000 }),
+      at: Timestamp,
+    },
+    { additionalProperties: false },
+  ),
+]);
+export type PressResponse = Static<typeof PressResponse>;
+
 export class MessageError extends Error {
   override name = 'MessageError';
 }
@@ -276,4 +324,6 @@ export const decoders = {
   configState: new MessageDecoder('config state', ConfigState),
   credentialsRequest: new MessageDecoder('credentials request', CredentialsRequest),
   credentialsResponse: new MessageDecoder('credentials response', CredentialsResponse),
+  pressRequest: new MessageDecoder('press request', PressRequest),
+  pressResponse: new MessageDecoder('press response', PressResponse),
 };

@@ -9,7 +9,7 @@
  *   <root>/v1/<deviceId>/heartbeat                    JSON DeviceHeartbeat, periodic
  *   <root>/v1/<deviceId>/config                       JSON RemoteConfig, retained, server -> device
  *   <root>/v1/<deviceId>/config/state                 JSON ConfigState, retained: applied or rejected
- *   <root>/v1/<deviceId>/request/<name>               JSON request, server -> device (e.g. credentials)
+ *   <root>/v1/<deviceId>/request/<name>               JSON request, server -> device (credentials, press)
  *   <root>/v1/<deviceId>/response/<name>              JSON answer to it with the same transaction
  *
  * The device id is a topic level so that broker ACLs can confine a device to its own subtree. No
@@ -118,7 +118,7 @@ export class Topics {
 }
 
 /** What a server may ask a device to do besides remote configuration. */
-export const REQUEST_NAMES = ['credentials'] as const;
+export const REQUEST_NAMES = ['credentials', 'press'] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
 
 function isRequestName(name: string | undefined): name is RequestName {

@@ -1,22 +1,23 @@
-// Devices in the user's scope with their last known state (online/offline from the broker's
-// presence messages); details and provisioning come with their own issue.
-import { listDevices, listStores } from '../api.js';
+// Devices in the user's scope with their state (online/offline since, from the broker's presence
+// messages and the Last Will) and open alerts; a device's id opens its detail (#/devices/ID).
+import { listFleet, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, t } from '../i18n.js';
-
-const KNOWN_STATES = ['online', 'offline', 'unknown'];
+import { alertBadges, stateBadge } from '../widgets/device-state.js';
 
 export async function renderDevices(main) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
-  const [devices, stores] = await Promise.all([listDevices(), listStores()]);
+  const [devices, stores] = await Promise.all([listFleet(), listStores()]);
   const storesById = new Map(stores.map((s) => [s.id, s]));
   const online = devices.filter((d) => d.state === 'online').length;
+  const alerting = devices.filter((d) => d.alerts.length > 0).length;
   main.replaceChildren(
     h('h1', {}, t('devices.title')),
     h(
       'p',
       { class: 'muted', 'data-testid': 'device-summary' },
       t('devices.summary', { online, total: devices.length }),
+      alerting > 0 ? ` · ${t('devices.alerting', { count: alerting })}` : '',
     ),
     devices.length === 0
       ? h('p', { class: 'muted' }, t('devices.empty'))
@@ -32,7 +33,9 @@ export async function renderDevices(main) {
               h(
                 'tr',
                 {},
-                ['id', 'name', 'store', 'state', 'lastSeen'].map((c) => h('th', {}, t(`devices.col.${c}`))),
+                ['id', 'name', 'store', 'state', 'since', 'version', 'alerts'].map((c) =>
+                  h('th', {}, t(`devices.col.${c}`)),
+                ),
               ),
             ),
             h(
@@ -40,16 +43,17 @@ export async function renderDevices(main) {
               {},
               devices.map((device) => {
                 const store = storesById.get(device.storeId);
-                const state = KNOWN_STATES.includes(device.state) ? device.state : 'unknown';
                 return h(
                   'tr',
                   { 'data-device-id': device.id, 'data-state': device.state },
-                  h('td', {}, device.id),
+                  h('td', {}, h('a', { href: `#/devices/${encodeURIComponent(device.id)}` }, device.id)),
                   h('td', {}, device.name ?? '—'),
                   h('td', {}, store?.name ?? device.storeId ?? '—'),
-                  h('td', {}, h('span', { class: `state ${state}` }, t(`devices.state.${state}`))),
+                  h('td', {}, stateBadge(device.state)),
                   // A device that never connected has only its registration time: nothing was seen.
-                  h('td', {}, state === 'unknown' ? '—' : formatDateTime(device.lastSeenAt, store?.timeZone)),
+                  h('td', {}, device.state === 'unknown' ? '—' : formatDateTime(device.stateSince, store?.timeZone)),
+                  h('td', {}, device.version ?? '—'),
+                  h('td', {}, alertBadges(device.alerts)),
                 );
               }),
             ),

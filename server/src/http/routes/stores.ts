@@ -4,6 +4,7 @@ import type { Selectable } from 'kysely';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { Database } from '../../db/database.js';
 import type { StoresTable } from '../../db/schema.js';
+import { OpeningHours, openingHoursProblem } from '../../fleet/opening-hours.js';
 import { ErrorBody, Language, Slug, TimeZone, validTimeZone } from '../schemas.js';
 
 const Store = Type.Object({
@@ -12,6 +13,8 @@ const Store = Type.Object({
   location: Type.Union([Type.String({ maxLength: 500 }), Type.Null()]),
   timeZone: TimeZone,
   language: Language,
+  /** In the store's time zone; null: always open (offline alerts at any hour). */
+  openingHours: Type.Union([OpeningHours, Type.Null()]),
 });
 type Store = Static<typeof Store>;
 const StoreInput = Type.Object(
@@ -20,6 +23,7 @@ const StoreInput = Type.Object(
     location: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
     timeZone: TimeZone,
     language: Language,
+    openingHours: Type.Optional(Type.Union([OpeningHours, Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -68,21 +72,39 @@ export const storesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     async (request, reply) => {
       const { id } = request.params;
       const { name, location, timeZone, language } = request.body;
+      const openingHours = request.body.openingHours ?? null;
       if (!validTimeZone(timeZone))
         return reply.code(400).send({ error: `body/timeZone: unknown time zone ${timeZone}` });
+      const hoursProblem = openingHours === null ? undefined : openingHoursProblem(openingHours);
+      if (hoursProblem) return reply.code(400).send({ error: `body/openingHours${hoursProblem}` });
       const existing = await db.selectFrom('stores').select('id').where('id', '=', id).executeTakeFirst();
-      const values = { name, location: location ?? null, time_zone: timeZone, language };
+      const values = {
+        name,
+        location: location ?? null,
+        time_zone: timeZone,
+        language,
+        opening_hours_json: openingHours === null ? null : JSON.stringify(openingHours),
+      };
       if (existing) await db.updateTable('stores').set(values).where('id', '=', id).execute();
       else
         await db
           .insertInto('stores')
           .values({ id, ...values, created_at: new Date().toISOString() })
           .execute();
-      return reply.code(existing ? 200 : 201).send({ id, name, location: location ?? null, timeZone, language });
+      return reply
+        .code(existing ? 200 : 201)
+        .send({ id, name, location: location ?? null, timeZone, language, openingHours });
     },
   );
 };
 
 function toStore(row: Selectable<StoresTable>): Store {
-  return { id: row.id, name: row.name, location: row.location, timeZone: row.time_zone, language: row.language };
+  return {
+    id: row.id,
+    name: row.name,
+    location: row.location,
+    timeZone: row.time_zone,
+    language: row.language,
+    openingHours: row.opening_hours_json === null ? null : (JSON.parse(row.opening_hours_json) as OpeningHours),
+  };
 }

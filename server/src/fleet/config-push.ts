@@ -1,0 +1,57 @@
+import { type RemoteConfig, type Topics } from '@earshot/shared/protocol';
+import type { Database } from '../db/database.js';
+import type { Publish } from '../devices/device-link.js';
+
+/** A remote configuration without its version: the server numbers it. */
+export type RemoteSettings = Omit<RemoteConfig, 'version'>;
+
+/**
+ * Pushes a configuration to a device: the next version (above anything pushed before and anything
+ * the device reports), stored, then published retained on the device's `config` topic, so the
+ * device gets it whenever it next connects. Stored and published in one transaction: a push the
+ * broker did not take is not recorded.
+ */
+export class ConfigPush {
+  constructor(
+    private readonly db: Database,
+    private readonly topics: Topics,
+    private readonly publish: Publish,
+  ) {}
+
+  async push(deviceId: string, settings: RemoteSettings, by: string | null): Promise<RemoteConfig> {
+    return this.db.transaction().execute(async (trx) => {
+      const pushed = await trx
+        .selectFrom('device_configs')
+        .select((eb) => eb.fn.max('version').as('version'))
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      const state = await trx
+        .selectFrom('device_config_states')
+        .select('state_json')
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      const reported = state ? reportedVersion(state.state_json) : 0;
+      const version = Math.max(Number(pushed?.version ?? 0), reported) + 1;
+      const config: RemoteConfig = { version, ...settings };
+      const json = JSON.stringify(config);
+      await trx
+        .insertInto('device_configs')
+        .values({
+          device_id: deviceId,
+          version,
+          config_json: json,
+          created_at: new Date().toISOString(),
+          created_by: by,
+        })
+        .execute();
+      await this.publish(this.topics.config(deviceId), json, { retain: true });
+      return config;
+    });
+  }
+}
+
+/** The highest version a device's config state mentions (an operator may have pushed one by hand). */
+function reportedVersion(stateJson: string): number {
+  const state = JSON.parse(stateJson) as { version: number | null; appliedVersion?: number | null };
+  return Math.max(state.version ?? 0, state.appliedVersion ?? 0);
+}

@@ -1,0 +1,159 @@
+import type { Logger } from '@earshot/shared/log';
+import { type DeviceHeartbeat, decoders } from '@earshot/shared/protocol';
+import type { Database } from '../db/database.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
+import { activeConditions, type AlertThresholds, alertChanges } from './alert-rules.js';
+import type { OpeningHours } from './opening-hours.js';
+
+export interface FleetMonitorOptions {
+  db: Database;
+  webhooks: Webhooks;
+  thresholds: AlertThresholds;
+  /** Heartbeats older than this are pruned from the history. */
+  historyHours: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Keeps the fleet's alerts true to what devices report: evaluated when a heartbeat or status
+ * arrives and on a timer (an offline device sends nothing). Raising and resolving happen in one
+ * transaction with their webhook events, and a partial unique index allows one open alert per
+ * device and kind, so two evaluations racing (two server instances) raise it once.
+ */
+export class FleetMonitor {
+  /** Per device, the evaluation in progress: evaluations of one device run one after another. */
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: FleetMonitorOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Keeps a heartbeat in the history (the latest is in `device_heartbeats`). */
+  async recordHeartbeat(deviceId: string, heartbeatJson: string, receivedAt: string): Promise<void> {
+    await this.options.db
+      .insertInto('device_heartbeat_history')
+      .values({ device_id: deviceId, received_at: receivedAt, heartbeat_json: heartbeatJson })
+      .execute();
+  }
+
+  /** Evaluates one device's alerts; never throws (a failure is logged and retried by the timer). */
+  evaluate(deviceId: string): Promise<void> {
+    const previous = this.running.get(deviceId) ?? Promise.resolve();
+    const next = previous.then(() =>
+      this.evaluateNow(deviceId).catch((error: unknown) =>
+        this.options.logger.warn({ deviceId, err: error }, 'fleet alert evaluation failed; retried by the timer'),
+      ),
+    );
+    this.running.set(deviceId, next);
+    void next.finally(() => {
+      if (this.running.get(deviceId) === next) this.running.delete(deviceId);
+    });
+    return next;
+  }
+
+  /** The periodic pass: every known device, then the history pruned. */
+  async evaluateAll(): Promise<void> {
+    const devices = await this.options.db.selectFrom('devices').select('id').execute();
+    for (const { id } of devices) await this.evaluate(id);
+    const cutoff = new Date(this.now() - this.options.historyHours * 3_600_000).toISOString();
+    await this.options.db.deleteFrom('device_heartbeat_history').where('received_at', '<', cutoff).execute();
+  }
+
+  private async evaluateNow(deviceId: string): Promise<void> {
+    const { db, thresholds, webhooks, logger } = this.options;
+    const device = await db
+      .selectFrom('devices')
+      .leftJoin('stores', 'stores.id', 'devices.store_id')
+      .select([
+        'devices.state',
+        'devices.state_changed_at',
+        'devices.store_id',
+        'stores.time_zone',
+        'stores.opening_hours_json',
+      ])
+      .where('devices.id', '=', deviceId)
+      .executeTakeFirst();
+    if (!device) return;
+    const rows = await db
+      .selectFrom('device_heartbeat_history')
+      .select('heartbeat_json')
+      .where('device_id', '=', deviceId)
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(thresholds.backlogHeartbeats + 1)
+      .execute();
+    if (rows.length === 0) {
+      // History pruned (a device silent for long): its last word still stands.
+      const latest = await db
+        .selectFrom('device_heartbeats')
+        .select('heartbeat_json')
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      if (latest) rows.push(latest);
+    }
+    const heartbeats: DeviceHeartbeat[] = [];
+    for (const row of rows.reverse()) {
+      try {
+        heartbeats.push(decoders.deviceHeartbeat.decode(row.heartbeat_json));
+      } catch {
+        // Stored before a schema change: not evidence of anything now.
+      }
+    }
+    const active = activeConditions(
+      {
+        state: device.state,
+        stateChangedAt: device.state_changed_at,
+        heartbeats,
+        store:
+          device.time_zone === null
+            ? null
+            : {
+                timeZone: device.time_zone,
+                openingHours:
+                  device.opening_hours_json === null ? null : (JSON.parse(device.opening_hours_json) as OpeningHours),
+              },
+      },
+      thresholds,
+      this.now(),
+    );
+    const open = await db
+      .selectFrom('device_alerts')
+      .select(['id', 'kind', 'detail', 'raised_at'])
+      .where('device_id', '=', deviceId)
+      .where('resolved_at', 'is', null)
+      .execute();
+    const { raise, resolve } = alertChanges(open, active);
+    if (raise.length === 0 && resolve.length === 0) return;
+    const at = new Date(this.now()).toISOString();
+    await db.transaction().execute(async (trx) => {
+      for (const alert of raise) {
+        await trx
+          .insertInto('device_alerts')
+          .values({ device_id: deviceId, kind: alert.kind, detail: alert.detail, raised_at: at, resolved_at: null })
+          .execute();
+        await webhooks.emit(trx, 'device.alert.raised', {
+          deviceId,
+          storeId: device.store_id,
+          kind: alert.kind,
+          detail: alert.detail,
+          raisedAt: at,
+        });
+      }
+      for (const alert of open.filter((a) => resolve.includes(a.kind))) {
+        await trx.updateTable('device_alerts').set({ resolved_at: at }).where('id', '=', alert.id).execute();
+        await webhooks.emit(trx, 'device.alert.resolved', {
+          deviceId,
+          storeId: device.store_id,
+          kind: alert.kind,
+          detail: alert.detail,
+          raisedAt: alert.raised_at,
+          resolvedAt: at,
+        });
+      }
+    });
+    for (const alert of raise) logger.warn({ deviceId, kind: alert.kind, detail: alert.detail }, 'fleet alert raised');
+    for (const kind of resolve) logger.info({ deviceId, kind }, 'fleet alert resolved');
+  }
+}

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { DeviceHeartbeat } from '@earshot/shared/protocol';
+import { FleetMonitor } from '../../src/fleet/fleet-monitor.js';
+import { TableJobQueue } from '../../src/queue/job-queue.js';
+import { Webhooks } from '../../src/webhooks/webhooks.js';
+import { DATABASE_KINDS, testDatabase } from '../support/databases.js';
+import { quietLogger } from '../support/ingest-harness.js';
+
+const HOOK = {
+  name: 'tech',
+  url: 'http://127.0.0.1:9/',
+  secret: 'sixteen-chars-at-least',
+  events: ['device.alert.raised' as const, 'device.alert.resolved' as const],
+  includeTranscript: false,
+};
+const thresholds = {
+  offlineMinutes: 10,
+  backlogHeartbeats: 3,
+  backlogMinClips: 5,
+  diskLowMegabytes: 1,
+  clockOffsetMs: 1000,
+};
+
+function beat(changes: Partial<DeviceHeartbeat> = {}): string {
+  return JSON.stringify({
+    at: '2026-03-02T09:00:00Z',
+    version: '1',
+    uptimeSeconds: 60,
+    mic: { state: 'ok' },
+    outbox: { clips: 0, bytes: 0, quotaBytes: 1e9, refused: 0, full: false },
+    disk: { freeBytes: null },
+    clock: { synchronized: null },
+    configVersion: null,
+    ...changes,
+  });
+}
+
+describe('fleet monitor', () => {
+  for (const kind of DATABASE_KINDS) {
+    it(`${kind}: raises once (even racing another instance), resolves, emits webhooks in the same transaction, prunes history`, async (t) => {
+      const test = await testDatabase(t, kind);
+      if (!test) return;
+      const { db } = test;
+      t.after(() => test.close());
+      let now = Date.parse('2026-03-02T08:00:00Z'); // Monday, 11:00 in Moscow
+      const monitor = (): FleetMonitor =>
+        new FleetMonitor({
+          db,
+          webhooks: new Webhooks([HOOK], new TableJobQueue(db)),
+          thresholds,
+          historyHours: 24,
+          logger: quietLogger,
+          now: () => now,
+        });
+      const a = monitor();
+      const b = monitor();
+      await db
+        .insertInto('stores')
+        .values({
+          id: 'tver',
+          name: 'Tver',
+          location: null,
+          time_zone: 'Europe/Moscow',
+          language: 'ru-RU',
+          created_at: new Date(now).toISOString(),
+          opening_hours_json: JSON.stringify({ mon: [['09:00', '21:00']] }),
+        })
+        .execute();
+      const iso = () => new Date(now).toISOString();
+      await db
+        .insertInto('devices')
+        .values({
+          id: 'pi',
+          state: 'online',
+          version: '1',
+          state_changed_at: iso(),
+          last_seen_at: iso(),
+          store_id: 'tver',
+          name: null,
+        })
+        .execute();
+      const openAlerts = async () =>
+        (
+          await db.selectFrom('device_alerts').select('kind').where('resolved_at', 'is', null).orderBy('kind').execute()
+        ).map((r) => r.kind);
+      const events = async () =>
+        (await db.selectFrom('jobs').select('payload_json').where('queue', '=', 'webhook').orderBy('id').execute()).map(
+          (j) => {
+            const job = JSON.parse(j.payload_json) as { event: string; data: { kind: string } };
+            return `${job.event} ${job.data.kind}`;
+          },
+        );
+
+      await a.recordHeartbeat('pi', beat({ mic: { state: 'dead', silentSeconds: 40 } }), iso());
+      // Two instances evaluate the same heartbeat at once: the partial unique index lets one raise.
+      await Promise.all([a.evaluate('pi'), b.evaluate('pi')]);
+      await a.evaluate('pi');
+      assert.deepEqual(await openAlerts(), ['mic-dead']);
+      assert.deepEqual(await events(), ['device.alert.raised mic-dead']);
+
+      now += 60_000;
+      await a.recordHeartbeat('pi', beat({ buttons: [{ input: 'serial', button: 1, condition: 'stuck' }] }), iso());
+      await a.evaluate('pi');
+      assert.deepEqual(await openAlerts(), ['button-stuck']);
+      assert.deepEqual(await events(), [
+        'device.alert.raised mic-dead',
+        'device.alert.raised button-stuck',
+        'device.alert.resolved mic-dead',
+      ]);
+
+      // Offline at 11:01 Moscow; 11 minutes later the store is open: alert. Closed at 22:00: resolved.
+      await db.updateTable('devices').set({ state: 'offline', state_changed_at: iso() }).execute();
+      now += 11 * 60_000;
+      await a.evaluateAll();
+      assert.deepEqual(await openAlerts(), ['button-stuck', 'offline']);
+      now = Date.parse('2026-03-02T19:00:00Z');
+      await a.evaluateAll();
+      assert.deepEqual(await openAlerts(), ['button-stuck']);
+      const resolved = await db
+        .selectFrom('device_alerts')
+        .selectAll()
+        .where('kind', '=', 'offline')
+        .executeTakeFirstOrThrow();
+      assert.equal(resolved.raised_at, '2026-03-02T08:12:00.000Z');
+      assert.equal(resolved.resolved_at, '2026-03-02T19:00:00.000Z');
+
+      // A day later the history is pruned; the last heartbeat (device_heartbeats) still stands.
+      await db
+        .insertInto('device_heartbeats')
+        .values({
+          device_id: 'pi',
+          heartbeat_json: beat({ buttons: [{ input: 'serial', button: 1, condition: 'stuck' }] }),
+          received_at: iso(),
+        })
+        .execute();
+      now += 25 * 3_600_000;
+      await a.evaluateAll();
+      assert.equal((await db.selectFrom('device_heartbeat_history').select('id').execute()).length, 0);
+      await a.evaluateAll();
+      assert.deepEqual(await openAlerts(), ['button-stuck']);
+    });
+  }
+});
