@@ -8,8 +8,7 @@ export type RemoteSettings = Omit<RemoteConfig, 'version'>;
 /**
  * Pushes a configuration to a device: the next version (above anything pushed before and anything
  * the device reports), stored, then published retained on the device's `config` topic, so the
- * device gets it whenever it next connects. Stored and published in one transaction: a push the
- * broker did not take is not recorded.
+ * device gets it whenever it next connects. A push the broker did not take is not kept.
  */
 export class ConfigPush {
   constructor(
@@ -19,7 +18,7 @@ export class ConfigPush {
   ) {}
 
   async push(deviceId: string, settings: RemoteSettings, by: string | null): Promise<RemoteConfig> {
-    return this.db.transaction().execute(async (trx) => {
+    const config = await this.db.transaction().execute(async (trx) => {
       const pushed = await trx
         .selectFrom('device_configs')
         .select((eb) => eb.fn.max('version').as('version'))
@@ -44,9 +43,22 @@ export class ConfigPush {
           created_by: by,
         })
         .execute();
-      await this.publish(this.topics.config(deviceId), json, { retain: true });
       return config;
     });
+    // Published after the commit, never inside the transaction: the server's MQTT client reads
+    // this PUBACK only between message handlers, and a handler may be waiting for the database
+    // connection the transaction holds (SQLite has one), which would deadlock both.
+    try {
+      await this.publish(this.topics.config(deviceId), JSON.stringify(config), { retain: true });
+    } catch (error) {
+      await this.db
+        .deleteFrom('device_configs')
+        .where('device_id', '=', deviceId)
+        .where('version', '=', config.version)
+        .execute();
+      throw error;
+    }
+    return config;
   }
 }
 
