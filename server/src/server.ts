@@ -129,6 +129,7 @@ export class EarshotServer {
       topics,
       ingest: clipIngest,
       db,
+      maxFinsInProgress: config.ingest.maxFinsInProgress,
       logger: logger.child({ component: 'mqtt-ingest' }),
     });
     this.ingest = ingest;

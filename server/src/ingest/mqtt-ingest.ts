@@ -20,8 +20,8 @@ export interface MqttIngestOptions {
   ingest: ClipIngest;
   db: Database;
   logger: Logger;
-  /** Fins processed at a time, off the message path. */
-  maxFinsInProgress?: number;
+  /** Fins processed at a time, off the message path (config `ingest.maxFinsInProgress`). */
+  maxFinsInProgress: number;
 }
 
 /**
@@ -37,7 +37,7 @@ export class MqttIngest {
   private readonly fins: BackgroundFins;
 
   constructor(private readonly options: MqttIngestOptions) {
-    this.fins = new BackgroundFins(options.maxFinsInProgress ?? 8);
+    this.fins = new BackgroundFins(options.maxFinsInProgress);
   }
 
   get connected(): boolean {
