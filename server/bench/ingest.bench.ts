@@ -28,6 +28,8 @@ const CHUNK = 32 * 1024;
 const INFLIGHT = 8;
 const PRESS_MS = Number(process.env.BENCH_PRESS_MS ?? 500);
 const LATENCY_PRESSES = 12;
+/** E.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile the server processes. */
+const SERVER_NODE_ARGS = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 interface Fleet {
   rig: TransferRig;
@@ -44,9 +46,13 @@ async function fleet(kind: BrokerKind, instances: number): Promise<Fleet> {
   const ids = Array.from({ length: DEVICES }, (_, i) => `bench-${i}`);
   const names = Array.from({ length: instances }, (_, i) => `i${i}`);
   await rig.prepare(ids, names);
-  for (const name of names) {
-    await rig.startServer(name, instances > 1 ? { EARSHOT_MQTT__SHARED_GROUP: 'bench' } : {});
-  }
+  // Transcription off: the issue's figure is ingest alone, and pocketsphinx on every stored clip
+  // would take the 2 cores from it (BENCH_TRANSCRIBE=1 to include it).
+  const env = {
+    EARSHOT_TRANSCRIPTION__ENABLED: process.env.BENCH_TRANSCRIBE === '1' ? 'true' : 'false',
+    ...(instances > 1 ? { EARSHOT_MQTT__SHARED_GROUP: 'bench' } : {}),
+  };
+  for (const name of names) await rig.startServer(name, env, SERVER_NODE_ARGS);
   const delivered = new Map<string, number>();
   const waiters: { n: number; resolve: () => void }[] = [];
   const devices: SimDevice[] = [];
