@@ -146,6 +146,7 @@ export class EarshotServer {
       ingest: clipIngest,
       db,
       fleet,
+      maxFinsInProgress: config.ingest.maxFinsInProgress,
       logger: logger.child({ component: 'mqtt-ingest' }),
       onResponse: (deviceId, name, payload) => link.answered(deviceId, name, payload),
     });

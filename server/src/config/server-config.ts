@@ -215,6 +215,12 @@ export const ServerConfigSchema = Type.Object(
           default: 24,
           description: 'staged chunks of a transfer begun this long ago and never finished are dropped',
         }),
+        maxFinsInProgress: Type.Integer({
+          minimum: 1,
+          maximum: 256,
+          default: 8,
+          description: 'fins processed at a time off the message path; further fins hold back the broker',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@earshot/shared/log';
+import type { CompiledQuery } from 'kysely';
 import { type ClipAck, type ClipInit, decoders, MessageError } from '@earshot/shared/protocol';
 import { parseWav, WavFormatError } from '@earshot/shared/wav';
 import type { Database } from '../db/database.js';
@@ -39,6 +40,11 @@ export class ClipIngest {
   private readonly now: () => Date;
   private readonly inits = new TransferInits();
   private readonly commits: ClipCommits;
+  /**
+   * The chunk insert, compiled once (parameters in the order of its `values`): building and
+   * compiling it, with the pragmas around it, took about a third of a staging write's CPU.
+   */
+  private stageChunk: CompiledQuery | undefined;
 
   constructor(private readonly options: ClipIngestOptions) {
     this.now = options.now ?? (() => new Date());
@@ -85,12 +91,13 @@ export class ClipIngest {
       );
       return;
     }
+    const stage = (this.stageChunk ??= this.options.db
+      .insertInto('transfer_chunks')
+      .values({ device_id: '', clip_id: '', offset: 0, data: Buffer.alloc(0) })
+      .onConflict((oc) => oc.columns(['device_id', 'clip_id', 'offset']).doNothing())
+      .compile());
     await stagingWrite(this.options.db, (db) =>
-      db
-        .insertInto('transfer_chunks')
-        .values({ device_id: deviceId, clip_id: clipId, offset, data })
-        .onConflict((oc) => oc.columns(['device_id', 'clip_id', 'offset']).doNothing())
-        .execute(),
+      db.executeQuery({ ...stage, parameters: [deviceId, clipId, offset, data] }),
     );
   }
 

@@ -23,8 +23,8 @@ export interface MqttIngestOptions {
   /** Keeps heartbeat history and evaluates alerts when a device reports. */
   fleet?: FleetMonitor | undefined;
   logger: Logger;
-  /** Fins processed at a time, off the message path. */
-  maxFinsInProgress?: number;
+  /** Fins processed at a time, off the message path (config `ingest.maxFinsInProgress`). */
+  maxFinsInProgress: number;
   /** A device answered a request (see devices/device-link.ts). */
   onResponse?: (deviceId: string, name: RequestName, payload: Buffer) => void;
 }
@@ -42,7 +42,7 @@ export class MqttIngest {
   private readonly fins: BackgroundFins;
 
   constructor(private readonly options: MqttIngestOptions) {
-    this.fins = new BackgroundFins(options.maxFinsInProgress ?? 8);
+    this.fins = new BackgroundFins(options.maxFinsInProgress);
   }
 
   get connected(): boolean {

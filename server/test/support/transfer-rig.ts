@@ -114,8 +114,11 @@ export class TransferRig {
     return password;
   }
 
-  /** Starts (or restarts) server instance `name` and waits until it is ingesting. */
-  async startServer(name = 'a', env: NodeJS.ProcessEnv = {}): Promise<RunningProcess> {
+  /**
+   * Starts (or restarts) server instance `name` and waits until it is ingesting. `nodeArgs` go
+   * to node before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept).
+   */
+  async startServer(name = 'a', env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<RunningProcess> {
     const common: NodeJS.ProcessEnv = {
       EARSHOT_DATA_DIR: this.dir,
       EARSHOT_DATABASE__URL: this.dbUrl,
@@ -135,7 +138,7 @@ export class TransferRig {
             EARSHOT_MQTT__CLIENT_ID: `earshot-server-${name}`,
             EARSHOT_MQTT__PROTOCOL_VERSION: '5',
           };
-    const server = startProcess(process.execPath, [BIN.server], { env: { ...common, ...mode, ...env } });
+    const server = startProcess(process.execPath, [...nodeArgs, BIN.server], { env: { ...common, ...mode, ...env } });
     this.servers.set(name, server);
     await server.waitForLine(/earshot server started/, 30_000);
     return server;
