@@ -133,7 +133,7 @@ describe('provision, first boot, enrol, online: end to end', () => {
     '--wifi-country',
     'RU',
     '--package',
-    'https://releases.example/earshot-0.1.0.tgz',
+    'https://releases.example/earshot-device-0.1.0.tgz',
   ];
 
   it('writes cloud-init files into a FAT image; the device enrols with their token and comes online', async () => {
