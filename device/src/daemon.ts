@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ConfigError } from '@earshot/shared/config';
 import type { Logger } from '@earshot/shared/log';
 import { type DeviceHeartbeat, type RemoteConfig, Topics } from '@earshot/shared/protocol';
 import { bytesPerFrame, type PcmFormat } from '@earshot/shared/wav';
@@ -21,7 +20,7 @@ import { ClipJournal } from './clips/clip-journal.js';
 import { ClipPipeline } from './clips/clip-pipeline.js';
 import { OpusEncoder } from './clips/opus-encoder.js';
 import { type DeviceConfig, windowFor } from './config/device-config.js';
-import { CredentialsFile } from './config/credentials-file.js';
+import { CredentialsFile, mqttLogin } from './config/credentials-file.js';
 import { applyRemoteConfig } from './config/remote-config.js';
 import { createFeedback } from './feedback/create-feedback.js';
 import type { Feedback } from './feedback/feedback.js';
@@ -90,19 +89,14 @@ export class DeviceDaemon implements PressTarget {
     this.cutter = new ClipCutter(this.capture, this.format.sampleRate, clock, this.pipeline);
     // Enrolled credentials win over any in the config file.
     const credentialsFile = new CredentialsFile(config.stateDir);
-    const enrolled = credentialsFile.read();
-    if (enrolled && enrolled.deviceId !== config.deviceId) {
-      throw new ConfigError(`${credentialsFile.path} belongs to device ${enrolled.deviceId}`, [
-        `/deviceId: the config says ${config.deviceId}; enrol this device again or fix deviceId`,
-      ]);
-    }
-    const username = enrolled?.username ?? config.mqtt.username;
+    const login = mqttLogin(config);
+    const username = login.username;
     this.uplink = new Uplink({
       url: config.mqtt.url,
       deviceId: config.deviceId,
       topics: new Topics(config.mqtt.root),
       username,
-      password: enrolled?.password ?? config.mqtt.password,
+      password: login.password,
       chunkBytes: config.mqtt.chunkBytes,
       inflight: config.mqtt.inflight,
       publishesPerSecond: config.mqtt.publishesPerSecond,

@@ -11,6 +11,7 @@ import { BIN, type RunningProcess, startProcess } from '@earshot/test-kit/proces
 import { type PulseServer, startPulse } from '@earshot/test-kit/pulse';
 import { tone } from '@earshot/test-kit/signals';
 import { tempDir } from '@earshot/test-kit/temp-dir';
+import { CredentialsFile } from '../src/config/credentials-file.js';
 import type { CheckResult } from '../src/doctor/check.js';
 
 const run = promisify(execFile);
@@ -201,6 +202,31 @@ describe('earshot-device doctor', () => {
     const broker = byCheck((await doctor(path)).report)['broker'];
     assert.equal(broker?.status, 'fail');
     assert.match(broker?.summary ?? '', /cannot reach the broker/);
+  });
+
+  it('logs in with the enrolled credentials, as the daemon does (none in the config)', async () => {
+    // After first boot the password is in <stateDir>/mqtt-credentials.json only.
+    const path = await config('enrolled');
+    const enrolled = JSON.parse(await readFile(path, 'utf8')) as { stateDir: string; mqtt: Record<string, unknown> };
+    enrolled.stateDir = join(dir.path, 'enrolled-state');
+    delete enrolled.mqtt.username;
+    delete enrolled.mqtt.password;
+    await writeFile(path, JSON.stringify(enrolled));
+    const credentials = new CredentialsFile(enrolled.stateDir);
+    await credentials.write({ deviceId: 'till-1', username: 'till-1', password: 'right-password' });
+    const passed = byCheck((await doctor(path)).report)['broker'];
+    assert.equal(passed?.status, 'pass', passed?.summary);
+    assert.equal(passed?.details?.['credentials'], credentials.path);
+
+    await credentials.write({ deviceId: 'till-1', username: 'till-1', password: 'rotated-away' });
+    const refused = byCheck((await doctor(path)).report)['broker'];
+    assert.equal(refused?.status, 'fail');
+    assert.match(refused?.action ?? '', /enrolled credentials .* were refused/);
+
+    await credentials.write({ deviceId: 'till-2', username: 'till-2', password: 'right-password' });
+    const foreign = byCheck((await doctor(path)).report)['broker'];
+    assert.equal(foreign?.status, 'fail');
+    assert.match(foreign?.summary ?? '', /belongs to device till-2/);
   });
 
   it('on a terminal asks for each button in turn and says which were missing or wrong', async () => {

@@ -27,9 +27,34 @@ function sshKey(): string {
   return `ssh-ed25519 ${blob.toString('base64')} tech@laptop`;
 }
 
+/**
+ * The first-boot script's install steps, in the order that works on a Pi: the release tarball
+ * (scripts/package-device) unpacked, its dependencies (native addons compiled), the service and
+ * the earshot-device command, enrolment, the credentials handed to the service's user, the start.
+ */
+const INSTALL_STEPS = [
+  '| tar -xz -C /opt/earshot --strip-components=1\n',
+  '(cd /opt/earshot && npm ci --omit=dev --workspace=device --no-audit --no-fund)\n',
+  '/opt/earshot/scripts/install-service device --app /opt/earshot\n',
+  'earshot-device enrol --server "$EARSHOT_SERVER" --token "$EARSHOT_CLAIM_TOKEN"',
+  'chown -R earshot:earshot /var/lib/earshot\n',
+  'systemctl restart earshot-device',
+];
+
+function assertInstallSteps(script: string): void {
+  const at = INSTALL_STEPS.map((step) => script.indexOf(step));
+  assert.ok(
+    at.every((index, i) => index >= 0 && (i === 0 || index > (at[i - 1] ?? 0))),
+    `install steps out of order or missing (${at.join(', ')}):\n${script}`,
+  );
+  // The script it once called never existed; install-service is in the release tarball.
+  assert.doesNotMatch(script, /install-device/);
+}
+
 interface UserData {
   hostname: string;
   timezone: string;
+  packages: string[];
   users: { name: string; ssh_authorized_keys: string[] }[];
   write_files: { path: string; permissions: string; content: string }[];
   runcmd: string[][];
@@ -108,7 +133,7 @@ describe('provision, first boot, enrol, online: end to end', () => {
     '--wifi-country',
     'RU',
     '--package',
-    'https://releases.example/earshot-0.1.0.tgz',
+    'https://releases.example/earshot-device-0.1.0.tgz',
   ];
 
   it('writes cloud-init files into a FAT image; the device enrols with their token and comes online', async () => {
@@ -139,6 +164,9 @@ describe('provision, first boot, enrol, online: end to end', () => {
     assert.ok(script, 'the first-boot script');
     await writeFile(join(dir.path, 'firstboot.sh'), script.content);
     await run('bash', ['-n', join(dir.path, 'firstboot.sh')]);
+    assertInstallSteps(script.content);
+    // A compiler for the native addons npm ci builds on the Pi (epoll, ioctl), and arecord.
+    for (const name of ['g++', 'make', 'python3', 'alsa-utils']) assert.ok(userData.packages.includes(name), name);
     // No Earshot secret but the one-time token: no MQTT password, no API token.
     assert.doesNotMatch(userDataText, new RegExp(token));
     assert.doesNotMatch(userDataText, /password: (?!correct horse battery)/);
@@ -148,12 +176,11 @@ describe('provision, first boot, enrol, online: end to end', () => {
     const claimToken = value('EARSHOT_CLAIM_TOKEN');
     const serverUrl = value('EARSHOT_SERVER');
     assert.ok(claimToken && serverUrl);
-    assert.match(script.content, /earshot-device enrol --server "\$EARSHOT_SERVER" --token "\$EARSHOT_CLAIM_TOKEN"/);
     const source = join(dir.path, 'mic.raw');
     await writeFile(source, indexSignal(16_000 * 5));
     const configFile = join(dir.path, 'pi', 'device.json');
     const stateDir = join(dir.path, 'pi', 'state');
-    // What scripts/install-device leaves on a Pi, with a file standing in for the microphone.
+    // The config enrolment merges into, with a file standing in for the microphone.
     await run('mkdir', ['-p', join(dir.path, 'pi')]);
     await writeFile(
       configFile,
@@ -285,6 +312,9 @@ describe('provision, first boot, enrol, online: end to end', () => {
     assert.ok(firstrun.includes(key), 'the SSH key');
     assert.match(firstrun, /^EARSHOT_CLAIM_TOKEN='ect_[A-Za-z0-9_-]+'$/m);
     assert.match(firstrun, /^country=RU$/m);
+    assertInstallSteps(firstrun);
+    // No cloud-init to install packages: the first-boot script does.
+    assert.match(firstrun, /^missing=\$\(for p in curl ca-certificates alsa-utils opus-tools g\+\+ make python3; /m);
     assert.equal(
       await readFile(join(boot, 'cmdline.txt'), 'utf8'),
       `${cmdline.trim()} systemd.run=/boot/firstrun.sh systemd.run_success_action=reboot systemd.unit=kernel-command-line.target\n`,

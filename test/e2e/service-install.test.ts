@@ -122,6 +122,14 @@ describe('scripts/install-service', () => {
     assert.equal(installed['etc/earshot/device.json'], `640 ${JSON.stringify({ deviceId: 'till-1' })}`);
     assert.equal(installed['var/lib/earshot'], '750');
     assert.match(installed['etc/systemd/system/earshot-device.service'] ?? '', /^644 /);
+    // The command on the PATH runs what the service runs, with the arguments given.
+    const wrapper = join(root, 'usr/local/bin/earshot-device');
+    assert.equal(
+      installed['usr/local/bin/earshot-device'],
+      `755 #!/bin/sh\n# Written by scripts/install-service: earshot-device as its systemd service runs it.\nexec ${execStart[1]} ${execStart[2]} "$@"\n`,
+    );
+    const version = JSON.parse(await readFile(join(REPO_ROOT, 'device/package.json'), 'utf8')) as { version: string };
+    assert.deepEqual(await run(wrapper, ['--version']), { code: 0, stdout: `${version.version}\n`, stderr: '' });
     // What --root leaves to the system is said, in order, not done.
     const said = first.stderr.split('\n').filter((line) => line.includes('would run:'));
     assert.match(said[0] ?? '', /useradd --system .*earshot$/);
@@ -145,7 +153,10 @@ describe('scripts/install-service', () => {
     const dry = await run(script, ['server', '--root', root, '--dry-run']);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stderr, /would write: \/etc\/systemd\/system\/earshot-server.service/);
+    assert.match(dry.stderr, /would write: \/usr\/local\/bin\/earshot-server \(mode 755\)/);
     assert.match(dry.stderr, /no \/etc\/earshot\/server.json yet/);
+    // Without a config the service would fail to start (and the install with it): enabled only.
+    assert.match(dry.stderr, /^install-service: would run: systemctl enable earshot-server.service$/m);
     await assert.rejects(stat(root), { code: 'ENOENT' });
     assert.equal((await run(script, ['printer'])).code, 64);
     assert.equal((await run(script, ['device', '--frobnicate'])).code, 64);

@@ -5,6 +5,7 @@ import { ConfigError } from '@earshot/shared/config';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { syncDir, writeDurably } from '../storage/durable-write.js';
+import type { DeviceConfig } from './device-config.js';
 
 const MqttCredentials = Type.Object(
   {
@@ -59,4 +60,29 @@ export class CredentialsFile {
     await writeDurably(this.path, Buffer.from(`${JSON.stringify(body, null, 2)}\n`), 0o600);
     await syncDir(dirname(this.path));
   }
+}
+
+/** How the device logs in to the broker, and where that login came from. */
+export interface MqttLogin {
+  username: string | undefined;
+  password: string | undefined;
+  /** The credentials file's path, or `config` for mqtt.username/password. */
+  source: string;
+}
+
+/**
+ * The login the daemon and `doctor` use: the enrolled credentials when the state directory has
+ * them (they win over the config), else mqtt.username/password from the config. Throws when the
+ * file is unreadable, malformed, or another device's.
+ */
+export function mqttLogin(config: Pick<DeviceConfig, 'deviceId' | 'stateDir' | 'mqtt'>): MqttLogin {
+  const file = new CredentialsFile(config.stateDir);
+  const enrolled = file.read();
+  if (!enrolled) return { username: config.mqtt.username, password: config.mqtt.password, source: 'config' };
+  if (enrolled.deviceId !== config.deviceId) {
+    throw new ConfigError(`${file.path} belongs to device ${enrolled.deviceId}`, [
+      `/deviceId: the config says ${config.deviceId}; enrol this device again or fix deviceId`,
+    ]);
+  }
+  return { username: enrolled.username, password: enrolled.password, source: file.path };
 }

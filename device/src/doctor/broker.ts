@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { connect, type IClientOptions } from 'mqtt';
+import { type MqttLogin, mqttLogin } from '../config/credentials-file.js';
 import type { Check, CheckResult, DoctorContext } from './check.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -52,8 +53,22 @@ function tryConnect(options: IClientOptions & { url: string }): Promise<Outcome>
 export const broker: Check = {
   name: 'broker',
   async run({ config }: DoctorContext): Promise<CheckResult> {
-    const { url, username, password, caFile } = config.mqtt;
-    const details = { url, username: username ?? null };
+    const { url, caFile } = config.mqtt;
+    // The login the daemon uses: enrolled credentials first (a technician's doctor after first boot).
+    let login: MqttLogin;
+    try {
+      login = mqttLogin(config);
+    } catch (error) {
+      return {
+        check: this.name,
+        status: 'fail',
+        summary: `cannot use the enrolled credentials: ${(error as Error).message}`,
+        action: 'run doctor as the service user (sudo -u earshot earshot-device doctor), or enrol this device again',
+        details: { url },
+      };
+    }
+    const { username, password } = login;
+    const details = { url, username: username ?? null, credentials: login.source };
     let ca: Buffer | undefined;
     try {
       ca = caFile === undefined ? undefined : readFileSync(caFile);
@@ -91,7 +106,10 @@ export const broker: Check = {
         check: this.name,
         status: 'fail',
         summary: refusal.summary,
-        action: refusal.action,
+        action:
+          login.source !== 'config' && (outcome.code === 4 || outcome.code === 5)
+            ? `the enrolled credentials (${login.source}) were refused: have them rotated, or decommission and enrol this device again`
+            : refusal.action,
         details: { ...details, refused: outcome.code },
       };
     }

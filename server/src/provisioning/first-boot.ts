@@ -6,6 +6,14 @@ const FIRSTBOOT_SCRIPT = '/usr/local/sbin/earshot-firstboot';
 const ENROL_ENV = '/etc/earshot/enrol.env';
 const DEVICE_CONFIG = '/etc/earshot/device.json';
 const STATE_DIR = '/var/lib/earshot';
+const APP_DIR = '/opt/earshot';
+
+/**
+ * Debian packages the device needs: curl for the download, alsa-utils (arecord) and opus-tools for
+ * audio, and a compiler for the native addons npm builds on the Pi (epoll and ioctl ship no
+ * prebuilt binaries; serialport's arm64 one is prebuilt).
+ */
+const DEVICE_PACKAGES = ['curl', 'ca-certificates', 'alsa-utils', 'opus-tools', 'g++', 'make', 'python3'];
 
 /** Appended to cmdline.txt so that an image without cloud-init runs firstrun.sh once (as Raspberry Pi Imager does). */
 export const FIRSTRUN_CMDLINE =
@@ -30,8 +38,10 @@ function enrolEnv(settings: BootSettings): string {
 
 /**
  * Runs on the Pi's first boot with the network up (from cloud-init's runcmd, or from the
- * systemd unit firstrun.sh installs): Node 20+, the Earshot release, its install script,
- * enrolment, the daemon. Every step may be repeated: a failure is retried by running it again.
+ * systemd unit firstrun.sh installs): Debian packages, Node 20+, the Earshot release tarball
+ * (built by scripts/package-device) unpacked to /opt/earshot, its npm dependencies, the service and
+ * the earshot-device command (scripts/install-service), enrolment, the daemon. Every step may be
+ * repeated: a failure is retried by running the script again.
  */
 function firstbootScript(): string {
   return `#!/bin/bash
@@ -41,6 +51,12 @@ set -euo pipefail
 say() { echo "earshot-firstboot: $*"; logger -t earshot-firstboot -- "$*" || true; }
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
 export DEBIAN_FRONTEND=noninteractive
+missing=$(for p in ${DEVICE_PACKAGES.join(' ')}; do dpkg-query -W -f='\${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || echo "$p"; done)
+if [ -n "$missing" ]; then
+  say "installing" $missing
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends $missing
+fi
 if [ "$(node_major)" -lt 20 ]; then
   say "installing Node.js"
   apt-get update -qq
@@ -52,16 +68,21 @@ if [ "$(node_major)" -lt 20 ]; then
   apt-get install -y -qq nodejs
 fi
 say "downloading Earshot from $EARSHOT_PACKAGE_URL"
-mkdir -p /opt/earshot
-curl -fsSL --retry 10 --retry-all-errors "$EARSHOT_PACKAGE_URL" | tar -xz -C /opt/earshot --strip-components=1
-say "installing the device package"
-/opt/earshot/scripts/install-device
+rm -rf ${APP_DIR}
+mkdir -p ${APP_DIR}
+curl -fsSL --retry 10 --retry-all-errors "$EARSHOT_PACKAGE_URL" | tar -xz -C ${APP_DIR} --strip-components=1
+say "installing its dependencies (npm ci; compiles the native addons)"
+(cd ${APP_DIR} && npm ci --omit=dev --workspace=device --no-audit --no-fund)
+say "installing the service and the earshot-device command"
+${APP_DIR}/scripts/install-service device --app ${APP_DIR}
 say "enrolling with $EARSHOT_SERVER"
 earshot-device enrol --server "$EARSHOT_SERVER" --token "$EARSHOT_CLAIM_TOKEN" \\
   --config-out ${DEVICE_CONFIG} --state-dir ${STATE_DIR}
+# enrol ran as root: the daemon runs as earshot and must read its credentials.
+chown -R earshot:earshot ${STATE_DIR}
 rm -f ${ENROL_ENV}
 systemctl restart earshot-device || say "earshot-device.service did not start: see journalctl -u earshot-device"
-say "done"
+say "done: check it with earshot-device doctor"
 `;
 }
 
@@ -84,7 +105,7 @@ export function cloudInitFiles(settings: BootSettings): Map<string, string> {
     ssh_pwauth: false,
     enable_ssh: true,
     package_update: true,
-    packages: ['curl', 'ca-certificates', 'alsa-utils', 'opus-tools'],
+    packages: DEVICE_PACKAGES,
     write_files: [
       { path: ENROL_ENV, permissions: '0600', owner: 'root:root', content: enrolEnv(settings) },
       { path: FIRSTBOOT_SCRIPT, permissions: '0755', owner: 'root:root', content: firstbootScript() },
