@@ -66,6 +66,7 @@ describe('credential rotation and decommissioning on the embedded broker', () =>
       topics,
       ingest: clipIngest,
       db,
+      maxFinsInProgress: 8,
       logger: quietLogger,
       onResponse: (deviceId, name, payload) => link.answered(deviceId, name, payload),
     });
