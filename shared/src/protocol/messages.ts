@@ -183,38 +183,36 @@ export type DeviceHeartbeat = Static<typeof DeviceHeartbeat>;
 
 const Seconds = Type.Number({ minimum: 0, maximum: 600 });
 
+/** The clip settings of a RemoteConfig; the server's config-push API takes the same. */
+export const RemoteClipSettings = Type.Object(
+  {
+    preSeconds: Type.Optional(Seconds),
+    postSeconds: Type.Optional(Seconds),
+    buttons: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
+    perButton: Type.Optional(
+      Type.Record(
+        Type.String({ pattern: '^[1-9][0-9]?$' }),
+        Type.Object(
+          {
+            preSeconds: Type.Optional(Seconds),
+            postSeconds: Type.Optional(Seconds),
+            label: Type.Optional(Type.String({ maxLength: 60 })),
+          },
+          { additionalProperties: false },
+        ),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 /**
  * Settings a server may change on a device (retained on the device's `config` topic). Versions
  * increase; a device ignores a version it has already applied. Clip windows and the button count
  * apply at once; nothing here needs a restart.
  */
 export const RemoteConfig = Type.Object(
-  {
-    version: Type.Integer({ minimum: 1 }),
-    clips: Type.Optional(
-      Type.Object(
-        {
-          preSeconds: Type.Optional(Seconds),
-          postSeconds: Type.Optional(Seconds),
-          buttons: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
-          perButton: Type.Optional(
-            Type.Record(
-              Type.String({ pattern: '^[1-9][0-9]?$' }),
-              Type.Object(
-                {
-                  preSeconds: Type.Optional(Seconds),
-                  postSeconds: Type.Optional(Seconds),
-                  label: Type.Optional(Type.String({ maxLength: 60 })),
-                },
-                { additionalProperties: false },
-              ),
-            ),
-          ),
-        },
-        { additionalProperties: false },
-      ),
-    ),
-  },
+  { version: Type.Integer({ minimum: 1 }), clips: Type.Optional(RemoteClipSettings) },
   { additionalProperties: false },
 );
 export type RemoteConfig = Static<typeof RemoteConfig>;

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ConfigState, DeviceHeartbeat, RemoteConfig } from '@earshot/shared/protocol';
+import { ConfigState, DeviceHeartbeat, RemoteClipSettings, RemoteConfig } from '@earshot/shared/protocol';
 import { Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { inStoreScope } from '../../access/store-scope-sql.js';
@@ -55,33 +55,7 @@ const DeviceDetail = Type.Composite([
   }),
 ]);
 
-const Seconds = Type.Number({ minimum: 0, maximum: 600 });
-const SettingsInput = Type.Object(
-  {
-    clips: Type.Object(
-      {
-        preSeconds: Type.Optional(Seconds),
-        postSeconds: Type.Optional(Seconds),
-        buttons: Type.Optional(Type.Integer({ minimum: 1, maximum: 64 })),
-        perButton: Type.Optional(
-          Type.Record(
-            Type.String({ pattern: '^[1-9][0-9]?$' }),
-            Type.Object(
-              {
-                preSeconds: Type.Optional(Seconds),
-                postSeconds: Type.Optional(Seconds),
-                label: Type.Optional(Type.String({ maxLength: 60 })),
-              },
-              { additionalProperties: false },
-            ),
-          ),
-        ),
-      },
-      { additionalProperties: false },
-    ),
-  },
-  { additionalProperties: false },
-);
+const SettingsInput = Type.Object({ clips: RemoteClipSettings }, { additionalProperties: false });
 const Params = Type.Object({ id: DeviceId });
 
 /** Fleet health for technicians: state, heartbeats, alerts; config push and test press. */
