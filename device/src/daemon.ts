@@ -97,6 +97,7 @@ export class DeviceDaemon implements PressTarget {
       topics: new Topics(config.mqtt.root),
       username,
       password: login.password,
+      previousPassword: login.previousPassword,
       chunkBytes: config.mqtt.chunkBytes,
       inflight: config.mqtt.inflight,
       publishesPerSecond: config.mqtt.publishesPerSecond,
@@ -111,9 +112,9 @@ export class DeviceDaemon implements PressTarget {
       logger: logger.child({ component: 'uplink' }),
       heartbeat: () => this.heartbeat(),
       applyConfig: async (remote) => this.applyRemoteConfig(remote),
-      storePassword: async (password) => {
+      storePassword: async (password, previousPassword) => {
         if (username === undefined) throw new Error('no MQTT username configured or enrolled');
-        await credentialsFile.write({ deviceId: config.deviceId, username, password });
+        await credentialsFile.write({ deviceId: config.deviceId, username, password, previousPassword });
       },
       // A technician's test press takes the same path as a physical button.
       press: (button) => {

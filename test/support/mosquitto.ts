@@ -25,6 +25,11 @@ export interface PrivateMosquitto {
   log(): Promise<string>;
   /** SIGKILL, then start again on the same port with the same persistence. */
   restart(): Promise<void>;
+  /**
+   * Rewrites the password and ACL files and sends SIGHUP (as `systemctl reload mosquitto` does);
+   * resolves once the log shows the reload. Connected clients stay connected.
+   */
+  reload(passwordFile: string, aclFile: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -79,6 +84,14 @@ export async function startPrivateMosquitto(options: PrivateMosquittoOptions): P
       broker.process.child.kill('SIGKILL');
       await broker.process.exited;
       broker.process = await start();
+    },
+    async reload(passwordFile, aclFile) {
+      await writeFile(passwd, passwordFile, { mode: 0o600 });
+      await writeFile(acl, aclFile, { mode: 0o644 });
+      const reloads = async () => (await brokerLog()).split('Reloading config.').length;
+      const before = await reloads();
+      broker.process.child.kill('SIGHUP');
+      await waitFor('mosquitto to reload its config', async () => ((await reloads()) > before ? true : undefined));
     },
     async stop() {
       await broker.process.stop(2000);

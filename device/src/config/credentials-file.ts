@@ -12,6 +12,11 @@ const MqttCredentials = Type.Object(
     deviceId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }),
     username: Type.String({ minLength: 1 }),
     password: Type.String({ minLength: 1 }),
+    /**
+     * The password the broker accepted before a rotation, kept until the broker accepts
+     * `password` (an external broker learns it only when its password file is reloaded).
+     */
+    previousPassword: Type.Optional(Type.String({ minLength: 1 })),
     updatedAt: Type.String(),
   },
   { additionalProperties: false },
@@ -53,10 +58,18 @@ export class CredentialsFile {
     ]);
   }
 
-  /** Atomically replaces the file: a power cut leaves the old credentials or the new, never half. */
+  /**
+   * Atomically replaces the file: a power cut leaves the old credentials or the new, never half.
+   * An undefined previousPassword leaves none in the file.
+   */
   async write(credentials: Omit<MqttCredentials, 'updatedAt'>): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const body: MqttCredentials = { ...credentials, updatedAt: new Date().toISOString() };
+    const { previousPassword, ...current } = credentials;
+    const body: MqttCredentials = {
+      ...current,
+      ...(previousPassword === undefined ? {} : { previousPassword }),
+      updatedAt: new Date().toISOString(),
+    };
     await writeDurably(this.path, Buffer.from(`${JSON.stringify(body, null, 2)}\n`), 0o600);
     await syncDir(dirname(this.path));
   }
@@ -66,6 +79,8 @@ export class CredentialsFile {
 export interface MqttLogin {
   username: string | undefined;
   password: string | undefined;
+  /** The password to fall back on while the broker refuses `password` (after a rotation). */
+  previousPassword?: string | undefined;
   /** The credentials file's path, or `config` for mqtt.username/password. */
   source: string;
 }
@@ -84,5 +99,10 @@ export function mqttLogin(config: Pick<DeviceConfig, 'deviceId' | 'stateDir' | '
       `/deviceId: the config says ${config.deviceId}; enrol this device again or fix deviceId`,
     ]);
   }
-  return { username: enrolled.username, password: enrolled.password, source: file.path };
+  return {
+    username: enrolled.username,
+    password: enrolled.password,
+    previousPassword: enrolled.previousPassword,
+    source: file.path,
+  };
 }

@@ -22,6 +22,13 @@ export interface UplinkOptions {
   topics: Topics;
   username?: string | undefined;
   password?: string | undefined;
+  /**
+   * The password the broker accepted before a rotation whose new `password` it may not know yet
+   * (an external broker learns it at its next password-file reload): used when `password` is refused.
+   */
+  previousPassword?: string | undefined;
+  /** While logged in with previousPassword, how often to reconnect to try `password` again (default 5 min). */
+  newPasswordRetryMs?: number;
   /** PEM CA certificate(s) for mqtts:// with a private CA. */
   ca?: Buffer | undefined;
   chunkBytes: number;
@@ -47,10 +54,12 @@ export interface UplinkOptions {
   press?: (button: number) => string;
   onDelivered?: (clipId: string) => void;
   /**
-   * Stores a rotated MQTT password durably (see config/credentials-file.ts); the uplink then
-   * answers and reconnects with it. Absent: rotation requests are refused.
+   * Stores the MQTT password and the one to fall back on durably (see
+   * config/credentials-file.ts): at a rotation (the uplink then answers and reconnects with the
+   * new one), and without a previous one once the broker has accepted the new one. Absent:
+   * rotation requests are refused.
    */
-  storePassword?: (password: string) => Promise<void>;
+  storePassword?: (password: string, previousPassword: string | undefined) => Promise<void>;
 }
 
 class Disconnected extends Error {
@@ -64,6 +73,20 @@ const MAX_ROUNDS = 20;
 
 /** CONNACK codes meaning "this broker does not speak MQTT 5" (3.1.1: 1; 5: 0x84). */
 const UNSUPPORTED_PROTOCOL = new Set([1, 0x84]);
+
+/** CONNACK codes refusing the login (3.1.1: 4 bad user name or password, 5 not authorised; 5: 0x86, 0x87). */
+const BAD_CREDENTIALS = new Set([4, 5, 0x86, 0x87]);
+
+const DEFAULT_NEW_PASSWORD_RETRY_MS = 5 * 60_000;
+
+/**
+ * Whether a refused CONNECT should be followed at once by one with the previous password: only
+ * when the refusal is about the credentials, the refused login used the new password, and there
+ * is a previous one. A refused previous password goes through the usual backoff.
+ */
+export function fallBackToPreviousPassword(code: unknown, usedPrevious: boolean, hasPrevious: boolean): boolean {
+  return typeof code === 'number' && BAD_CREDENTIALS.has(code) && !usedPrevious && hasPrevious;
+}
 
 /**
  * Sends the outbox to the server over MQTT and deletes a clip only on the server's "complete".
@@ -94,9 +117,15 @@ export class Uplink {
   private appliedConfigVersion: number | null = null;
   /** Replaced by a credential rotation. */
   private password: string | undefined;
+  /** Kept until the broker accepts `password`. */
+  private previousPassword: string | undefined;
+  /** The current (or next) connection logs in with previousPassword. */
+  private usingPrevious = false;
+  private newPasswordTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: UplinkOptions) {
     this.password = options.password;
+    this.previousPassword = options.previousPassword;
     this.backoff = new Backoff(options.reconnectMinMs, options.reconnectMaxMs);
     this.limiter = new RateLimiter(options.publishesPerSecond);
   }
@@ -138,6 +167,7 @@ export class Uplink {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.newPasswordTimer);
     clearInterval(this.heartbeatTimer);
     const client = this.client;
     if (!client) return;
@@ -157,10 +187,11 @@ export class Uplink {
     const { topics, deviceId, logger } = this.options;
     const statusTopic = topics.status(deviceId);
     const version = this.protocolVersion;
+    const usedPrevious = this.usingPrevious && this.previousPassword !== undefined;
     const options: IClientOptions = {
       clientId: `earshot-device-${deviceId}`,
       username: this.options.username,
-      password: this.password,
+      password: usedPrevious ? this.previousPassword : this.password,
       protocolVersion: version,
       clean: true,
       reconnectPeriod: 0,
@@ -171,10 +202,15 @@ export class Uplink {
     const client = connect(this.options.url, options);
     this.client = client;
     let refusedVersion = false;
+    let refusedPassword = false;
     client.on('connect', () => {
       this.backoff.reset();
       this.connection = new AbortController();
-      logger.info({ url: this.options.url, mqttVersion: version }, 'connected to broker');
+      logger.info(
+        { url: this.options.url, mqttVersion: version, previousPassword: usedPrevious },
+        'connected to broker',
+      );
+      this.loggedIn(client, usedPrevious);
       const online = JSON.stringify({ state: 'online', at: new Date().toISOString(), version: this.options.version });
       // Republished on every connection: a broker restart may have lost the retained "online".
       Promise.all([
@@ -200,11 +236,16 @@ export class Uplink {
         refusedVersion = true;
         return;
       }
+      if (fallBackToPreviousPassword(code, usedPrevious, this.previousPassword !== undefined)) {
+        refusedPassword = true;
+        return;
+      }
       logger.warn({ err: error }, 'broker connection error');
     });
     client.on('close', () => {
       this.connection.abort(new Disconnected());
       clearInterval(this.heartbeatTimer);
+      clearTimeout(this.newPasswordTimer);
       client.removeAllListeners();
       // A late error must not crash the process once our listeners are gone.
       client.on('error', () => undefined);
@@ -216,6 +257,16 @@ export class Uplink {
         this.connect();
         return;
       }
+      if (refusedPassword) {
+        logger.warn(
+          'broker refused the new MQTT password (its password file not reloaded yet?); logging in with the previous one',
+        );
+        this.usingPrevious = true;
+        this.connect();
+        return;
+      }
+      // Every reconnection tries the newest password first.
+      this.usingPrevious = false;
       const delay = this.backoff.next();
       logger.info({ inMs: Math.round(delay) }, 'disconnected; reconnecting');
       this.reconnectTimer = setTimeout(() => this.connect(), delay);
@@ -226,6 +277,31 @@ export class Uplink {
       else if (topic === topics.request(deviceId, 'press')) void this.handlePressRequest(payload);
       else this.handleAck(topic, payload);
     });
+  }
+
+  /**
+   * Logged in with the new password: the previous one is no longer needed. Logged in with the
+   * previous one: try the new one again later, through a reconnection.
+   */
+  private loggedIn(client: MqttClient, usedPrevious: boolean): void {
+    const { logger } = this.options;
+    if (usedPrevious) {
+      clearTimeout(this.newPasswordTimer);
+      this.newPasswordTimer = setTimeout(() => {
+        logger.info('reconnecting to try the new MQTT password again');
+        client.end(false);
+      }, this.options.newPasswordRetryMs ?? DEFAULT_NEW_PASSWORD_RETRY_MS);
+      return;
+    }
+    const password = this.password;
+    if (this.previousPassword === undefined || password === undefined) return;
+    this.previousPassword = undefined;
+    void this.options
+      .storePassword?.(password, undefined)
+      .then(() => logger.info('broker accepted the new MQTT password; previous one forgotten'))
+      .catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not drop the previous MQTT password from the file'),
+      );
   }
 
   private async drain(): Promise<void> {
@@ -406,20 +482,24 @@ export class Uplink {
   }
 
   /**
-   * A new password from the server: stored first, then acknowledged, then used. The broker keeps
-   * the old one valid until this device logs in with the new one, so a failure anywhere here
-   * leaves a device that can still connect.
+   * A new password from the server: stored first, then acknowledged, then used. The current one
+   * stays in the file beside it and is used whenever the broker refuses the new one (an external
+   * broker knows it only once its password file is regenerated and reloaded), so a failure
+   * anywhere here leaves a device that can still connect.
    */
   private async handleCredentials(client: MqttClient, payload: Buffer): Promise<void> {
     const { topics, deviceId, logger } = this.options;
     let answer: CredentialsResponse;
     let password: string | undefined;
     let transaction = 'unknown';
+    // The one this connection logged in with is known to work: the fallback until the broker
+    // accepts the new one.
+    const accepted = this.loginPassword();
     try {
       const request = decoders.credentialsRequest.decode(payload);
       transaction = request.transaction;
       if (!this.options.storePassword) throw new Error('this device keeps no credentials file');
-      await this.options.storePassword(request.password);
+      await this.options.storePassword(request.password, accepted);
       password = request.password;
       answer = { transaction, status: 'ok' };
     } catch (error) {
@@ -430,10 +510,17 @@ export class Uplink {
       logger.warn({ err: error }, 'credential rotation answer not sent'),
     );
     if (password === undefined) return;
+    this.previousPassword = accepted;
     this.password = password;
+    this.usingPrevious = false;
     logger.info('new MQTT password stored; reconnecting with it');
     // Closing ends this connection the usual way: the close handler reconnects, now with the new password.
     client.end(false);
+  }
+
+  /** The password of the current connection. */
+  private loginPassword(): string | undefined {
+    return this.usingPrevious && this.previousPassword !== undefined ? this.previousPassword : this.password;
   }
 
   /**
