@@ -218,6 +218,17 @@ describe('earshot-device doctor', () => {
     assert.equal(passed?.status, 'pass', passed?.summary);
     assert.equal(passed?.details?.['credentials'], credentials.path);
 
+    // Rotated, but the broker's password file not reloaded yet: the previous password works.
+    await credentials.write({
+      deviceId: 'till-1',
+      username: 'till-1',
+      password: 'not-reloaded-yet',
+      previousPassword: 'right-password',
+    });
+    const fallback = byCheck((await doctor(path)).report)['broker'];
+    assert.equal(fallback?.status, 'warn', fallback?.summary);
+    assert.match(fallback?.action ?? '', /credentials mosquitto/);
+
     await credentials.write({ deviceId: 'till-1', username: 'till-1', password: 'rotated-away' });
     const refused = byCheck((await doctor(path)).report)['broker'];
     assert.equal(refused?.status, 'fail');

@@ -27,7 +27,7 @@ export interface PrivateMosquitto {
   restart(): Promise<void>;
   /**
    * Rewrites the password and ACL files and sends SIGHUP (as `systemctl reload mosquitto` does);
-   * resolves once the log shows the reload. Connected clients stay connected.
+   * resolves once the log shows the reload.
    */
   reload(passwordFile: string, aclFile: string): Promise<void>;
   stop(): Promise<void>;

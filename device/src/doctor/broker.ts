@@ -81,17 +81,35 @@ export const broker: Check = {
         details,
       };
     }
-    const outcome = await tryConnect({
-      url,
-      clientId: `earshot-doctor-${config.deviceId}-${process.pid}`,
-      protocolVersion: 4,
-      clean: true,
-      reconnectPeriod: 0,
-      connectTimeout: CONNECT_TIMEOUT_MS,
-      ...(username === undefined ? {} : { username }),
-      ...(password === undefined ? {} : { password }),
-      ...(ca === undefined ? {} : { ca }),
-    });
+    const attempt = (password: string | undefined) =>
+      tryConnect({
+        url,
+        clientId: `earshot-doctor-${config.deviceId}-${process.pid}`,
+        protocolVersion: 4,
+        clean: true,
+        reconnectPeriod: 0,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        ...(username === undefined ? {} : { username }),
+        ...(password === undefined ? {} : { password }),
+        ...(ca === undefined ? {} : { ca }),
+      });
+    const outcome = await attempt(password);
+    // After a rotation the daemon falls back on the previous password until the broker knows the new one.
+    if (
+      !outcome.connected &&
+      (outcome.code === 4 || outcome.code === 5) &&
+      login.previousPassword !== undefined &&
+      (await attempt(login.previousPassword)).connected
+    ) {
+      return {
+        check: this.name,
+        status: 'warn',
+        summary: `connected to ${url} as ${username ?? '?'} with the previous password only: the broker refuses the rotated one`,
+        action:
+          'on the server: earshot-server credentials mosquitto <passwd> <acl>, then reload the broker (systemctl reload mosquitto)',
+        details: { ...details, refused: outcome.code },
+      };
+    }
     if (outcome.connected) {
       return {
         check: this.name,

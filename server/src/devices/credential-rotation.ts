@@ -9,9 +9,11 @@ export class RotationError extends Error {
 /**
  * A new MQTT password for a device, delivered over MQTT: staged beside the current one, sent on
  * the device's `request/credentials`, stored by the device, which answers and reconnects with
- * it. The embedded broker retires the old password at that login; with an external broker
- * (which never reports logins) it is retired on the device's answer, and the broker's password
- * file must then be regenerated.
+ * it. The embedded broker retires the old password at that login. An external broker never
+ * reports logins and its password file holds one password per user, so there the old password
+ * is retired on the device's answer (`retireOnAnswer`): the next regenerated file carries the new
+ * one. That is safe because the device keeps the old password beside the new one and logs in
+ * with it while the broker still refuses the new one (until the file is reloaded).
  */
 export class CredentialRotation {
   constructor(

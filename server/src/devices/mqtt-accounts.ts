@@ -97,8 +97,9 @@ export class MqttAccounts {
 
   /**
    * Makes the pending password the only one. An external broker never tells us of a login, so
-   * there this happens when the device confirms it stored the password, and the Mosquitto
-   * password file is regenerated after.
+   * there this happens when the device confirms it stored the password; the Mosquitto password
+   * file (one password per user) is regenerated after, and until it is reloaded the device logs
+   * in with the old password it kept.
    */
   async promote(username: string, pendingHash?: string): Promise<boolean> {
     let query = this.db

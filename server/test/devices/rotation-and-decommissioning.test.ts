@@ -92,7 +92,8 @@ describe('credential rotation and decommissioning on the embedded broker', () =>
       version: 'test',
       outbox,
       logger: quietLogger,
-      storePassword: (password) => credentials.write({ deviceId: 'pi-1', username: 'pi-1', password }),
+      storePassword: (password, previousPassword) =>
+        credentials.write({ deviceId: 'pi-1', username: 'pi-1', password, previousPassword }),
     });
     uplink.start();
     await waitFor('the device online', async () => {
@@ -135,6 +136,10 @@ describe('credential rotation and decommissioning on the embedded broker', () =>
       (await accounts.authenticate('pi-1', old)) === undefined ? true : undefined,
     );
     await waitFor('the device back online', async () => (uplink.connected ? true : undefined));
+    // Accepted at once by the embedded broker: the old password leaves the file.
+    await waitFor('the previous password dropped from the file', async () =>
+      credentials.read()?.previousPassword === undefined ? true : undefined,
+    );
     await assert.rejects(login('pi-1', old), /Bad username or password/i);
     passwords['pi-1'] = stored.password;
   });
