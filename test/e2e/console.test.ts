@@ -21,6 +21,8 @@ const IMPORT_WINDOW = { preSeconds: 1, postSeconds: SEGMENT_SECONDS - 1 };
 interface ApiClip {
   id: string;
   status: string;
+  storeId: string | null;
+  pressedAt: string;
   transcript: { text: string; words: { word: string; startMs: number }[] } | null;
   score: { value: number | null } | null;
 }
@@ -342,7 +344,63 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
       return sum;
     };
     assert.equal(await clipsCharted(), 3);
+    /** Presses per local hour as the console drew them, only the hours with any. */
+    const hoursCharted = async () => {
+      const hours: Record<string, number> = {};
+      for (const column of await page.locator('[data-testid=coverage-chart] [data-day]').all()) {
+        const clips = Number(await column.getAttribute('data-clips'));
+        if (clips > 0) hours[(await column.getAttribute('data-day')) ?? ''] = clips;
+      }
+      return hours;
+    };
+    /** The same counted here from the clips' press times in their stores' zones. */
+    const localHours = (clips: ApiClip[]) => {
+      const zones: Record<string, string> = { north: 'Europe/Moscow', south: 'Europe/London' };
+      const hours: Record<string, number> = {};
+      for (const clip of clips) {
+        const hour = new Intl.DateTimeFormat('en-GB', {
+          timeZone: zones[clip.storeId ?? ''],
+          hour: '2-digit',
+          hourCycle: 'h23',
+        }).format(new Date(clip.pressedAt));
+        hours[hour] = (hours[hour] ?? 0) + 1;
+      }
+      return hours;
+    };
+    assert.deepEqual(await hoursCharted(), localHours(clips));
+    const transcription = (store: string, field: string) =>
+      page.locator(`[data-testid=transcription] tr[data-key=${store}] [data-field=${field}]`).textContent();
+    assert.deepEqual(
+      [
+        await transcription('north', 'clips'),
+        await transcription('north', 'transcribed'),
+        await transcription('north', 'failed'),
+        await transcription('north', 'transcribedShare'),
+        await transcription('south', 'clips'),
+        await transcription('south', 'transcribedShare'),
+      ],
+      ['2', '2', '0', '100%', '1', '100%'],
+    );
+    // Maria's scorecard of the coffee clip: greeted yes, asked no; nobody scored a south clip.
+    const summary = page.locator('[data-testid=scorecard-summary][data-checklist-id=service]');
+    const share = (group: string, item: string) =>
+      summary.locator(`tr[data-key=${group}] [data-item-id=${item}] .share`).textContent();
+    assert.deepEqual(
+      await Promise.all((await summary.locator('tbody tr').all()).map((row) => row.getAttribute('data-key'))),
+      ['north'],
+    );
+    assert.equal(await summary.locator('tr[data-key=north] [data-field=scorecards]').textContent(), '1');
+    assert.equal(await share('north', 'greeted'), '100%');
+    assert.equal(await share('north', 'asked'), '0%');
     await shoot('dashboard');
+
+    // The same results per device, chosen in the dashboard's filter form and kept in the address.
+    await page.locator('form.filters select[name=groupBy]').selectOption('device');
+    await page.locator('form.filters button[type=submit]').click();
+    await summary.locator('tr[data-key=till-north]').waitFor();
+    assert.match(page.url(), /groupBy=device/);
+    assert.equal(await summary.locator('tr[data-key=till-north] td').first().textContent(), 'North till');
+    assert.equal(await share('till-north', 'greeted'), '100%');
 
     await fileAnswers('till-north', [{ text: 'three out of ten', button: 1 }]);
     const after = await allTranscribed(4);
@@ -362,6 +420,9 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
     assert.equal(await figure('north', 'detractors'), '1');
     assert.equal(await page.locator('[data-testid=nps-total] [data-field=answers] .value').textContent(), '3');
     assert.equal(await clipsCharted(), 4);
+    assert.deepEqual(await hoursCharted(), localHours(after));
+    assert.equal(await transcription('north', 'clips'), '3');
+    assert.equal(await transcription('north', 'transcribed'), '3');
   });
 
   await t.test('lists devices online and offline, and plays an Ogg/Opus clip from a real device', async () => {
@@ -450,6 +511,8 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
     assert.equal(await page.locator('h1').textContent(), 'Устройства');
     await page.locator('[data-nav=dashboard]').click();
     await page.locator('[data-store-id=north]').waitFor();
+    await page.locator('[data-testid=scorecard-summary] h2').getByText('Итоги чек-листа').waitFor();
+    assert.equal(await page.locator('[data-testid=transcription] th').first().textContent(), 'Магазин');
     await shoot('dashboard-ru');
     await page.reload();
     await page.locator('[data-nav=dashboard]').getByText('Сводка').waitFor();

@@ -81,6 +81,9 @@ export const testPress = (id, button) =>
   request('POST', `/devices/${encodeURIComponent(id)}/test-press`, { body: { button } });
 export const getNps = (params) => request('GET', '/nps', { query: params });
 export const getVolume = (params) => request('GET', '/stats/volume', { query: params });
+export const getCoverage = (params) => request('GET', '/stats/coverage', { query: params });
+export const getTranscription = (params) => request('GET', '/stats/transcription', { query: params });
+export const getScorecardSummary = (params) => request('GET', '/scorecards/summary', { query: params });
 export const listChecklists = (questionId) => request('GET', '/checklists', { query: { questionId } });
 export const listScorecards = (clipId) => request('GET', `/clips/${encodeURIComponent(clipId)}/scorecards`);
 export const saveScorecard = (clipId, checklistId, scorecard) =>

@@ -44,6 +44,11 @@ export function questionText(question) {
   return (language === 'ru' && question.text.ru) || question.text.en;
 }
 
+/** A checklist item's text in the current language, English when there is no translation. */
+export function itemText(item) {
+  return (language === 'ru' && item.text.ru) || item.text.en;
+}
+
 export function formatDateTime(iso, timeZone) {
   const options = { dateStyle: 'medium', timeStyle: 'short' };
   try {

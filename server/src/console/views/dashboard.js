@@ -1,15 +1,35 @@
 // NPS per store in the signed-in user's scope: one /api/v1/nps request per store and one for all
-// of them, for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…).
-import { getNps, getVolume, listQuestions, listStores } from '../api.js';
+// of them, for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…);
+// below them clips per day, presses per local hour, transcription shares and the checklist results
+// (checklist and grouping also in the address: …&checklistId=…&groupBy=store|device|question|day).
+import {
+  getCoverage,
+  getNps,
+  getScorecardSummary,
+  getTranscription,
+  getVolume,
+  listChecklists,
+  listDevices,
+  listQuestions,
+  listStores,
+} from '../api.js';
 import { h } from '../dom.js';
 import { questionText, t } from '../i18n.js';
 import { answerSplit, npsBars } from '../widgets/nps-chart.js';
 import { volumeChart } from '../widgets/volume-chart.js';
 import { routeFilterForm } from '../widgets/filter-form.js';
+import { coverageSection, GROUPINGS, scorecardSummarySection, transcriptionSection } from './dashboard-stats.js';
 
 export async function renderDashboard(main, query) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
-  const [stores, questions] = await Promise.all([listStores(), listQuestions()]);
+  const [stores, questions, devices, checklists] = await Promise.all([
+    listStores(),
+    listQuestions(),
+    listDevices(),
+    listChecklists(),
+  ]);
+  const checklist = checklists.find((c) => c.id === query.get('checklistId')) ?? checklists[0];
+  const groupBy = GROUPINGS.includes(query.get('groupBy')) ? query.get('groupBy') : 'store';
   const npsQuestions = questions.filter((q) => q.kind === 'nps');
   const period = {
     questionId: query.get('questionId') ?? undefined,
@@ -18,15 +38,18 @@ export async function renderDashboard(main, query) {
     to: query.get('to') ? new Date(`${query.get('to')}T00:00`).toISOString() : undefined,
   };
   const volumePeriod = volumeRange(period);
-  const [volume, total, ...perStore] = await Promise.all([
+  const [volume, coverage, transcription, summary, total, ...perStore] = await Promise.all([
     getVolume(volumePeriod),
+    getCoverage(volumePeriod),
+    getTranscription(volumePeriod),
+    checklist ? getScorecardSummary({ checklistId: checklist.id, groupBy, from: period.from, to: period.to }) : null,
     getNps(period),
     ...stores.map((store) => getNps({ ...period, storeId: store.id })),
   ]);
 
   main.replaceChildren(
     h('h1', {}, t('dashboard.title')),
-    periodForm(query, npsQuestions),
+    periodForm(query, npsQuestions, checklists, checklist, groupBy),
     h(
       'section',
       { class: 'card total', 'data-testid': 'nps-total' },
@@ -57,6 +80,9 @@ export async function renderDashboard(main, query) {
       h('h2', {}, t('dashboard.volume')),
       volumeChart(volume.rows, daysOf(volumePeriod, volume.rows), stores),
     ),
+    coverageSection(coverage, devices),
+    transcriptionSection(transcription, stores),
+    scorecardSummarySection(checklist, summary, groupBy, { stores, devices, questions }),
   );
 }
 
@@ -107,7 +133,7 @@ function reportFigures(report) {
   );
 }
 
-function periodForm(query, npsQuestions) {
+function periodForm(query, npsQuestions, checklists, checklist, groupBy) {
   const form = routeFilterForm(
     'dashboard',
     h(
@@ -134,6 +160,26 @@ function periodForm(query, npsQuestions) {
       { class: 'field' },
       h('span', {}, t('dashboard.to')),
       h('input', { type: 'date', name: 'to', value: query.get('to') ?? '' }),
+    ),
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, t('dashboard.checklist')),
+      h(
+        'select',
+        { name: 'checklistId' },
+        checklists.map((c) => h('option', { value: c.id, selected: c === checklist }, c.name)),
+      ),
+    ),
+    h(
+      'label',
+      { class: 'field' },
+      h('span', {}, t('dashboard.groupBy')),
+      h(
+        'select',
+        { name: 'groupBy' },
+        GROUPINGS.map((g) => h('option', { value: g, selected: g === groupBy }, t(`dashboard.groupBy.${g}`))),
+      ),
     ),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('clips.apply'))),
   );

@@ -3,7 +3,7 @@
 // and saved again on change; what others answered is listed beside it.
 import { listChecklists, listScorecards, saveScorecard } from '../api.js';
 import { h } from '../dom.js';
-import { currentLanguage, formatDateTime, t } from '../i18n.js';
+import { formatDateTime, itemText, t } from '../i18n.js';
 
 const ANSWERS = ['yes', 'no', 'unsure'];
 
@@ -27,10 +27,6 @@ export async function renderScorecards(container, clip, user) {
       ),
     ),
   );
-}
-
-function itemText(item) {
-  return (currentLanguage() === 'ru' && item.text.ru) || item.text.en;
 }
 
 function checklistForm(clip, checklist, scorecards, user) {

@@ -1,10 +1,14 @@
-// Clips per day as SVG columns, each split by store: is the button being used, and where.
+// Clips per day as SVG columns, each split by store: is the button being used, and where. The same
+// chart draws presses per local hour split by device (coverage): columns are then hours, series devices.
 import { h, svg } from '../dom.js';
 
 const STORE_COLOURS = ['#2458c6', '#2e9d5b', '#d8a31a', '#8e44ad', '#d14b3c', '#16a2b8', '#6c757d'];
 
-/** rows: [{storeId, day, clips}]; days: every day of the period, in order; stores: [{id, name}]. */
-export function volumeChart(rows, days, stores) {
+/**
+ * rows: [{storeId, day, clips}]; days: every day of the period, in order; stores: [{id, name}].
+ * options.tick: a column's label under the axis (default: the day without its year); options.testId.
+ */
+export function volumeChart(rows, days, stores, { tick = (day) => day.slice(5), testId = 'volume-chart' } = {}) {
   const colourOf = new Map(stores.map((store, i) => [store.id, STORE_COLOURS[i % STORE_COLOURS.length]]));
   const perDay = new Map(days.map((day) => [day, new Map()]));
   for (const row of rows) {
@@ -23,7 +27,7 @@ export function volumeChart(rows, days, stores) {
       // Room above the top for the tallest column's label.
       viewBox: `0 -18 ${width} ${chartHeight + 52}`,
       role: 'img',
-      'data-testid': 'volume-chart',
+      'data-testid': testId,
     },
     svg('line', { x1: 30, x2: width, y1: chartHeight, y2: chartHeight, class: 'axis' }),
     svg('text', { x: 26, y: 10, 'text-anchor': 'end', class: 'tick' }, String(highest)),
@@ -50,7 +54,7 @@ export function volumeChart(rows, days, stores) {
           ? svg(
               'text',
               { x: x + (column - 6) / 2, y: chartHeight + 16, 'text-anchor': 'middle', class: 'tick' },
-              day.slice(5),
+              tick(day),
             )
           : null,
       );
