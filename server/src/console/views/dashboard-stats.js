@@ -2,6 +2,7 @@
 // how many clips were transcribed or failed per store, and the checklist results of scored clips.
 import { h } from '../dom.js';
 import { currentLanguage, itemText, questionText, t } from '../i18n.js';
+import { dataTable } from '../widgets/data-table.js';
 import { volumeChart } from '../widgets/volume-chart.js';
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => String(hour).padStart(2, '0'));
@@ -33,43 +34,25 @@ export function transcriptionSection(transcription, stores) {
     h('h2', {}, t('dashboard.transcription')),
     transcription.stores.length === 0
       ? h('p', { class: 'muted' }, t('dashboard.noClips'))
-      : h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            {},
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                ['store', 'clips', 'transcribed', 'failed', 'other', 'transcribedShare', 'failedShare'].map((c) =>
-                  h('th', {}, t(`dashboard.transcription.${c}`)),
-                ),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              transcription.stores.map((row) => {
-                const transcribed = row.byStatus.transcribed ?? 0;
-                const failed = row.byStatus.failed ?? 0;
-                return h(
-                  'tr',
-                  { 'data-key': row.storeId ?? '' },
-                  h('td', {}, row.storeId === null ? t('dashboard.noStore') : (names.get(row.storeId) ?? row.storeId)),
-                  cell('clips', String(row.clips)),
-                  cell('transcribed', String(transcribed)),
-                  cell('failed', String(failed)),
-                  cell('other', String(row.clips - transcribed - failed)),
-                  cell('transcribedShare', percent(row.transcribedShare)),
-                  cell('failedShare', percent(row.failedShare)),
-                );
-              }),
-            ),
+      : dataTable(
+          ['store', 'clips', 'transcribed', 'failed', 'other', 'transcribedShare', 'failedShare'].map((c) =>
+            t(`dashboard.transcription.${c}`),
           ),
+          transcription.stores.map((row) => {
+            const transcribed = row.byStatus.transcribed ?? 0;
+            const failed = row.byStatus.failed ?? 0;
+            return h(
+              'tr',
+              { 'data-key': row.storeId ?? '' },
+              h('td', {}, row.storeId === null ? t('dashboard.noStore') : (names.get(row.storeId) ?? row.storeId)),
+              cell('clips', String(row.clips)),
+              cell('transcribed', String(transcribed)),
+              cell('failed', String(failed)),
+              cell('other', String(row.clips - transcribed - failed)),
+              cell('transcribedShare', percent(row.transcribedShare)),
+              cell('failedShare', percent(row.failedShare)),
+            );
+          }),
         ),
   );
 }
@@ -96,52 +79,36 @@ export function scorecardSummarySection(checklist, summary, groupBy, { stores, d
     h('p', { class: 'muted' }, t('dashboard.scorecardsNote', { checklist: checklist.name })),
     summary.groups.length === 0
       ? h('p', { class: 'muted' }, t('dashboard.noScorecards'))
-      : h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            {},
+      : dataTable(
+          [
+            t(`dashboard.groupBy.${groupBy}`),
+            t('dashboard.scorecardCount'),
+            ...checklist.items.map((item) => itemText(item)),
+          ],
+          summary.groups.map((group) =>
             h(
-              'thead',
-              {},
+              'tr',
+              { 'data-key': group.key },
               h(
-                'tr',
+                'td',
                 {},
-                h('th', {}, t(`dashboard.groupBy.${groupBy}`)),
-                h('th', {}, t('dashboard.scorecardCount')),
-                checklist.items.map((item) => h('th', {}, itemText(item))),
+                group.key === '(none)'
+                  ? t(groupBy === 'store' ? 'dashboard.noStore' : 'dashboard.noQuestion')
+                  : (names.get(group.key) ?? group.key),
               ),
-            ),
-            h(
-              'tbody',
-              {},
-              summary.groups.map((group) =>
+              h('td', { 'data-field': 'scorecards' }, String(group.scorecards)),
+              group.items.map((item) =>
                 h(
-                  'tr',
-                  { 'data-key': group.key },
+                  'td',
+                  {
+                    'data-item-id': item.id,
+                    title: t('dashboard.answerCounts', { yes: item.yes, no: item.no, unsure: item.unsure }),
+                  },
+                  h('span', { class: 'share' }, item.yesShare === null ? '—' : percent(item.yesShare)),
                   h(
-                    'td',
-                    {},
-                    group.key === '(none)'
-                      ? t(groupBy === 'store' ? 'dashboard.noStore' : 'dashboard.noQuestion')
-                      : (names.get(group.key) ?? group.key),
-                  ),
-                  h('td', { 'data-field': 'scorecards' }, String(group.scorecards)),
-                  group.items.map((item) =>
-                    h(
-                      'td',
-                      {
-                        'data-item-id': item.id,
-                        title: t('dashboard.answerCounts', { yes: item.yes, no: item.no, unsure: item.unsure }),
-                      },
-                      h('span', { class: 'share' }, item.yesShare === null ? '—' : percent(item.yesShare)),
-                      h(
-                        'span',
-                        { class: 'muted counts' },
-                        ` ${t('dashboard.answerCounts', { yes: item.yes, no: item.no, unsure: item.unsure })}`,
-                      ),
-                    ),
+                    'span',
+                    { class: 'muted counts' },
+                    ` ${t('dashboard.answerCounts', { yes: item.yes, no: item.no, unsure: item.unsure })}`,
                   ),
                 ),
               ),

@@ -3,6 +3,7 @@
 import { listFleet, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, t } from '../i18n.js';
+import { dataTable } from '../widgets/data-table.js';
 import { alertBadges, stateBadge } from '../widgets/device-state.js';
 
 export async function renderDevices(main) {
@@ -21,43 +22,24 @@ export async function renderDevices(main) {
     ),
     devices.length === 0
       ? h('p', { class: 'muted' }, t('devices.empty'))
-      : h(
-          'div',
-          { class: 'table-wrap' },
-          h(
-            'table',
-            { class: 'devices' },
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                ['id', 'name', 'store', 'state', 'since', 'version', 'alerts'].map((c) =>
-                  h('th', {}, t(`devices.col.${c}`)),
-                ),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              devices.map((device) => {
-                const store = storesById.get(device.storeId);
-                return h(
-                  'tr',
-                  { 'data-device-id': device.id, 'data-state': device.state },
-                  h('td', {}, h('a', { href: `#/devices/${encodeURIComponent(device.id)}` }, device.id)),
-                  h('td', {}, device.name ?? '—'),
-                  h('td', {}, store?.name ?? device.storeId ?? '—'),
-                  h('td', {}, stateBadge(device.state)),
-                  // A device that never connected has only its registration time: nothing was seen.
-                  h('td', {}, device.state === 'unknown' ? '—' : formatDateTime(device.stateSince, store?.timeZone)),
-                  h('td', {}, device.version ?? '—'),
-                  h('td', {}, alertBadges(device.alerts)),
-                );
-              }),
-            ),
-          ),
+      : dataTable(
+          ['id', 'name', 'store', 'state', 'since', 'version', 'alerts'].map((c) => t(`devices.col.${c}`)),
+          devices.map((device) => {
+            const store = storesById.get(device.storeId);
+            return h(
+              'tr',
+              { 'data-device-id': device.id, 'data-state': device.state },
+              h('td', {}, h('a', { href: `#/devices/${encodeURIComponent(device.id)}` }, device.id)),
+              h('td', {}, device.name ?? '—'),
+              h('td', {}, store?.name ?? device.storeId ?? '—'),
+              h('td', {}, stateBadge(device.state)),
+              // A device that never connected has only its registration time: nothing was seen.
+              h('td', {}, device.state === 'unknown' ? '—' : formatDateTime(device.stateSince, store?.timeZone)),
+              h('td', {}, device.version ?? '—'),
+              h('td', {}, alertBadges(device.alerts)),
+            );
+          }),
+          { class: 'devices' },
         ),
   );
 }
