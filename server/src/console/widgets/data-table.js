@@ -9,7 +9,15 @@ export function dataTable(headers, rows, attributes = {}) {
     h(
       'table',
       attributes,
-      h('thead', {}, h('tr', {}, headers.map((header) => h('th', {}, header)))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          headers.map((header) => h('th', {}, header)),
+        ),
+      ),
       h('tbody', {}, rows),
     ),
   );
