@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import type { Database } from '../../src/db/database.js';
+import type { ClipIngest } from '../../src/ingest/clip-ingest.js';
 import { submitClip } from '../../src/import/submit-clip.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
-import { DATABASE_KINDS, testDatabase } from '../support/databases.js';
+import { DATABASE_KINDS, type DatabaseKind, testDatabase } from '../support/databases.js';
 import { ingestHarness, wavClip } from '../support/ingest-harness.js';
 
 const PRESSED = new Date('2026-03-01T10:00:00Z');
@@ -24,18 +25,42 @@ async function stagedChunks(db: Database): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** Two ClipIngest instances on one database and one blob store, and a clip to send through them. */
+async function twoInstances(
+  t: TestContext,
+  kind: DatabaseKind,
+  body: (rig: {
+    db: Database;
+    a: ClipIngest;
+    b: ClipIngest;
+    meta: ReturnType<typeof wavClip>['meta'];
+    audio: Buffer;
+  }) => Promise<void>,
+): Promise<void> {
+  const test = await testDatabase(t, kind);
+  if (!test) return;
+  const dir = await tempDir();
+  try {
+    const blobs = new DiskBlobStore(join(dir.path, 'blobs'));
+    const { meta, audio } = wavClip(Buffer.alloc(60_000, 5), 1, PRESSED);
+    await body({
+      db: test.db,
+      a: ingestHarness(test.db, blobs).ingest,
+      b: ingestHarness(test.db, blobs).ingest,
+      meta,
+      audio,
+    });
+  } finally {
+    await dir.remove();
+    await test.close();
+  }
+}
+
 // Two ClipIngest instances on one database: the scale-out case, where each caches inits.
 for (const kind of DATABASE_KINDS) {
   describe(`cached transfer inits on ${kind}`, () => {
-    it('accepts chunks of a re-init with another chunk size made through another instance', async (t) => {
-      const test = await testDatabase(t, kind);
-      if (!test) return;
-      const dir = await tempDir();
-      try {
-        const blobs = new DiskBlobStore(join(dir.path, 'blobs'));
-        const a = ingestHarness(test.db, blobs).ingest;
-        const b = ingestHarness(test.db, blobs).ingest;
-        const { meta, audio } = wavClip(Buffer.alloc(60_000, 5), 1, PRESSED);
+    it('accepts chunks of a re-init with another chunk size made through another instance', (t) =>
+      twoInstances(t, kind, async ({ a, b, meta, audio }) => {
         assert.equal(await a.init('dev-1', meta.clipId, initOf(meta, audio, 32 * 1024)), undefined);
         // The device restarted with 16 KiB chunks; its new init reached instance b, its chunks reach a.
         assert.equal(await b.init('dev-1', meta.clipId, initOf(meta, audio, 16 * 1024)), undefined);
@@ -46,34 +71,19 @@ for (const kind of DATABASE_KINDS) {
           JSON.stringify({ size: audio.length, sha256: createHash('sha256').update(audio).digest('hex') }),
         );
         assert.equal((await a.fin('dev-1', meta.clipId, fin)).status, 'complete');
-      } finally {
-        await dir.remove();
-        await test.close();
-      }
-    });
+      }));
 
-    it('sweeps a chunk staged on a cached init after another instance stored the clip', async (t) => {
-      const test = await testDatabase(t, kind);
-      if (!test) return;
-      const dir = await tempDir();
-      try {
-        const blobs = new DiskBlobStore(join(dir.path, 'blobs'));
-        const a = ingestHarness(test.db, blobs).ingest;
-        const b = ingestHarness(test.db, blobs).ingest;
-        const { meta, audio } = wavClip(Buffer.alloc(60_000, 5), 1, PRESSED);
+    it('sweeps a chunk staged on a cached init after another instance stored the clip', (t) =>
+      twoInstances(t, kind, async ({ db, a, b, meta, audio }) => {
         await a.init('dev-1', meta.clipId, initOf(meta, audio, 32 * 1024));
         assert.equal((await submitClip(b, 'dev-1', meta, audio, 32 * 1024)).status, 'complete');
         // A late duplicate of a chunk reaches a, which still knows the init.
         await a.chunk('dev-1', meta.clipId, 0, audio.subarray(0, 32 * 1024));
-        assert.equal(await stagedChunks(test.db), 1);
+        assert.equal(await stagedChunks(db), 1);
         await a.expireAbandoned(new Date(0));
-        assert.equal(await stagedChunks(test.db), 0);
-        const clips = await test.db.selectFrom('clips').select('id').execute();
+        assert.equal(await stagedChunks(db), 0);
+        const clips = await db.selectFrom('clips').select('id').execute();
         assert.deepEqual(clips, [{ id: meta.clipId }]);
-      } finally {
-        await dir.remove();
-        await test.close();
-      }
-    });
+      }));
   });
 }
