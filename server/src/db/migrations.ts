@@ -372,6 +372,32 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0010-answers': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('questions').addColumn('answer_settings_json', 'text').execute();
+      // One answer per clip: the machine's reading and a person's, side by side. `value` and
+      // `source` are the answer in force (the person's when given, else the machine's when it
+      // is sure enough), kept on every write so that NPS and statistics read one column.
+      await db.schema
+        .createTable('answers')
+        .addColumn('clip_id', 'text', (c) => c.primaryKey())
+        .addColumn('form', 'text', (c) => c.notNull())
+        .addColumn('value', 'integer')
+        .addColumn('source', 'text')
+        .addColumn('needs_review', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('question_heard', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('machine_value', 'integer')
+        .addColumn('machine_confidence', 'real', (c) => c.notNull().defaultTo(0))
+        .addColumn('machine_json', 'text', (c) => c.notNull())
+        .addColumn('human_value', 'integer')
+        .addColumn('human_declined', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('human_by', 'text')
+        .addColumn('human_at', 'text')
+        .addColumn('read_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('answers_needs_review').on('answers').columns(['needs_review', 'clip_id']).execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

@@ -15,6 +15,7 @@ export interface DatabaseSchema {
   button_maps: ButtonMapsTable;
   transcripts: TranscriptsTable;
   scores: ScoresTable;
+  answers: AnswersTable;
   users: UsersTable;
   user_stores: UserStoresTable;
   api_tokens: ApiTokensTable;
@@ -51,6 +52,8 @@ export interface QuestionsTable {
   text_ru: string | null;
   /** Days a clip of this question is kept; null: the configured default. */
   retention_days: Generated<number | null>;
+  /** AnswerSettings (answers/answer.ts) as JSON; null: the defaults. */
+  answer_settings_json: Generated<string | null>;
 }
 
 /** A clip upload in progress: its init message, until fin stores the clip. */
@@ -158,6 +161,30 @@ export interface ScoresTable {
   evidence_json: string | null;
   reason: string | null;
   created_at: string;
+}
+
+/** A clip's answer: the machine's reading and a person's, and the one in force. */
+export interface AnswersTable {
+  clip_id: string;
+  form: 'nps' | 'csat' | 'yes_no' | 'text';
+  /** The answer in force: the person's when given, else the machine's unless it needs review. */
+  value: number | null;
+  /** Who gave `value`: 'human' | 'machine'; null when there is none. */
+  source: 'human' | 'machine' | null;
+  /** 1: the machine was unsure (or contradicted itself) and no person has answered yet. */
+  needs_review: Generated<number>;
+  question_heard: Generated<number>;
+  machine_value: number | null;
+  machine_confidence: Generated<number>;
+  /** MachineAnswer (answers/answer.ts) as JSON. */
+  machine_json: string;
+  human_value: number | null;
+  /** 1: a person listened and found no answer given. */
+  human_declined: Generated<number>;
+  /** The user id of the person who answered. */
+  human_by: string | null;
+  human_at: string | null;
+  read_at: string;
 }
 
 export interface UsersTable {
