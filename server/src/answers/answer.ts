@@ -1,4 +1,4 @@
-import type { Word } from '../transcription/transcript.js';
+import type { ClipAudio, Word } from '../transcription/transcript.js';
 
 /**
  * What a question's answer is read as. The question's kind picks it: `nps` 0–10, `csat` 1–5,
@@ -84,3 +84,19 @@ export interface AnswerSettings {
 }
 
 export const DEFAULT_ANSWER_SETTINGS: AnswerSettings = { graceMs: 4000, cues: {}, reviewBelow: 0.7 };
+
+/**
+ * Decodes the answer window again with only the vocabulary the form's answer can take (a
+ * grammar with a filler path for pocketsphinx, a prompt naming the expected form for
+ * OpenAI-compatible engines). Null: this engine has nothing to add for that form or language.
+ */
+export interface TargetedRecogniser {
+  readonly name: string;
+  recognise(
+    audio: ClipAudio,
+    window: TimeSpan,
+    form: AnswerForm,
+    language: string,
+    signal?: AbortSignal,
+  ): Promise<AnswerReading | null>;
+}
