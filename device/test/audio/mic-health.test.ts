@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tone } from '@earshot/test-kit/signals';
-import type { Clock } from '../src/audio/clock.js';
-import { MicHealth } from '../src/audio/mic-health.js';
+import type { Clock } from '../../src/audio/clock.js';
+import { MicHealth } from '../../src/audio/mic-health.js';
 
 const RATE = 16_000;
 const clock: Clock = { monotonicMs: () => 0, wallMs: () => 0 };

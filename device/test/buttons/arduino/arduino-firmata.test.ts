@@ -6,7 +6,7 @@ import { captureLog } from '@earshot/test-kit/log-capture';
 import { type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import { SerialPort } from 'serialport';
-import { ArduinoInput } from '../src/buttons/arduino/arduino-input.js';
+import { ArduinoInput } from '../../../src/buttons/arduino/arduino-input.js';
 
 /**
  * The real child process (johnny-five, firmata.js and its serialport 8) on a real pseudo-terminal,

@@ -9,10 +9,10 @@ import { waitFor } from '@earshot/test-kit/processes';
 import { type PulseServer, startPulse } from '@earshot/test-kit/pulse';
 import { requireService } from '@earshot/test-kit/services';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import { Capture } from '../src/audio/capture.js';
-import { systemClock } from '../src/audio/clock.js';
-import { RecorderSource } from '../src/audio/recorder-source.js';
-import { ClipCutter } from '../src/clips/clip-cutter.js';
+import { Capture } from '../../src/audio/capture.js';
+import { systemClock } from '../../src/audio/clock.js';
+import { RecorderSource } from '../../src/audio/recorder-source.js';
+import { ClipCutter } from '../../src/clips/clip-cutter.js';
 
 const RATE = 16_000;
 const format = { sampleRate: RATE, channels: 1, bitsPerSample: 16 } as const;

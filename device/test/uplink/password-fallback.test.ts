@@ -3,8 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import { CredentialsFile, mqttLogin } from '../src/config/credentials-file.js';
-import { fallBackToPreviousPassword } from '../src/uplink/uplink.js';
+import { CredentialsFile, mqttLogin } from '../../src/config/credentials-file.js';
+import { fallBackToPreviousPassword } from '../../src/uplink/uplink.js';
 
 describe('falling back to the previous MQTT password', () => {
   it('falls back only when the new password was refused as bad credentials and a previous one exists', () => {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { createLogger } from '@earshot/shared/log';
 import type { ClipMeta } from '@earshot/shared/protocol';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import { Outbox, OutboxFullError } from '../src/outbox/outbox.js';
+import { Outbox, OutboxFullError } from '../../src/outbox/outbox.js';
 
 function meta(clipId: string): ClipMeta {
   const at = new Date(0).toISOString();

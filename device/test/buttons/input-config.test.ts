@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError } from '@earshot/shared/config';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import { loadDeviceConfig } from '../src/config/device-config.js';
+import { loadDeviceConfig } from '../../src/config/device-config.js';
 
 async function load(config: unknown) {
   const dir = await tempDir('earshot-config-');

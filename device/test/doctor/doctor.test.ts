@@ -11,8 +11,8 @@ import { BIN, type RunningProcess, startProcess } from '@earshot/test-kit/proces
 import { type PulseServer, startPulse } from '@earshot/test-kit/pulse';
 import { tone } from '@earshot/test-kit/signals';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import { CredentialsFile } from '../src/config/credentials-file.js';
-import type { CheckResult } from '../src/doctor/check.js';
+import { CredentialsFile } from '../../src/config/credentials-file.js';
+import type { CheckResult } from '../../src/doctor/check.js';
 
 const run = promisify(execFile);
 const RATE = 16_000;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Backoff } from '../src/uplink/backoff.js';
+import { Backoff } from '../../src/uplink/backoff.js';
 
 describe('Backoff', () => {
   it('doubles its ceiling per failure up to the maximum, never below the minimum', () => {

@@ -6,14 +6,14 @@ import { after, before, describe, it } from 'node:test';
 import { FirmataDouble } from '@earshot/test-kit/firmata-double';
 import { captureLog } from '@earshot/test-kit/log-capture';
 import { waitFor } from '@earshot/test-kit/processes';
-import type { Clock } from '../src/audio/clock.js';
-import { ArduinoInput } from '../src/buttons/arduino/arduino-input.js';
-import { serveBoard } from '../src/buttons/arduino/board-child.js';
-import type { BoardChildOptions, FromBoard } from '../src/buttons/arduino/board-protocol.js';
-import { runBoard } from '../src/buttons/arduino/board-runner.js';
-import type { ButtonInput } from '../src/buttons/button-input.js';
-import { InputHub } from '../src/buttons/input-hub.js';
-import type { CancelResult, PressResult, PressTarget } from '../src/buttons/press-endpoint.js';
+import type { Clock } from '../../../src/audio/clock.js';
+import { ArduinoInput } from '../../../src/buttons/arduino/arduino-input.js';
+import { serveBoard } from '../../../src/buttons/arduino/board-child.js';
+import type { BoardChildOptions, FromBoard } from '../../../src/buttons/arduino/board-protocol.js';
+import { runBoard } from '../../../src/buttons/arduino/board-runner.js';
+import type { ButtonInput } from '../../../src/buttons/button-input.js';
+import { InputHub } from '../../../src/buttons/input-hub.js';
+import type { CancelResult, PressResult, PressTarget } from '../../../src/buttons/press-endpoint.js';
 
 /**
  * This file is also the board child in the supervision test: forked with CONTROL set, it serves a

@@ -12,8 +12,8 @@ import {
   headerChipFromGpiodetect,
   readSysfsChips,
   sysfsNumber,
-} from '../src/buttons/gpio/gpio-chip.js';
-import { GpioInput, parseGpiomonLine } from '../src/buttons/gpio/gpio-input.js';
+} from '../../../src/buttons/gpio/gpio-chip.js';
+import { GpioInput, parseGpiomonLine } from '../../../src/buttons/gpio/gpio-input.js';
 
 const unexpected = () => assert.fail('unexpected call');
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { parseWav } from '@earshot/shared/wav';
 import { tone } from '@earshot/test-kit/signals';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import { OpusEncoder } from '../src/clips/opus-encoder.js';
+import { OpusEncoder } from '../../src/clips/opus-encoder.js';
 
 const run = promisify(execFile);
 const RATE = 16_000;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DeviceConfigSchema } from '../src/config/device-config.js';
-import { applyRemoteConfig, RemoteConfigError } from '../src/config/remote-config.js';
+import { DeviceConfigSchema } from '../../src/config/device-config.js';
+import { applyRemoteConfig, RemoteConfigError } from '../../src/config/remote-config.js';
 import { validateConfig } from '@earshot/shared/config';
 
 const base = validateConfig(DeviceConfigSchema, { deviceId: 'd1', audio: { bufferSeconds: 150 } });

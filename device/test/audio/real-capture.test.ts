@@ -10,10 +10,10 @@ import { startPulse } from '@earshot/test-kit/pulse';
 import { requireService } from '@earshot/test-kit/services';
 import { speak } from '@earshot/test-kit/speech';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import { Capture } from '../src/audio/capture.js';
-import { systemClock } from '../src/audio/clock.js';
-import { RecorderSource } from '../src/audio/recorder-source.js';
-import { ClipCutter } from '../src/clips/clip-cutter.js';
+import { Capture } from '../../src/audio/capture.js';
+import { systemClock } from '../../src/audio/clock.js';
+import { RecorderSource } from '../../src/audio/recorder-source.js';
+import { ClipCutter } from '../../src/clips/clip-cutter.js';
 
 const RATE = 16_000;
 /** Normalised correlation of the clip with the sentence played: 1 is identical up to gain. */

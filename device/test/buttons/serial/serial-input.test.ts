@@ -5,9 +5,9 @@ import { after, before, describe, it } from 'node:test';
 import { captureLog } from '@earshot/test-kit/log-capture';
 import { type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import type { InputListener } from '../src/buttons/button-input.js';
-import { parseLine } from '../src/buttons/serial/line-protocol.js';
-import { SerialInput } from '../src/buttons/serial/serial-input.js';
+import type { InputListener } from '../../../src/buttons/button-input.js';
+import { parseLine } from '../../../src/buttons/serial/line-protocol.js';
+import { SerialInput } from '../../../src/buttons/serial/serial-input.js';
 
 const PROTOCOL = {
   pattern: /^BTN (\d+)$/,

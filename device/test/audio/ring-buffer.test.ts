@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { indexAt, indexSignal } from '@earshot/test-kit/signals';
-import { RingBuffer } from '../src/audio/ring-buffer.js';
+import { RingBuffer } from '../../src/audio/ring-buffer.js';
 
 describe('RingBuffer', () => {
   it('addresses frames by absolute index across many turns', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { captureLog } from '@earshot/test-kit/log-capture';
-import { Feedback } from '../src/feedback/feedback.js';
-import type { Light } from '../src/feedback/light.js';
-import { PATTERNS, PatternPlayer, ProblemWatch, SIGNALS, type Signal } from '../src/feedback/patterns.js';
+import { Feedback } from '../../src/feedback/feedback.js';
+import type { Light } from '../../src/feedback/light.js';
+import { PATTERNS, PatternPlayer, ProblemWatch, SIGNALS, type Signal } from '../../src/feedback/patterns.js';
 
 /** The light sampled every `step` ms from `from` to `to`, as 1s and 0s. */
 function trace(player: PatternPlayer, from: number, to: number, step = 100): string {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { captureLog } from '@earshot/test-kit/log-capture';
 import { waitFor } from '@earshot/test-kit/processes';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import { HidInput } from '../src/buttons/hid/hid-input.js';
+import { HidInput } from '../../../src/buttons/hid/hid-input.js';
 import {
   EV_KEY,
   encodeInputEvent,
@@ -16,8 +16,8 @@ import {
   KEY_DOWN,
   KEY_REPEAT,
   KEY_UP,
-} from '../src/buttons/hid/input-event.js';
-import { KEY_CODES, keyCode } from '../src/buttons/hid/key-codes.js';
+} from '../../../src/buttons/hid/input-event.js';
+import { KEY_CODES, keyCode } from '../../../src/buttons/hid/key-codes.js';
 
 const unexpected = () => assert.fail('unexpected call');
 

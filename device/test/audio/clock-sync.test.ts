@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ClockSyncProbe, type CommandRunner, parseChronyTracking } from '../src/audio/clock-sync.js';
+import { ClockSyncProbe, type CommandRunner, parseChronyTracking } from '../../src/audio/clock-sync.js';
 
 const CHRONY =
   'A29FC87B,ntp1.example.net,3,1767261600.123456789,-0.000123456,0.000050000,0.000200000,-1.234,0.001,0.050,0.012,0.003,64.5,Normal\n';

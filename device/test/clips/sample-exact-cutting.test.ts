@@ -5,10 +5,10 @@ import { describe, it, type TestContext } from 'node:test';
 import type { ClipGap } from '@earshot/shared/protocol';
 import { indexAt, indexSignal } from '@earshot/test-kit/signals';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import { Capture } from '../src/audio/capture.js';
-import type { Clock } from '../src/audio/clock.js';
-import { FileSource } from '../src/audio/file-source.js';
-import { ClipCutter } from '../src/clips/clip-cutter.js';
+import { Capture } from '../../src/audio/capture.js';
+import type { Clock } from '../../src/audio/clock.js';
+import { FileSource } from '../../src/audio/file-source.js';
+import { ClipCutter } from '../../src/clips/clip-cutter.js';
 
 const RATE = 16_000;
 const format = { sampleRate: RATE, channels: 1, bitsPerSample: 16 } as const;

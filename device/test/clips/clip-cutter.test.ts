@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { indexAt, indexSignal } from '@earshot/test-kit/signals';
-import { Capture } from '../src/audio/capture.js';
-import type { Clock } from '../src/audio/clock.js';
+import { Capture } from '../../src/audio/capture.js';
+import type { Clock } from '../../src/audio/clock.js';
 import type { ClipGap } from '@earshot/shared/protocol';
-import { ClipCutter, type ClipListener, type ClipStart } from '../src/clips/clip-cutter.js';
+import { ClipCutter, type ClipListener, type ClipStart } from '../../src/clips/clip-cutter.js';
 
 const RATE = 1000;
 

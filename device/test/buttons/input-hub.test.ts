@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { captureLog } from '@earshot/test-kit/log-capture';
-import type { Clock } from '../src/audio/clock.js';
-import type { ButtonInput, InputListener } from '../src/buttons/button-input.js';
-import { InputHub } from '../src/buttons/input-hub.js';
-import type { PressTarget } from '../src/buttons/press-endpoint.js';
+import type { Clock } from '../../src/audio/clock.js';
+import type { ButtonInput, InputListener } from '../../src/buttons/button-input.js';
+import { InputHub } from '../../src/buttons/input-hub.js';
+import type { PressTarget } from '../../src/buttons/press-endpoint.js';
 
 /** An input the test plays: the thinnest stand-in for hardware. */
 class PlayedInput implements ButtonInput {

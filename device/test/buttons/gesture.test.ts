@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ButtonGesture, type GestureEvent, type GestureOptions, RateLimit } from '../src/buttons/gesture.js';
+import { ButtonGesture, type GestureEvent, type GestureOptions, RateLimit } from '../../src/buttons/gesture.js';
 
 const OPTIONS: GestureOptions = {
   debounceMs: 30,

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { freePort } from '@earshot/test-kit/ports';
 import { tempDir } from '@earshot/test-kit/temp-dir';
-import { CredentialsFile } from '../src/config/credentials-file.js';
-import { enrol, EnrolmentError } from '../src/enrolment/enrol.js';
+import { CredentialsFile } from '../../src/config/credentials-file.js';
+import { enrol, EnrolmentError } from '../../src/enrolment/enrol.js';
 
 const ANSWER = {
   deviceId: 'till-1',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { captureLog } from '@earshot/test-kit/log-capture';
-import { type CancelResult, PressEndpoint, type PressTarget } from '../src/buttons/press-endpoint.js';
+import { type CancelResult, PressEndpoint, type PressTarget } from '../../src/buttons/press-endpoint.js';
 
 describe('press endpoint and on-screen buttons', () => {
   const presses: [number, string][] = [];
