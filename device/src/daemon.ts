@@ -11,6 +11,7 @@ import { type Clock, systemClock } from './audio/clock.js';
 import { ClockSyncProbe } from './audio/clock-sync.js';
 import { FileSource } from './audio/file-source.js';
 import { RecorderSource } from './audio/recorder-source.js';
+import { buttonProblem } from './buttons/button-number.js';
 import { createInputs } from './buttons/create-inputs.js';
 import { InputHub } from './buttons/input-hub.js';
 import { type CancelResult, PressEndpoint, type PressResult, type PressTarget } from './buttons/press-endpoint.js';
@@ -118,7 +119,8 @@ export class DeviceDaemon implements PressTarget {
       },
       // A technician's test press takes the same path as a physical button.
       press: (button) => {
-        if (button > this.buttons) throw new Error(`/button must be from 1 to ${this.buttons} (got ${button})`);
+        const problem = buttonProblem(button, this.buttons);
+        if (problem !== undefined) throw new Error(problem);
         return this.press(button, 'remote test').clipId;
       },
       onDelivered: (clipId) => {

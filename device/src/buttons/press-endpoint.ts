@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@earshot/shared/log';
+import { buttonProblem } from './button-number.js';
 import { buttonPage, type PageButton } from './button-page.js';
 
 export interface PressResult {
@@ -90,11 +91,8 @@ export class PressEndpoint {
       return send(res, 400, { error: `body must be JSON like {"button": 1}: ${(error as Error).message}` });
     }
     const button = (body as { button?: unknown } | null)?.button;
-    if (typeof button !== 'number' || !Number.isInteger(button) || button < 1 || button > this.target.buttons) {
-      return send(res, 400, {
-        error: `/button must be an integer from 1 to ${this.target.buttons} (got ${JSON.stringify(button)})`,
-      });
-    }
+    const problem = buttonProblem(button, this.target.buttons);
+    if (problem !== undefined || typeof button !== 'number') return send(res, 400, { error: problem });
     try {
       return send(res, 202, this.target.press(button, 'http'));
     } catch (error) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import { CredentialsFile, mqttLogin } from '../../src/config/credentials-file.js';
-import { fallBackToPreviousPassword } from '../../src/uplink/uplink.js';
+import { fallBackToPreviousPassword } from '../../src/uplink/broker-session.js';
 
 describe('falling back to the previous MQTT password', () => {
   it('falls back only when the new password was refused as bad credentials and a previous one exists', () => {

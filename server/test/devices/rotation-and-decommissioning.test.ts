@@ -19,6 +19,7 @@ import { MqttAccounts } from '../../src/devices/mqtt-accounts.js';
 import { MqttIngest } from '../../src/ingest/mqtt-ingest.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { ingestHarness, quietLogger } from '../support/ingest-harness.js';
+import { simDeviceHandlers } from '../support/transfer-rig.js';
 
 const topics = new Topics('earshot');
 
@@ -92,6 +93,7 @@ describe('credential rotation and decommissioning on the embedded broker', () =>
       version: 'test',
       outbox,
       logger: quietLogger,
+      ...simDeviceHandlers(outbox),
       storePassword: (password, previousPassword) =>
         credentials.write({ deviceId: 'pi-1', username: 'pi-1', password, previousPassword }),
     });

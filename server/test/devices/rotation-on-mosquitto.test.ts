@@ -19,7 +19,7 @@ import { MqttAccounts } from '../../src/devices/mqtt-accounts.js';
 import { MqttIngest } from '../../src/ingest/mqtt-ingest.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { ingestHarness, quietLogger } from '../support/ingest-harness.js';
-import { LogCapture, makeClip } from '../support/transfer-rig.js';
+import { LogCapture, makeClip, simDeviceHandlers } from '../support/transfer-rig.js';
 
 const topics = new Topics('earshot');
 
@@ -128,6 +128,7 @@ describe('credential rotation on Mosquitto', () => {
       version: 'test',
       outbox,
       logger: deviceLog.logger,
+      ...simDeviceHandlers(outbox),
       onDelivered: (clipId) => delivered.add(clipId),
       storePassword: (password, previousPassword) =>
         credentials.write({ deviceId: 'pi-1', username: 'pi-1', password, previousPassword }),
