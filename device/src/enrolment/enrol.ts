@@ -88,6 +88,7 @@ export async function enrol(options: EnrolOptions): Promise<EnrolmentAnswer> {
     };
     await mkdir(dirname(options.configOut), { recursive: true });
     await writeDurably(options.configOut, Buffer.from(`${JSON.stringify(updated, null, 2)}\n`), 0o644);
+    await syncDir(dirname(options.configOut));
     options.log(`configuration written to ${options.configOut}`);
   }
   return answer;
@@ -115,6 +116,8 @@ async function persistentRequestId(file: string): Promise<string> {
   }
   const id = randomBytes(18).toString('base64url');
   await writeDurably(file, Buffer.from(id), 0o600);
+  // Durable before the claim: a power cut after it must not make a new request of a used token.
+  await syncDir(dirname(file));
   return id;
 }
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import fsPromises, { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { syncBuiltinESMExports } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { freePort } from '@earshot/test-kit/ports';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import { CredentialsFile } from '../../src/config/credentials-file.js';
@@ -22,13 +23,14 @@ const ANSWER = {
 };
 
 /** A stand-in for the server's enrolment endpoint answering with `answers` in turn; records request bodies. */
-async function enrolmentServer(answers: [number, unknown][]) {
+async function enrolmentServer(answers: [number, unknown][], onClaim: () => void = () => undefined) {
   const bodies: { token: string; requestId: string }[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     let text = '';
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));
     request.on('end', () => {
       bodies.push(JSON.parse(text) as { token: string; requestId: string });
+      onClaim();
       const [status, body] = answers[Math.min(bodies.length - 1, answers.length - 1)] as [number, unknown];
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
@@ -38,7 +40,46 @@ async function enrolmentServer(answers: [number, unknown][]) {
   return { url, bodies, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
+/** Records the folders fsynced (opened read-only and synced, as durable-write's syncDir does). */
+function recordFolderSyncs(t: TestContext): string[] {
+  const synced: string[] = [];
+  const realOpen = fsPromises.open;
+  t.mock.method(fsPromises, 'open', async (...args: Parameters<typeof realOpen>) => {
+    const handle = await realOpen(...args);
+    if (args[1] === 'r') {
+      const sync = handle.sync.bind(handle);
+      handle.sync = async () => {
+        await sync();
+        synced.push(String(args[0]));
+      };
+    }
+    return handle;
+  });
+  // durable-write imports `open` by name: let the named export follow the mock.
+  syncBuiltinESMExports();
+  t.after(() => {
+    t.mock.restoreAll();
+    syncBuiltinESMExports();
+  });
+  return synced;
+}
+
 describe('earshot-device enrol', () => {
+  it('fsyncs the folders it writes in: the request id before claiming, the config after writing it', async (t) => {
+    const dir = await tempDir();
+    t.after(() => dir.remove());
+    const synced = recordFolderSyncs(t);
+    let syncedAtClaim: string[] = [];
+    const server = await enrolmentServer([[200, ANSWER]], () => (syncedAtClaim = [...synced]));
+    t.after(() => server.close());
+    const stateDir = join(dir.path, 'state');
+    const configOut = join(dir.path, 'etc', 'device.json');
+    await mkdir(join(dir.path, 'etc'));
+    await enrol({ server: server.url, token: 'ect_token', stateDir, configOut, log: () => undefined });
+    assert.ok(syncedAtClaim.includes(stateDir), 'the request id survives a power cut before the claim');
+    assert.ok(synced.includes(join(dir.path, 'etc')), 'the written config survives a power cut');
+  });
+
   it('retries a server error with the same request id, then writes credentials (0600), CA and config', async (t) => {
     const dir = await tempDir();
     t.after(() => dir.remove());
