@@ -1,5 +1,5 @@
 import { ConfigError, type LoadConfigOptions, LogLevelSchema, loadConfig } from '@earshot/shared/config';
-import { validateRoot } from '@earshot/shared/protocol';
+import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES, validateRoot } from '@earshot/shared/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 import { InputsConfig, inputProblems } from '../buttons/input-config.js';
 import { FeedbackConfig, feedbackProblems } from '../feedback/feedback-config.js';
@@ -87,7 +87,7 @@ export const DeviceConfigSchema = Type.Object(
         root: Type.String({ default: 'earshot' }),
         username: Type.Optional(Type.String()),
         password: Type.Optional(Type.String()),
-        chunkBytes: Type.Integer({ minimum: 1024, maximum: 120 * 1024, default: 32 * 1024 }),
+        chunkBytes: Type.Integer({ minimum: MIN_CHUNK_BYTES, maximum: MAX_CHUNK_BYTES, default: DEFAULT_CHUNK_BYTES }),
         inflight: Type.Integer({ minimum: 1, maximum: 64, default: 8 }),
         ackTimeoutSeconds: Type.Number({ minimum: 0.1, default: 10 }),
         publishesPerSecond: Type.Number({ minimum: 1, default: 50, description: 'AWS IoT Core allows 100/s' }),

@@ -64,6 +64,8 @@ export type ClipMeta = Static<typeof ClipMeta>;
 
 /** Hard cap on a chunk: AWS IoT Core refuses payloads over 128 KB. */
 export const MAX_CHUNK_BYTES = 120 * 1024;
+/** Smaller chunks would make a clip thousands of messages. */
+export const MIN_CHUNK_BYTES = 1024;
 export const DEFAULT_CHUNK_BYTES = 32 * 1024;
 /** A two-minute 48 kHz stereo WAV is 23 MB; nothing legitimate comes near this. */
 export const MAX_CLIP_BYTES = 256 * 1024 * 1024;
@@ -74,7 +76,7 @@ export const ClipInit = Type.Composite(
     Type.Object({
       size: Type.Integer({ minimum: 1, maximum: MAX_CLIP_BYTES }),
       sha256: Sha256,
-      chunkSize: Type.Integer({ minimum: 1024, maximum: MAX_CHUNK_BYTES }),
+      chunkSize: Type.Integer({ minimum: MIN_CHUNK_BYTES, maximum: MAX_CHUNK_BYTES }),
     }),
   ],
   { additionalProperties: false },
