@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { finish, serveUntilSignal, UsageError } from '@earshot/shared/cli';
+import { configCommand } from '@earshot/shared/config';
 import { createLogger } from '@earshot/shared/log';
-import { loadDeviceConfig } from './config/device-config.js';
+import { DeviceConfigSchema, loadDeviceConfig } from './config/device-config.js';
 import { DeviceDaemon } from './daemon.js';
 import { DOCTOR_USAGE, doctorCli } from './doctor/doctor-cli.js';
 import { enrol, EnrolmentError } from './enrolment/enrol.js';
@@ -17,6 +18,7 @@ ${DOCTOR_USAGE}
                                            (kept in DIR/mqtt-credentials.json, mode 0600) and the
                                            device's settings (merged into FILE, no secret);
                                            DIR defaults to FILE's stateDir, else /var/lib/earshot
+  earshot-device config --describe         every config key, its default and meaning (Markdown)
   earshot-device --version | --help
 
 Every config key can be set from the environment: EARSHOT_MQTT__URL=mqtt://host sets mqtt.url.
@@ -24,6 +26,7 @@ EARSHOT_CONFIG names the config file when --config is not given.`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'doctor') return doctorCli(argv.slice(1));
+  if (argv[0] === 'config') return configCommand('earshot-device', DeviceConfigSchema, argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { EX_USAGE, finish, serveUntilSignal } from '@earshot/shared/cli';
+import { configCommand } from '@earshot/shared/config';
 import { createLogger } from '@earshot/shared/log';
 import { ACCESS_USAGE, accessCli } from './access/access-cli.js';
-import { loadServerConfig } from './config/server-config.js';
+import { loadServerConfig, ServerConfigSchema } from './config/server-config.js';
 import { importCli, IMPORT_USAGE } from './import/import-cli.js';
 import { CREDENTIALS_USAGE, credentialsCommand } from './devices/credentials-cli.js';
 import { AccountError } from './devices/mqtt-accounts.js';
@@ -14,6 +15,7 @@ const USAGE = `Usage:
 ${IMPORT_USAGE}
 ${ACCESS_USAGE}
 ${CREDENTIALS_USAGE}
+  earshot-server config --describe   every config key, its default and meaning (Markdown)
   earshot-server --version | --help
 
 Every config key can be set from the environment: EARSHOT_HTTP__PORT=8080 sets http.port.
@@ -21,6 +23,7 @@ EARSHOT_CONFIG names the config file when --config is not given.`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'import') return importCli(argv.slice(1));
+  if (argv[0] === 'config') return configCommand('earshot-server', ServerConfigSchema, argv.slice(1));
   if (argv[0] === 'users' || argv[0] === 'tokens') return accessCli(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,

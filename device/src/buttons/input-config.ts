@@ -97,7 +97,8 @@ export const InputConfig = Type.Union([GpioInputConfig, SerialInputConfig, HidIn
 
 export const InputsConfig = Type.Array(InputConfig, {
   default: [],
-  description: 'physical button inputs; the HTTP press endpoint and on-screen page are always there',
+  description:
+    'physical buttons: GPIO, Arduino, USB serial, USB HID (docs/buttons.md); the HTTP press endpoint and on-screen page are always there',
 });
 
 export type InputConfig = Static<typeof InputConfig>;

@@ -42,59 +42,108 @@ const ButtonWindow = Type.Object(
 
 export const DeviceConfigSchema = Type.Object(
   {
-    deviceId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$', description: 'unique id, a topic level' }),
+    deviceId: Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+      description: 'unique id: letters, digits, `_`, `-`; a topic level',
+    }),
     stateDir: Type.String({ minLength: 1, default: '/var/lib/earshot', description: 'outbox and state' }),
     logLevel: LogLevelSchema,
     audio: Type.Object(
       {
-        source: Type.Union([RecorderSourceConfig, FileSourceConfig], { default: { type: 'recorder' } }),
-        sampleRate: Type.Integer({ minimum: 8000, maximum: 48000, default: 16000 }),
-        channels: Type.Integer({ minimum: 1, maximum: 2, default: 1 }),
-        bufferSeconds: Type.Number({ minimum: 1, maximum: 900, default: 150, description: 'RAM ring size' }),
+        source: Type.Union([RecorderSourceConfig, FileSourceConfig], {
+          default: { type: 'recorder' },
+          description:
+            '`recorder`: `{recorder: arecord|sox, device: "plughw:CARD=…,DEV=0", stallSeconds: 5, restartInitialSeconds: 0.5, restartMaxSeconds: 30}`; `file`: `{path, loop: true, pace: realtime|unpaced}` plays a WAV/raw file as a microphone',
+        }),
+        sampleRate: Type.Integer({
+          minimum: 8000,
+          maximum: 48000,
+          default: 16000,
+          description: 'capture rate, Hz (S16LE)',
+        }),
+        channels: Type.Integer({ minimum: 1, maximum: 2, default: 1, description: 'capture channels' }),
+        bufferSeconds: Type.Number({
+          minimum: 1,
+          maximum: 900,
+          default: 150,
+          description: 'seconds of audio in the RAM ring; must hold the longest clip plus 5 s',
+        }),
         micDeadSeconds: Type.Number({
           minimum: 1,
           default: 30,
-          description: 'digital silence this long reports the microphone dead',
+          description: 'seconds of digital silence that report the microphone dead',
         }),
       },
       { additionalProperties: false, default: {} },
     ),
     clips: Type.Object(
       {
-        preSeconds: Seconds(60, 'default audio kept before a press'),
-        postSeconds: Seconds(60, 'default audio kept after a press'),
+        preSeconds: Seconds(60, 'seconds of audio kept before a press'),
+        postSeconds: Seconds(60, 'seconds of audio kept after a press'),
         buttons: Type.Integer({ minimum: 1, maximum: 64, default: 8, description: 'logical buttons 1..N' }),
         perButton: Type.Record(Type.String({ pattern: '^[1-9][0-9]?$' }), ButtonWindow, {
           default: {},
-          description: 'per-button overrides, keyed by button number',
+          description: 'per-button overrides: `{"2": {"preSeconds": 30, "postSeconds": 90, "label": "Improve?"}}`',
         }),
         format: Type.Union([Type.Literal('opus'), Type.Literal('wav')], {
           default: 'opus',
           description: 'opus: Ogg/Opus through opusenc (opus-tools); wav: uncompressed',
         }),
-        opusBitrateKbps: Type.Integer({ minimum: 6, maximum: 256, default: 24 }),
+        opusBitrateKbps: Type.Integer({ minimum: 6, maximum: 256, default: 24, description: 'Opus bitrate, kbit/s' }),
         cancelWithinSeconds: Type.Number({
           minimum: 0,
           default: 180,
-          description: 'a cancel voids the newest clip if pressed at most this long ago and not yet delivered',
+          description:
+            'seconds after a press during which the cancel gesture can still void its clip (if not yet delivered)',
         }),
       },
       { additionalProperties: false, default: {} },
     ),
     mqtt: Type.Object(
       {
-        url: Type.String({ default: 'mqtt://127.0.0.1:1883', pattern: '^(mqtts?|wss?|tcp|ssl)://' }),
-        root: Type.String({ default: 'earshot' }),
-        username: Type.Optional(Type.String()),
-        password: Type.Optional(Type.String()),
-        chunkBytes: Type.Integer({ minimum: MIN_CHUNK_BYTES, maximum: MAX_CHUNK_BYTES, default: DEFAULT_CHUNK_BYTES }),
-        inflight: Type.Integer({ minimum: 1, maximum: 64, default: 8 }),
-        ackTimeoutSeconds: Type.Number({ minimum: 0.1, default: 10 }),
-        publishesPerSecond: Type.Number({ minimum: 1, default: 50, description: 'AWS IoT Core allows 100/s' }),
-        reconnectMinSeconds: Type.Number({ minimum: 0.01, default: 1 }),
-        reconnectMaxSeconds: Type.Number({ minimum: 0.01, default: 300 }),
-        heartbeatSeconds: Type.Number({ minimum: 1, default: 60 }),
-        caFile: Type.Optional(Type.String({ description: 'PEM CA for mqtts:// with a private CA' })),
+        url: Type.String({
+          default: 'mqtt://127.0.0.1:1883',
+          pattern: '^(mqtts?|wss?|tcp|ssl)://',
+          description: 'the broker',
+        }),
+        root: Type.String({ default: 'earshot', description: 'topic root (must match the server)' }),
+        username: Type.Optional(
+          Type.String({ description: 'device login; `<stateDir>/mqtt-credentials.json` (written by `enrol`) wins' }),
+        ),
+        password: Type.Optional(Type.String({ description: 'device password; the credentials file wins' })),
+        chunkBytes: Type.Integer({
+          minimum: MIN_CHUNK_BYTES,
+          maximum: MAX_CHUNK_BYTES,
+          default: DEFAULT_CHUNK_BYTES,
+          description: 'bytes of a clip per message; at most 120 KiB (AWS IoT Core refuses over 128 KB)',
+        }),
+        inflight: Type.Integer({ minimum: 1, maximum: 64, default: 8, description: 'chunks awaiting PUBACK at once' }),
+        ackTimeoutSeconds: Type.Number({
+          minimum: 0.1,
+          default: 10,
+          description: "seconds to wait for the server's answer to a fin before asking again",
+        }),
+        publishesPerSecond: Type.Number({
+          minimum: 1,
+          default: 50,
+          description: 'publish rate limit (AWS IoT Core allows 100/s)',
+        }),
+        reconnectMinSeconds: Type.Number({
+          minimum: 0.01,
+          default: 1,
+          description: 'first reconnection delay, seconds (exponential backoff with full jitter)',
+        }),
+        reconnectMaxSeconds: Type.Number({
+          minimum: 0.01,
+          default: 300,
+          description: 'longest reconnection delay, seconds',
+        }),
+        heartbeatSeconds: Type.Number({
+          minimum: 1,
+          default: 60,
+          description: 'seconds between heartbeats (version, uptime, mic health, outbox backlog, free disk, clock)',
+        }),
+        caFile: Type.Optional(Type.String({ description: 'PEM CA file for `mqtts://` with a private CA' })),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -103,15 +152,19 @@ export const DeviceConfigSchema = Type.Object(
         quotaMegabytes: Type.Number({
           minimum: 1,
           default: 1024,
-          description: 'disk for undelivered clips; when full new clips are refused with an alarm',
+          description:
+            'megabytes of disk for clips not yet confirmed; when full, new clips are refused with an alarm and a record (the oldest are kept)',
         }),
       },
       { additionalProperties: false, default: {} },
     ),
     http: Type.Object(
       {
-        host: Type.String({ default: '127.0.0.1', description: 'the press endpoint; keep it local' }),
-        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8081 }),
+        host: Type.String({
+          default: '127.0.0.1',
+          description: 'the local button endpoint and on-screen buttons; keep it local',
+        }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8081, description: 'its TCP port' }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -29,18 +29,22 @@ const ArduinoLightConfig = Type.Object(
 
 export const FeedbackConfig = Type.Object(
   {
-    lights: Type.Array(Type.Union([GpioLightConfig, ArduinoLightConfig]), { default: [] }),
+    lights: Type.Array(Type.Union([GpioLightConfig, ArduinoLightConfig]), {
+      default: [],
+      description:
+        'the LEDs/buzzers staff see: `{type: gpio, pin, activeLow, signals}` or `{type: arduino, port, pin: 13, signals}` (docs/buttons.md)',
+    }),
     problemGraceSeconds: Type.Number({
       minimum: 0,
       maximum: 3600,
       default: 15,
-      description: 'a problem shows only once it has lasted this long',
+      description: 'seconds a problem must last before the light shows it',
     }),
     micSilentSeconds: Type.Number({
       minimum: 1,
       maximum: 3600,
       default: 10,
-      description: 'no audio this long counts as a dead microphone',
+      description: 'seconds without audio that count as a dead microphone',
     }),
   },
   { additionalProperties: false, default: {} },

@@ -3,6 +3,9 @@ import { ConfigError, type LoadConfigOptions, LogLevelSchema, loadConfig } from 
 import { validateRoot } from '@earshot/shared/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { EnrolmentConfig, MqttConfig } from './broker-config.js';
+import { FleetConfig } from './fleet-config.js';
+import { DatabaseConfig, StorageConfig } from './storage-config.js';
 
 const QuestionKind = Type.Union([
   Type.Literal('nps'),
@@ -25,22 +28,8 @@ const Question = Type.Object(
 );
 
 /** Button number -> question id. */
-const Buttons = Type.Record(Type.String({ pattern: '^[1-9][0-9]?$' }), Type.String());
-
-/** S3-compatible object storage (AWS S3, MinIO, Yandex Object Storage) instead of a directory. */
-const S3Storage = Type.Object(
-  {
-    bucket: Type.String({ minLength: 3 }),
-    region: Type.String({ default: 'us-east-1' }),
-    endpoint: Type.Optional(Type.String({ description: 'e.g. https://storage.yandexcloud.net; omit for AWS' })),
-    accessKeyId: Type.Optional(Type.String()),
-    secretAccessKey: Type.Optional(Type.String()),
-    forcePathStyle: Type.Boolean({ default: true }),
-    prefix: Type.String({ default: '', description: 'key prefix inside the bucket' }),
-    presignSeconds: Type.Integer({ minimum: 1, maximum: 604800, default: 900 }),
-  },
-  { additionalProperties: false },
-);
+const Buttons = (options: { description?: string; default?: Record<string, string> } = {}) =>
+  Type.Record(Type.String({ pattern: '^[1-9][0-9]?$' }), Type.String(), options);
 
 // Engine fields with a default are optional: TypeBox fills no defaults inside a union, so
 // engineSettings() applies them from the member's own schema.
@@ -100,19 +89,28 @@ export const ServerConfigSchema = Type.Object(
     logLevel: LogLevelSchema,
     http: Type.Object(
       {
-        host: Type.String({ default: '127.0.0.1' }),
-        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+        host: Type.String({ default: '127.0.0.1', description: 'the API and console: listen address' }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'the API and console: TCP port' }),
       },
       { additionalProperties: false, default: {} },
     ),
     access: Type.Object(
       {
-        sessionHours: Type.Number({ minimum: 0.1, maximum: 720, default: 12, description: 'console sign-in lifetime' }),
+        sessionHours: Type.Number({
+          minimum: 0.1,
+          maximum: 720,
+          default: 12,
+          description: 'console sign-in lifetime, hours',
+        }),
         secureCookies: Type.Boolean({
           default: false,
           description: 'mark the session cookie Secure: set true whenever the console is reached over HTTPS',
         }),
-        loginAttemptsPerMinute: Type.Integer({ minimum: 1, default: 10, description: 'per client address' }),
+        loginAttemptsPerMinute: Type.Integer({
+          minimum: 1,
+          default: 10,
+          description: 'sign-in attempts per client address',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -126,100 +124,29 @@ export const ServerConfigSchema = Type.Object(
         checkIntervalMinutes: Type.Number({
           minimum: 1,
           default: 60,
-          description: 'how often expired clips are purged',
+          description: 'minutes between purges of expired clips (audio, transcript, scores), each recorded as an act',
         }),
       },
       { additionalProperties: false, default: {} },
     ),
-    mqtt: Type.Object(
-      {
-        embedded: Type.Boolean({ default: true, description: 'run the aedes broker in this process' }),
-        host: Type.String({ default: '0.0.0.0', description: 'embedded broker: listen address' }),
-        port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883, description: 'embedded broker: TCP port' }),
-        url: Type.Optional(Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://', description: 'external broker' })),
-        root: Type.String({ default: 'earshot' }),
-        username: Type.Optional(Type.String()),
-        password: Type.Optional(Type.String()),
-        maxMessageBytes: Type.Integer({ minimum: 1024, default: 256 * 1024 }),
-        authentication: Type.Boolean({
-          default: true,
-          description: 'embedded broker: require an account (see `earshot-server credentials`)',
-        }),
-        protocolVersion: Type.Union([Type.Literal(4), Type.Literal(5)], {
-          default: 4,
-          description: 'external broker: 5 for shared subscriptions (Mosquitto, EMQX)',
-        }),
-        sharedGroup: Type.Optional(
-          Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'scale-out: $share group of all instances' }),
-        ),
-        clientId: Type.Optional(Type.String({ minLength: 1, description: 'default earshot-server-<hostname>' })),
-        tls: Type.Optional(
-          Type.Object(
-            {
-              certFile: Type.Optional(Type.String({ description: 'embedded broker: PEM certificate' })),
-              keyFile: Type.Optional(Type.String({ description: 'embedded broker: PEM private key' })),
-              caFile: Type.Optional(Type.String({ description: 'external broker: PEM CA to trust' })),
-            },
-            { additionalProperties: false },
-          ),
-        ),
-      },
-      { additionalProperties: false, default: {} },
-    ),
-    enrolment: Type.Object(
-      {
-        brokerUrl: Type.Optional(
-          Type.String({
-            pattern: '^(mqtts?|wss?|tcp|ssl)://',
-            description: 'the broker as devices reach it; default: the embedded broker on the host the device called',
-          }),
-        ),
-        caFile: Type.Optional(Type.String({ description: 'PEM CA devices must trust (default mqtt.tls.caFile)' })),
-        tokenHours: Type.Number({
-          minimum: 0.01,
-          maximum: 720,
-          default: 24,
-          description: 'how long a claim token stays valid',
-        }),
-        attemptsPerMinute: Type.Integer({ minimum: 1, default: 10, description: 'enrolment calls per client address' }),
-        rotationTimeoutSeconds: Type.Number({
-          minimum: 1,
-          default: 15,
-          description: "how long a credential rotation waits for the device's answer",
-        }),
-      },
-      { additionalProperties: false, default: {} },
-    ),
-    database: Type.Object(
-      {
-        url: Type.Optional(
-          Type.String({
-            description: 'sqlite:<path> or postgres://user:pass@host/db[?schema=s]; default <dataDir>/earshot.db',
-          }),
-        ),
-      },
-      { additionalProperties: false, default: {} },
-    ),
-    storage: Type.Object(
-      {
-        dir: Type.Optional(Type.String({ description: 'clip audio directory; default <dataDir>/clips' })),
-        s3: Type.Optional(S3Storage),
-      },
-      { additionalProperties: false, default: {} },
-    ),
+    mqtt: MqttConfig,
+    enrolment: EnrolmentConfig,
+    database: DatabaseConfig,
+    storage: StorageConfig,
     ingest: Type.Object(
       {
         maxResends: Type.Integer({ minimum: 0, default: 3, description: 'whole-clip resends after a sha256 mismatch' }),
         abandonAfterHours: Type.Number({
           minimum: 0.001,
           default: 24,
-          description: 'staged chunks of a transfer begun this long ago and never finished are dropped',
+          description: 'hours after which staged chunks of a transfer nobody finished are dropped',
         }),
         maxFinsInProgress: Type.Integer({
           minimum: 1,
           maximum: 256,
           default: 8,
-          description: 'fins processed at a time off the message path; further fins hold back the broker',
+          description:
+            'fins (clip commits) processed at a time in the background; a further fin waits on the message path and so holds back the broker',
         }),
       },
       { additionalProperties: false, default: {} },
@@ -227,14 +154,19 @@ export const ServerConfigSchema = Type.Object(
     transcription: Type.Object(
       {
         enabled: Type.Boolean({ default: true, description: 'run the transcription worker in this process' }),
-        concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
-        pollIntervalMs: Type.Integer({ minimum: 10, default: 1000 }),
-        maxAttempts: Type.Integer({ minimum: 1, default: 5 }),
-        initialDelayMs: Type.Integer({ minimum: 0, default: 10_000 }),
-        maxDelayMs: Type.Integer({ minimum: 0, default: 3_600_000 }),
+        concurrency: Type.Integer({ minimum: 1, maximum: 64, default: 1, description: 'clips transcribed at once' }),
+        pollIntervalMs: Type.Integer({
+          minimum: 10,
+          default: 1000,
+          description: 'ms between looks at the queue when idle',
+        }),
+        maxAttempts: Type.Integer({ minimum: 1, default: 5, description: 'attempts before a job is dead' }),
+        initialDelayMs: Type.Integer({ minimum: 0, default: 10_000, description: 'first retry delay, ms (doubles)' }),
+        maxDelayMs: Type.Integer({ minimum: 0, default: 3_600_000, description: 'longest retry delay, ms' }),
         defaultLanguage: Type.String({ default: 'en-US', description: 'for clips of devices without a store' }),
         engines: Type.Record(Type.String({ pattern: '^[a-z0-9_-]+$' }), EngineConfig, {
           default: { pocketsphinx: { type: 'pocketsphinx' } },
+          description: 'engines by name: `pocketsphinx`, `openai` (OpenAI-compatible) or `yandex` (docs/server.md)',
         }),
         languages: Type.Record(Type.String(), Type.String(), {
           default: { '*': 'pocketsphinx' },
@@ -245,45 +177,25 @@ export const ServerConfigSchema = Type.Object(
     ),
     import: Type.Object(
       {
-        preSeconds: Type.Number({ minimum: 0, default: 60, description: 'as the devices: audio kept before a press' }),
-        postSeconds: Type.Number({ minimum: 0, default: 60, description: 'as the devices: audio kept after a press' }),
-        maxUploadBytes: Type.Integer({ minimum: 1, default: 4 * 1024 ** 3 }),
-      },
-      { additionalProperties: false, default: {} },
-    ),
-    fleet: Type.Object(
-      {
-        offlineMinutes: Type.Number({
+        preSeconds: Type.Number({
           minimum: 0,
-          default: 10,
-          description: 'alert when a device is offline this long while its store is open',
-        }),
-        backlogHeartbeats: Type.Integer({
-          minimum: 1,
-          default: 5,
-          description: 'alert when the outbox grew at this many heartbeats in a row...',
-        }),
-        backlogMinClips: Type.Integer({ minimum: 1, default: 5, description: '...and holds at least this many clips' }),
-        diskLowMegabytes: Type.Number({ minimum: 0, default: 500, description: 'alert below this much free disk' }),
-        clockOffsetMs: Type.Number({
-          minimum: 0,
-          default: 1000,
-          description: 'alert when the device clock is off by more than this (or not synchronised)',
-        }),
-        checkIntervalSeconds: Type.Number({
-          minimum: 1,
           default: 60,
-          description: 'how often every device is re-evaluated (offline alerts need the timer)',
+          description: 'seconds of audio kept before a press, as on the devices',
         }),
-        historyHours: Type.Number({ minimum: 1, default: 168, description: 'heartbeat history kept per device' }),
-        testPressTimeoutSeconds: Type.Number({
+        postSeconds: Type.Number({
+          minimum: 0,
+          default: 60,
+          description: 'seconds of audio kept after a press, as on the devices',
+        }),
+        maxUploadBytes: Type.Integer({
           minimum: 1,
-          default: 10,
-          description: 'how long a test press waits for the device to answer',
+          default: 4 * 1024 ** 3,
+          description: 'largest recording uploaded for import, bytes',
         }),
       },
       { additionalProperties: false, default: {} },
     ),
+    fleet: FleetConfig,
     queue: Type.Object(
       {
         backend: Type.Union([Type.Literal('table'), Type.Literal('pg-boss')], {
@@ -323,14 +235,23 @@ export const ServerConfigSchema = Type.Object(
             },
             { additionalProperties: false },
           ),
-          { default: [] },
+          {
+            default: [],
+            description:
+              "signed POSTs to a store's own system: `[{name, url, secret, events, includeTranscript: false}]` (README, Webhooks)",
+          },
         ),
-        maxAttempts: Type.Integer({ minimum: 1, default: 10 }),
-        timeoutSeconds: Type.Number({ minimum: 0.1, default: 10 }),
+        maxAttempts: Type.Integer({
+          minimum: 1,
+          default: 10,
+          description: 'deliveries tried (with backoff, Retry-After honoured) before one is kept as dead',
+        }),
+        timeoutSeconds: Type.Number({ minimum: 0.1, default: 10, description: 'seconds a delivery may take' }),
       },
       { additionalProperties: false, default: {} },
     ),
     questions: Type.Array(Question, {
+      description: 'seeds the catalogue: `[{id, kind: nps|open|complaint|praise|custom, text: {en, ru}}]`',
       default: [
         {
           id: 'nps',
@@ -343,8 +264,11 @@ export const ServerConfigSchema = Type.Object(
     }),
     buttonMap: Type.Object(
       {
-        default: Buttons,
-        devices: Type.Record(Type.String(), Buttons, { default: {} }),
+        default: Buttons({ description: 'seeds the default button map: button -> question id' }),
+        devices: Type.Record(Type.String(), Buttons(), {
+          default: {},
+          description: 'seeds per-device maps (versioned maps per store or device come through the API)',
+        }),
       },
       { additionalProperties: false, default: { default: { '1': 'nps', '2': 'improve', '3': 'complaint' } } },
     ),

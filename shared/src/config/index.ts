@@ -1,2 +1,3 @@
 export * from './load-config.js';
 export * from './log-level.js';
+export * from './describe-config.js';

@@ -10,5 +10,5 @@ export const LogLevelSchema = Type.Union(
     Type.Literal('trace'),
     Type.Literal('silent'),
   ],
-  { default: 'info' },
+  { default: 'info', description: 'how much the log says' },
 );

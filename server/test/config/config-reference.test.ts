@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import { configTable, markedSection } from '@earshot/shared/config';
+import { ServerConfigSchema } from '../../src/config/server-config.js';
+
+// From server/dist/test/config/ to the repository's root.
+const README = new URL('../../../../README.md', import.meta.url);
+
+describe('configuration reference', () => {
+  it("README's server table is the one the schema describes (scripts/config-reference rewrites it)", async () => {
+    const documented = markedSection(await readFile(README, 'utf8'), 'server');
+    assert.ok(documented !== undefined, 'README.md has no <!-- config:server:start --> … end section');
+    assert.equal(documented, configTable(ServerConfigSchema));
+  });
+
+  it('describes every key, defaults included from the enclosing object', () => {
+    const table = configTable(ServerConfigSchema);
+    assert.match(table, /^\| `buttonMap\.default` \| `\{"1":"nps","2":"improve","3":"complaint"\}` \| /m);
+    assert.match(table, /^\| `mqtt\.protocolVersion` \| `4` \| .*one of `4`, `5` \|$/m);
+    assert.doesNotMatch(table, /\| {2}\|$/m, 'a key without a description');
+  });
+});
