@@ -22,6 +22,13 @@ import { ClipPipeline } from './clips/clip-pipeline.js';
 import { OpusEncoder } from './clips/opus-encoder.js';
 import { type DeviceConfig, windowFor } from './config/device-config.js';
 import { CredentialsFile, mqttLogin } from './config/credentials-file.js';
+import {
+  cancelWithinMs,
+  micSilentMs,
+  outboxQuotaBytes,
+  recorderTimings,
+  uplinkTimings,
+} from './config/device-units.js';
 import { applyRemoteConfig } from './config/remote-config.js';
 import { createFeedback } from './feedback/create-feedback.js';
 import type { Feedback } from './feedback/feedback.js';
@@ -71,7 +78,7 @@ export class DeviceDaemon implements PressTarget {
     });
     this.source = this.createSource();
     this.outbox = new Outbox(join(config.stateDir, 'outbox'), logger.child({ component: 'outbox' }), {
-      quotaBytes: config.outbox.quotaMegabytes * 1024 * 1024,
+      quotaBytes: outboxQuotaBytes(config),
     });
     const clipsLogger = logger.child({ component: 'clips' });
     this.journal = new ClipJournal(join(config.stateDir, 'recording'), bytesPerFrame(this.format), 1000, clipsLogger);
@@ -82,7 +89,7 @@ export class DeviceDaemon implements PressTarget {
       outbox: this.outbox,
       captureSession: this.captureSession,
       clockSync: () => this.clockSync.current,
-      cancelWithinMs: config.clips.cancelWithinSeconds * 1000,
+      cancelWithinMs: cancelWithinMs(config),
       clock,
       logger: clipsLogger,
       onStored: (clipId) => this.uplink.kick(clipId),
@@ -102,10 +109,7 @@ export class DeviceDaemon implements PressTarget {
       chunkBytes: config.mqtt.chunkBytes,
       inflight: config.mqtt.inflight,
       publishesPerSecond: config.mqtt.publishesPerSecond,
-      ackTimeoutMs: config.mqtt.ackTimeoutSeconds * 1000,
-      reconnectMinMs: config.mqtt.reconnectMinSeconds * 1000,
-      reconnectMaxMs: config.mqtt.reconnectMaxSeconds * 1000,
-      heartbeatMs: config.mqtt.heartbeatSeconds * 1000,
+      ...uplinkTimings(config.mqtt),
       ca: config.mqtt.caFile === undefined ? undefined : readFileSync(config.mqtt.caFile),
       finRounds: 3,
       version: VERSION,
@@ -220,7 +224,7 @@ export class DeviceDaemon implements PressTarget {
     const found: string[] = [];
     if (!this.uplink.connected) found.push('no connection to the server: clips wait on the device');
     const silentMs = this.clock.monotonicMs() - this.lastAudioAt;
-    if (silentMs > this.config.feedback.micSilentSeconds * 1000) {
+    if (silentMs > micSilentMs(this.config)) {
       found.push(`no audio from the microphone for ${Math.round(silentMs / 1000)} s`);
     } else if (this.capture.health.report().state === 'dead') {
       found.push('the microphone hears only digital silence');
@@ -313,9 +317,7 @@ export class DeviceDaemon implements PressTarget {
       recorder: source.recorder,
       device: source.device,
       format: this.format,
-      stallTimeoutMs: source.stallSeconds * 1000,
-      restartInitialMs: source.restartInitialSeconds * 1000,
-      restartMaxMs: source.restartMaxSeconds * 1000,
+      ...recorderTimings(source),
       clock: this.clock,
       logger: this.logger.child({ component: 'recorder' }),
     });
