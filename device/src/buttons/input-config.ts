@@ -6,19 +6,24 @@ const LogicalButton = Type.Integer({ minimum: 1, maximum: 64 });
 
 /** How raw edges become presses; every physical input has its own (a pedal bounces unlike a GPIO key). */
 const GestureFields = {
-  debounceMs: Type.Number({ minimum: 0, maximum: 1000, default: 30, description: 'a level must hold this long' }),
-  minHoldMs: Type.Number({ minimum: 0, maximum: 5000, default: 40, description: 'shorter presses are ignored' }),
+  debounceMs: Type.Number({ minimum: 0, maximum: 1000, default: 30, description: 'ms a level must hold to count' }),
+  minHoldMs: Type.Number({
+    minimum: 0,
+    maximum: 5000,
+    default: 40,
+    description: 'presses shorter than this many ms are ignored',
+  }),
   longPressMs: Type.Number({
     minimum: 0,
     maximum: 60_000,
     default: 2000,
-    description: 'held at least this long, then released: cancel the last clip instead of pressing (0: off)',
+    description: 'ms held at least, then released: cancel the last clip instead of pressing (0: no cancel gesture)',
   }),
   stuckSeconds: Type.Number({
     minimum: 1,
     maximum: 3600,
     default: 30,
-    description: 'held this long: a stuck button, reported and never a press',
+    description: 'seconds held that make a stuck button, reported and never a press (must be longer than longPressMs)',
   }),
   chatterEdges: Type.Integer({
     minimum: 4,
@@ -26,14 +31,27 @@ const GestureFields = {
     default: 20,
     description: 'more raw edges than this within chatterWindowMs: a chattering button',
   }),
-  chatterWindowMs: Type.Number({ minimum: 100, maximum: 60_000, default: 2000 }),
+  chatterWindowMs: Type.Number({
+    minimum: 100,
+    maximum: 60_000,
+    default: 2000,
+    description: 'the window, ms, in which chatterEdges are counted',
+  }),
 };
 
 /** Presses of one logical button from one input: more than this and they are dropped. */
 const RateFields = {
-  maxPresses: Type.Integer({ minimum: 1, maximum: 1000, default: 6 }),
-  perSeconds: Type.Number({ minimum: 1, maximum: 3600, default: 60 }),
+  maxPresses: Type.Integer({
+    minimum: 1,
+    maximum: 1000,
+    default: 6,
+    description: 'presses of a button allowed per perSeconds',
+  }),
+  perSeconds: Type.Number({ minimum: 1, maximum: 3600, default: 60, description: 'the rate limit window, seconds' }),
 };
+
+/** The keys every input with raw edges shares (gpio, arduino, hid; serial has the rate limit only). */
+export const InputTimingConfig = Type.Object({ ...GestureFields, ...RateFields });
 
 const input = <T extends TProperties>(properties: T): TObject<T> =>
   Type.Object(properties, { additionalProperties: false });
@@ -49,8 +67,11 @@ const PhysicalMap = (key: string, description: string) =>
 export const GpioInputConfig = input({
   type: Type.Literal('gpio'),
   pins: PhysicalMap('^[0-9]{1,2}$', 'BCM pin number -> logical button'),
-  activeLow: Type.Boolean({ default: true, description: 'pressed pulls the pin to ground (external pull-up)' }),
-  sysfsRoot: Type.String({ default: '/sys/class/gpio' }),
+  activeLow: Type.Boolean({
+    default: true,
+    description: 'pressing the button connects the pin to ground (pull-up wiring)',
+  }),
+  sysfsRoot: Type.String({ default: '/sys/class/gpio', description: 'where to look for sysfs GPIO' }),
   ...GestureFields,
   ...RateFields,
 });
@@ -58,7 +79,7 @@ export const GpioInputConfig = input({
 export const SerialInputConfig = input({
   type: Type.Literal('serial'),
   path: Type.String({ minLength: 1, description: 'prefer /dev/serial/by-id/... (stable across replugging)' }),
-  baudRate: Type.Integer({ minimum: 300, maximum: 4_000_000, default: 9600 }),
+  baudRate: Type.Integer({ minimum: 300, maximum: 4_000_000, default: 9600, description: 'line speed, bit/s' }),
   pattern: Type.String({
     default: '^BTN (\\d+)$',
     description: 'a line that presses: its first capture group is the box button number',
@@ -69,7 +90,12 @@ export const SerialInputConfig = input({
     additionalProperties: false,
     description: 'box button -> logical button; unmapped numbers are used as they are',
   }),
-  reopenSeconds: Type.Number({ minimum: 0.1, maximum: 600, default: 2, description: 'retry interval when unplugged' }),
+  reopenSeconds: Type.Number({
+    minimum: 0.1,
+    maximum: 600,
+    default: 2,
+    description: 'seconds between retries while the box is unplugged',
+  }),
   ...RateFields,
 });
 
@@ -78,7 +104,12 @@ export const HidInputConfig = input({
   path: Type.String({ minLength: 1, description: 'prefer /dev/input/by-id/...-event-kbd' }),
   keys: PhysicalMap('^([0-9]{1,4}|[A-Z][A-Z0-9_]*)$', 'key code or name (KEY_PAGEDOWN) -> logical button'),
   grab: Type.Boolean({ default: true, description: 'take the device exclusively so keys do not reach the console' }),
-  reopenSeconds: Type.Number({ minimum: 0.1, maximum: 600, default: 2 }),
+  reopenSeconds: Type.Number({
+    minimum: 0.1,
+    maximum: 600,
+    default: 2,
+    description: 'seconds between retries while it is unplugged',
+  }),
   ...GestureFields,
   ...RateFields,
 });
@@ -87,8 +118,18 @@ export const ArduinoInputConfig = input({
   type: Type.Literal('arduino'),
   port: Type.String({ minLength: 1, description: 'the board, e.g. /dev/serial/by-id/usb-Arduino...' }),
   pins: PhysicalMap('^[0-9]{1,2}$', 'digital pin -> logical button'),
-  restartInitialSeconds: Type.Number({ minimum: 0.1, maximum: 600, default: 1 }),
-  restartMaxSeconds: Type.Number({ minimum: 0.1, maximum: 3600, default: 30 }),
+  restartInitialSeconds: Type.Number({
+    minimum: 0.1,
+    maximum: 600,
+    default: 1,
+    description: 'first restart of the board process after a loss, seconds (doubling each time)',
+  }),
+  restartMaxSeconds: Type.Number({
+    minimum: 0.1,
+    maximum: 3600,
+    default: 30,
+    description: 'longest restart delay, seconds',
+  }),
   ...GestureFields,
   ...RateFields,
 });

@@ -7,26 +7,44 @@ import { FeedbackConfig, feedbackProblems } from '../feedback/feedback-config.js
 const Seconds = (defaultValue: number, description: string) =>
   Type.Number({ minimum: 0, maximum: 600, default: defaultValue, description });
 
-const RecorderSourceConfig = Type.Object(
+export const RecorderSourceConfig = Type.Object(
   {
-    type: Type.Literal('recorder'),
-    recorder: Type.Union([Type.Literal('arecord'), Type.Literal('sox')], { default: 'arecord' }),
+    type: Type.Literal('recorder', { description: 'a microphone through arecord/sox' }),
+    recorder: Type.Union([Type.Literal('arecord'), Type.Literal('sox')], {
+      default: 'arecord',
+      description: 'arecord (ALSA, the right choice on a Pi) or sox',
+    }),
     device: Type.Optional(
-      Type.String({ minLength: 1, description: 'ALSA capture device by name, e.g. plughw:CARD=Device,DEV=0' }),
+      Type.String({
+        minLength: 1,
+        description:
+          "capture device **by name**: `plughw:CARD=Device,DEV=0` (see `arecord -L`); card numbers change between boots, names do not; default: the recorder's own",
+      }),
     ),
-    stallSeconds: Type.Number({ minimum: 0.5, default: 5, description: 'no audio this long restarts the recorder' }),
-    restartInitialSeconds: Type.Number({ minimum: 0.05, default: 0.5 }),
-    restartMaxSeconds: Type.Number({ minimum: 0.05, default: 30 }),
+    stallSeconds: Type.Number({
+      minimum: 0.5,
+      default: 5,
+      description: 'seconds without bytes that count as a failure (a hung driver, an unplugged USB mic)',
+    }),
+    restartInitialSeconds: Type.Number({
+      minimum: 0.05,
+      default: 0.5,
+      description: 'first restart delay, seconds; doubles per failure, back to this after 30 s of healthy capture',
+    }),
+    restartMaxSeconds: Type.Number({ minimum: 0.05, default: 30, description: 'longest restart delay, seconds' }),
   },
   { additionalProperties: false },
 );
 
-const FileSourceConfig = Type.Object(
+export const FileSourceConfig = Type.Object(
   {
-    type: Type.Literal('file'),
+    type: Type.Literal('file', { description: 'a recording played as a microphone (demo, tests)' }),
     path: Type.String({ minLength: 1, description: 'WAV or raw S16LE file played as if it were a microphone' }),
-    loop: Type.Boolean({ default: true }),
-    pace: Type.Union([Type.Literal('realtime'), Type.Literal('unpaced')], { default: 'realtime' }),
+    loop: Type.Boolean({ default: true, description: 'start again at the end' }),
+    pace: Type.Union([Type.Literal('realtime'), Type.Literal('unpaced')], {
+      default: 'realtime',
+      description: 'realtime: as a microphone would; unpaced: as fast as it is read',
+    }),
   },
   { additionalProperties: false },
 );
@@ -59,14 +77,14 @@ export const DeviceConfigSchema = Type.Object(
           minimum: 8000,
           maximum: 48000,
           default: 16000,
-          description: 'capture rate, Hz (S16LE)',
+          description: 'capture rate, Hz (always S16LE; 16 kHz mono is what speech-to-text wants)',
         }),
         channels: Type.Integer({ minimum: 1, maximum: 2, default: 1, description: 'capture channels' }),
         bufferSeconds: Type.Number({
           minimum: 1,
           maximum: 900,
           default: 150,
-          description: 'seconds of audio in the RAM ring; must hold the longest clip plus 5 s',
+          description: 'seconds of audio in the RAM ring; must hold the longest clip plus 5 s (checked at start)',
         }),
         micDeadSeconds: Type.Number({
           minimum: 1,
@@ -89,7 +107,12 @@ export const DeviceConfigSchema = Type.Object(
           default: 'opus',
           description: 'opus: Ogg/Opus through opusenc (opus-tools); wav: uncompressed',
         }),
-        opusBitrateKbps: Type.Integer({ minimum: 6, maximum: 256, default: 24, description: 'Opus bitrate, kbit/s' }),
+        opusBitrateKbps: Type.Integer({
+          minimum: 6,
+          maximum: 256,
+          default: 24,
+          description: 'Opus target bitrate (VBR), kbit/s',
+        }),
         cancelWithinSeconds: Type.Number({
           minimum: 0,
           default: 180,

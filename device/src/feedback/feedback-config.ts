@@ -7,7 +7,7 @@ const Signals = Type.Array(Type.Union(SIGNALS.map((signal) => Type.Literal(signa
   description: 'what this output shows: captured, delivered, cancelled, refused, problem',
 });
 
-const GpioLightConfig = Type.Object(
+export const GpioLightConfig = Type.Object(
   {
     type: Type.Literal('gpio'),
     pin: Type.Integer({ minimum: 0, maximum: 63, description: 'BCM pin of the LED (or active buzzer)' }),
@@ -17,7 +17,7 @@ const GpioLightConfig = Type.Object(
   { additionalProperties: false },
 );
 
-const ArduinoLightConfig = Type.Object(
+export const ArduinoLightConfig = Type.Object(
   {
     type: Type.Literal('arduino'),
     port: Type.String({ minLength: 1, description: 'the port of an arduino input' }),

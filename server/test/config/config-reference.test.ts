@@ -2,17 +2,20 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { configTable, markedSection } from '@earshot/shared/config';
+import { serverReferenceSections } from '../../src/config/config-reference.js';
 import { ServerConfigSchema } from '../../src/config/server-config.js';
 
 // From server/dist/test/config/ to the repository's root.
-const README = new URL('../../../../README.md', import.meta.url);
+const ROOT = new URL('../../../../', import.meta.url);
 
 describe('configuration reference', () => {
-  it("README's server table is the one the schema describes (scripts/config-reference rewrites it)", async () => {
-    const documented = markedSection(await readFile(README, 'utf8'), 'server');
-    assert.ok(documented !== undefined, 'README.md has no <!-- config:server:start --> … end section');
-    assert.equal(documented, configTable(ServerConfigSchema));
-  });
+  for (const { file, name, table } of serverReferenceSections()) {
+    it(`${file}'s ${name} table is the one the schema describes (scripts/config-reference rewrites it)`, async () => {
+      const documented = markedSection(await readFile(new URL(file, ROOT), 'utf8'), name);
+      assert.ok(documented !== undefined, `${file} has no <!-- config:${name}:start --> … end section`);
+      assert.equal(documented, table);
+    });
+  }
 
   it('describes every key, defaults included from the enclosing object', () => {
     const table = configTable(ServerConfigSchema);

@@ -26,16 +26,21 @@ interface SchemaNode {
  * walked down to their leaves; a union, record or array is one key (its description says what
  * goes in it). A union of literals lists its choices.
  */
-export function describeConfig(schema: TSchema): ConfigKeyDescription[] {
+export function describeConfig(schema: TSchema, prefix = ''): ConfigKeyDescription[] {
   const rows: ConfigKeyDescription[] = [];
-  walk(schema, '', true, rows);
+  walk(schema, prefix, true, rows);
   return rows;
 }
 
 /** The reference as a Markdown table (key, default, meaning). */
 export function configTable(schema: TSchema): string {
+  return markdownTable(describeConfig(schema));
+}
+
+/** Rows of a reference (all of one, or a part) as a Markdown table. */
+export function markdownTable(rows: ConfigKeyDescription[]): string {
   const lines = ['| key | default | meaning |', '| --- | --- | --- |'];
-  for (const row of describeConfig(schema)) {
+  for (const row of rows) {
     lines.push(`| \`${row.key}\` | ${cell(row.default)} | ${cell(row.meaning)} |`);
   }
   return `${lines.join('\n')}\n`;
@@ -86,13 +91,16 @@ function isLeafObject(node: SchemaNode): boolean {
 
 function row(node: SchemaNode, key: string, required: boolean): ConfigKeyDescription {
   const choices = literalChoices(node);
-  const meaning = [node.description, choices && `one of ${choices}`].filter(Boolean).join('; ');
+  const meaning = [node.description, choices && (node.const !== undefined ? choices : `one of ${choices}`)]
+    .filter(Boolean)
+    .join('; ');
   return { key, default: defaultText(node, required), meaning };
 }
 
 function literalChoices(node: SchemaNode): string | undefined {
+  if (node.const !== undefined) return `\`${JSON.stringify(node.const).replace(/^"|"$/g, '')}\``;
   if (node.anyOf === undefined || !node.anyOf.every((member) => member.const !== undefined)) return undefined;
-  return node.anyOf.map((member) => `\`${String(member.const)}\``).join(', ');
+  return node.anyOf.map((member) => `\`${JSON.stringify(member.const).replace(/^"|"$/g, '')}\``).join(', ');
 }
 
 function defaultText(node: SchemaNode, required: boolean): string {
@@ -117,4 +125,11 @@ export function configCommand(program: string, schema: TSchema, args: string[]):
   }
   process.stdout.write(configTable(schema));
   return 0;
+}
+
+/** A generated table and where it goes: the section `name` of `file` (relative to the repository). */
+export interface ReferenceSection {
+  file: string;
+  name: string;
+  table: string;
 }
