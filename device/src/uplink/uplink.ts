@@ -1,53 +1,19 @@
-import type { Logger } from '@earshot/shared/log';
-import type { RemoteConfig, Topics } from '@earshot/shared/protocol';
-import type { Outbox } from '../outbox/outbox.js';
-import { BrokerSession } from './broker-session.js';
-import { ClipSender } from './clip-sender.js';
-import { DeviceRequests } from './device-requests.js';
+import { BrokerSession, type BrokerSessionOptions } from './broker-session.js';
+import { ClipSender, type ClipSenderOptions } from './clip-sender.js';
+import { DeviceRequests, type DeviceRequestsOptions } from './device-requests.js';
 import { type HeartbeatContents, Heartbeats } from './heartbeats.js';
 
-export interface UplinkOptions {
-  url: string;
-  deviceId: string;
-  topics: Topics;
-  username?: string | undefined;
-  password?: string | undefined;
-  /** See BrokerSessionOptions. */
-  previousPassword?: string | undefined;
-  /** While logged in with previousPassword, how often to reconnect to try `password` again (default 5 min). */
-  newPasswordRetryMs?: number;
-  /** PEM CA certificate(s) for mqtts:// with a private CA. */
-  ca?: Buffer | undefined;
-  chunkBytes: number;
-  /** Chunk publishes awaiting PUBACK at once. */
-  inflight: number;
-  /** Publishes per second at most, all topics together. */
-  publishesPerSecond: number;
-  /** How long to wait for the server's answer to a fin before asking again. */
-  ackTimeoutMs: number;
-  /** Unanswered fins per attempt before the clip waits for the next drain. */
-  finRounds: number;
-  reconnectMinMs: number;
-  reconnectMaxMs: number;
-  heartbeatMs: number;
-  version: string;
-  outbox: Outbox;
-  logger: Logger;
-  /** The heartbeat's contents, asked for at every beat. */
-  heartbeat: () => Promise<HeartbeatContents>;
-  /** Validates and applies a remote configuration; throws an Error whose message is the reason to refuse it. */
-  applyConfig: (config: RemoteConfig) => Promise<void>;
-  /** Presses `button` through the device's normal press path and returns the clip id; throws to refuse. */
-  press: (button: number) => string;
-  onDelivered: (clipId: string) => void;
-  /**
-   * Stores the MQTT password and the one to fall back on durably (see
-   * config/credentials-file.ts): at a rotation (the uplink then answers and reconnects with the
-   * new one), and without a previous one once the broker has accepted the new one. Throws to
-   * refuse a rotation.
-   */
-  storePassword: (password: string, previousPassword: string | undefined) => Promise<void>;
-}
+/**
+ * Everything the parts need, less what the uplink itself connects between them (the session's
+ * subscriptions and events, the parts' publisher).
+ */
+export type UplinkOptions = Omit<BrokerSessionOptions, 'subscriptions' | 'onReady' | 'onClosed' | 'onMessage'> &
+  Omit<ClipSenderOptions, 'link'> &
+  Pick<DeviceRequestsOptions, 'applyConfig' | 'press'> & {
+    heartbeatMs: number;
+    /** The heartbeat's contents, asked for at every beat. */
+    heartbeat: () => Promise<HeartbeatContents>;
+  };
 
 /**
  * The device's side of MQTT, put together: the broker session (connection and its state), the

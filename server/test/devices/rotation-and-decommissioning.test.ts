@@ -19,7 +19,7 @@ import { MqttAccounts } from '../../src/devices/mqtt-accounts.js';
 import { MqttIngest } from '../../src/ingest/mqtt-ingest.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { ingestHarness, quietLogger } from '../support/ingest-harness.js';
-import { simDeviceHandlers } from '../support/transfer-rig.js';
+import { simDeviceHandlers } from '../support/sim-device-handlers.js';
 
 const topics = new Topics('earshot');
 

@@ -19,7 +19,8 @@ import { MqttAccounts } from '../../src/devices/mqtt-accounts.js';
 import { MqttIngest } from '../../src/ingest/mqtt-ingest.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { ingestHarness, quietLogger } from '../support/ingest-harness.js';
-import { LogCapture, makeClip, simDeviceHandlers } from '../support/transfer-rig.js';
+import { simDeviceHandlers } from '../support/sim-device-handlers.js';
+import { LogCapture, makeClip } from '../support/transfer-rig.js';
 
 const topics = new Topics('earshot');
 

@@ -18,6 +18,7 @@ import { ulid } from 'ulidx';
 import { openDatabase } from '../../src/db/database.js';
 import { mosquittoAclFile, mosquittoPasswordFile } from '../../src/devices/mosquitto-files.js';
 import { MqttAccounts } from '../../src/devices/mqtt-accounts.js';
+import { simDeviceHandlers } from './sim-device-handlers.js';
 
 export type BrokerKind = 'aedes' | 'mosquitto';
 export const BROKERS: BrokerKind[] = ['aedes', 'mosquitto'];
@@ -285,32 +286,6 @@ export class TransferRig {
     this.db?.close();
     await this.removeDir();
   }
-}
-
-/**
- * What a simulated device answers besides clips: a heartbeat with what it knows (its outbox),
- * and a refusal of remote configuration, test presses and credential rotations.
- */
-export function simDeviceHandlers(
-  outbox: Outbox,
-): Pick<UplinkOptions, 'heartbeat' | 'applyConfig' | 'press' | 'storePassword' | 'onDelivered'> {
-  const startedAt = Date.now();
-  const refuse = (what: string) => {
-    throw new Error(`this simulated device does not accept ${what}`);
-  };
-  return {
-    heartbeat: async () => ({
-      uptimeSeconds: (Date.now() - startedAt) / 1000,
-      mic: { state: 'unknown' },
-      outbox: outbox.usage(),
-      disk: { freeBytes: null },
-      clock: { synchronized: null },
-    }),
-    applyConfig: async () => refuse('remote configuration'),
-    press: () => refuse('remote presses'),
-    storePassword: async () => refuse('credential rotations'),
-    onDelivered: () => undefined,
-  };
 }
 
 export class SimDevice {
