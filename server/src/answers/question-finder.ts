@@ -27,7 +27,7 @@ interface Match {
  * Finds the question in the transcript: the question's text or a cue phrase, matched on letters
  * (Levenshtein distance over the joined words, so that a recogniser's "recommend as" still
  * matches "recommend us") over stretches of about the phrase's length. The match that counts
- * is the last one that starts before the press: an earlier one belongs to a neighbour's
+ * is the last one said before the press: an earlier one belongs to a neighbour's
  * conversation. Overlapping matches keep the closest, so a match never reaches into the answer
  * just because one more word barely changes the similarity.
  */
@@ -46,6 +46,8 @@ export function findQuestion(words: readonly Word[], phrases: readonly string[],
       let best: Match | undefined;
       for (let length = Math.max(1, wanted.length - slack); length <= wanted.length + slack; length++) {
         if (start + length > tokens.length) break;
+        // The question is asked before the press: a match running past it is not the question.
+        if (timed && (tokens[start + length - 1] as Token).word.startMs > pressMs) break;
         const said = joined(tokens, start, start + length);
         const similarity = 1 - distance(said, target) / Math.max(said.length, target.length);
         if (similarity >= min && (!best || similarity > best.similarity)) {
