@@ -28,8 +28,9 @@ interface Match {
  * (Levenshtein distance over the joined words, so that a recogniser's "recommend as" still
  * matches "recommend us") over stretches of about the phrase's length. The match that counts
  * is the last one said before the press: an earlier one belongs to a neighbour's
- * conversation. Overlapping matches keep the closest, so a match never reaches into the answer
- * just because one more word barely changes the similarity.
+ * conversation. Overlapping matches keep the closest (the longest of equals: the whole question
+ * rather than a cue inside it); for one phrase at one place, the shortest stretch of the best
+ * similarity, so a match never reaches into the answer because one more word barely changes it.
  */
 export function findQuestion(words: readonly Word[], phrases: readonly string[], pressMs: number): QuestionFound {
   const tokens = tokenize(words);
@@ -58,7 +59,7 @@ export function findQuestion(words: readonly Word[], phrases: readonly string[],
     }
   }
   const kept: Match[] = [];
-  for (const match of candidates.sort((a, b) => b.similarity - a.similarity || a.end - b.end)) {
+  for (const match of candidates.sort((a, b) => b.similarity - a.similarity || b.end - b.start - (a.end - a.start))) {
     if (!kept.some((k) => match.start < k.end && k.start < match.end)) kept.push(match);
   }
   const last = kept.sort((a, b) => b.start - a.start)[0];
