@@ -106,15 +106,13 @@ export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asyn
         .values({ id, ...values })
         .onConflict((oc) => oc.column('id').doUpdateSet(values))
         .execute();
-      return reply
-        .code(existing ? 200 : 201)
-        .send({
-          id,
-          kind,
-          text: { en: text.en, ru: text.ru ?? null },
-          retentionDays,
-          answerSettings: answerSettings(settings),
-        });
+      return reply.code(existing ? 200 : 201).send({
+        id,
+        kind,
+        text: { en: text.en, ru: text.ru ?? null },
+        retentionDays,
+        answerSettings: answerSettings(settings),
+      });
     },
   );
 };
