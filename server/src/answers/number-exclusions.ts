@@ -77,6 +77,7 @@ export function exclusionOf(tokens: readonly Token[], numbers: readonly SpokenNu
     return `"${quoted}" is part of the scale`;
   }
   if (after === 'point' && textAt(tokens, number.end + 1) === 'scale') return `"${quoted}" is the scale`;
+  if (isScaleAnchor(number.value, after, textAt(tokens, number.end + 1))) return `"${quoted}" explains the scale`;
   // An amount: "three hundred rubles", "ten minutes", "50%", "$5".
   if (UNITS.has(after) || (after === 'per' && textAt(tokens, number.end + 1) === 'cent')) {
     return `"${quoted} ${after}" is an amount`;
@@ -102,6 +103,15 @@ function isScaleRange(tokens: readonly Token[], low: SpokenNumber, high: SpokenN
   const between = tokens.slice(low.end, high.start).map((t) => t.text);
   return between.length === 0 || (between.length === 1 && SCALE_TO.has(between[0] as string));
 }
+
+/** "zero being not at all likely", "ten is the best", «десять — это отлично»: the question explaining its scale. */
+function isScaleAnchor(value: number, after: string, next: string): boolean {
+  if (![0, 1, 5, 10].includes(value)) return false;
+  if (after === 'being' || after === 'это' || after === 'означает') return true;
+  return (after === 'is' || after === 'means') && SCALE_WORDS.has(next);
+}
+
+const SCALE_WORDS = new Set(['not', 'the', 'extremely', 'very', 'best', 'worst', 'lowest', 'highest', 'definitely']);
 
 function isEnglishPlural(word: string): boolean {
   return /^[a-z]{3,}s$/.test(word) && !word.endsWith('ss') && !NOT_PLURALS.has(word);

@@ -22,6 +22,9 @@ const CASES: [string, number | null, RegExp][] = [
   ['по шкале от одного до десяти семь', 7, /scale/],
   ['восемь из десяти', 8, /scale/],
   ['four out of five', 4, /scale/],
+  ['zero being not at all likely and ten being extremely likely, eight', 8, /explains the scale/],
+  ['where ten is the best, nine', 9, /explains the scale/],
+  ['ноль это совсем нет, десять это точно да, семь', 7, /explains the scale/],
   // amounts with a unit
   ['that is three hundred rubles', null, /amount/],
   ['five dollars', null, /amount/],

@@ -81,6 +81,30 @@ describe('reading an answer from a whole conversation', () => {
     assert.equal(answer.value, 7, answer.reason);
   });
 
+  it('reads this press’s answer, not the neighbouring conversation’s, in a clip that holds both', () => {
+    const words = spoken(
+      { atMs: 0, text: 'how likely are you to recommend us to a friend' },
+      { atMs: 5000, text: 'six' },
+      { atMs: 30000, text: 'how likely are you to recommend us to a friend zero being not at all likely' },
+      { atMs: 38000, text: 'hmm let me think' },
+      { atMs: 41000, text: 'eight' },
+      { atMs: 50000, text: 'next customer please two lattes' },
+    );
+    const answer = readAnswer(words, context('nps', 'en', 42500));
+    assert.equal(answer.value, 8, answer.reason);
+    assert.equal(answer.question.span?.startMs, 30000);
+  });
+
+  it('sends a refusal to review', () => {
+    const { words, pressMs } = conversation([{ atMs: 0, text: 'how likely are you to recommend us to a friend' }], {
+      atMs: 5000,
+      text: "I'd rather not say",
+    });
+    const answer = readAnswer(words, context('nps', 'en', pressMs));
+    assert.equal(answer.value, null);
+    assert.equal(answer.needsReview, true);
+  });
+
   it('sends a range to review with no value', () => {
     const { words, pressMs } = conversation([{ atMs: 0, text: 'how likely are you to recommend us to a friend' }], {
       atMs: 5000,
