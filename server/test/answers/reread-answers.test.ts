@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import type { MachineAnswer } from '../../src/answers/answer.js';
@@ -7,42 +6,8 @@ import { withTargetedReading } from '../../src/answers/combine-readings.js';
 import { rereadAnswers } from '../../src/answers/reread-answers.js';
 import { DEFAULT_ANSWER_SETTINGS } from '../../src/answers/answer.js';
 import type { Database } from '../../src/db/database.js';
-import { submitClip } from '../../src/import/submit-clip.js';
-import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { DATABASE_KINDS, testDatabase } from '../support/databases.js';
-import { ingestHarness, wavClip } from '../support/ingest-harness.js';
-import { spoken } from './spoken.js';
-
-/** A 20 s clip pressed at 10 s, whose stored transcript asks the NPS question and hears "nine". */
-async function clipWithTranscript(db: Database, dir: string): Promise<string> {
-  const { ingest, buttonMap } = ingestHarness(db, new DiskBlobStore(join(dir, 'blobs')));
-  await db
-    .insertInto('questions')
-    .values({ id: 'nps', kind: 'nps', text_en: 'How likely are you to recommend us to a friend?', text_ru: null })
-    .execute();
-  await buttonMap.addVersion('default', '', { '1': 'nps' }, new Date(0));
-  const clip = wavClip(Buffer.alloc(16000 * 2 * 20), 1, new Date('2026-03-01T10:00:00Z'));
-  assert.equal((await submitClip(ingest, 'pi-1', clip.meta, clip.audio)).status, 'complete');
-  const words = spoken(
-    { atMs: 1000, text: 'that is three hundred rubles' },
-    { atMs: 3000, text: 'how likely are you to recommend us to a friend' },
-    { atMs: 8000, text: 'I would say nine' },
-    { atMs: 15000, text: 'order number five' },
-  );
-  await db
-    .insertInto('transcripts')
-    .values({
-      clip_id: clip.meta.clipId,
-      engine: 'test',
-      language: 'en',
-      text: words.map((w) => w.word).join(' '),
-      words_json: JSON.stringify(words),
-      duration_ms: 20000,
-      created_at: new Date().toISOString(),
-    })
-    .execute();
-  return clip.meta.clipId;
-}
+import { clipWithTranscript } from './stored-clip.js';
 
 const answerOf = (db: Database, clipId: string) =>
   db.selectFrom('answers').selectAll().where('clip_id', '=', clipId).executeTakeFirstOrThrow();
