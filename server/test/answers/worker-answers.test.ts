@@ -115,3 +115,49 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+describe('a failing targeted recogniser', () => {
+  it('costs the clip its second reading, never its transcript', async (t) => {
+    const test = await testDatabase(t, 'sqlite');
+    assert.ok(test);
+    const dir = await tempDir();
+    const { db } = test;
+    try {
+      const { ingest, buttonMap, queue } = ingestHarness(db, new DiskBlobStore(dir.path));
+      await db
+        .insertInto('questions')
+        .values({ id: 'nps', kind: 'nps', text_en: 'Recommend?', text_ru: null })
+        .execute();
+      await buttonMap.addVersion('default', '', { '1': 'nps' }, new Date(0));
+      const clip = wavClip(Buffer.alloc(16000 * 2 * 20), 1, new Date('2026-04-01T10:00:00Z'));
+      assert.equal((await submitClip(ingest, 'pi-1', clip.meta, clip.audio)).status, 'complete');
+      const broken: TargetedRecogniser = {
+        name: 'broken',
+        recognise: () => Promise.reject(new Error('pocketsphinx exited with code 1')),
+      };
+      const worker = new TranscriptionWorker({
+        db,
+        blobs: new DiskBlobStore(dir.path),
+        queue,
+        engines: new EngineRouter(new Map([['fake', engine]]), { '*': 'fake' }),
+        retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 },
+        concurrency: 1,
+        pollIntervalMs: 20,
+        defaultLanguage: 'en-US',
+        logger: quietLogger,
+        targeted: () => broken,
+      });
+      assert.equal(await worker.runOnce(), true);
+      const row = await db
+        .selectFrom('clips')
+        .innerJoin('answers', 'answers.clip_id', 'clips.id')
+        .select(['clips.status', 'answers.value', 'answers.needs_review', 'answers.machine_json'])
+        .executeTakeFirstOrThrow();
+      assert.deepEqual([row.status, row.value, row.needs_review], ['transcribed', null, 1]);
+      assert.match(row.machine_json, /no number in the answer/);
+    } finally {
+      await dir.remove();
+      await test.close();
+    }
+  });
+});
