@@ -3,6 +3,7 @@ import { EX_USAGE, finish, serveUntilSignal } from '@earshot/shared/cli';
 import { configCommand } from '@earshot/shared/config';
 import { createLogger } from '@earshot/shared/log';
 import { ACCESS_USAGE, accessCli } from './access/access-cli.js';
+import { ANSWERS_USAGE, answersCli } from './answers/answers-cli.js';
 import { loadServerConfig, ServerConfigSchema } from './config/server-config.js';
 import { importCli, IMPORT_USAGE } from './import/import-cli.js';
 import { CREDENTIALS_USAGE, credentialsCommand } from './devices/credentials-cli.js';
@@ -13,6 +14,7 @@ import { VERSION } from './version.js';
 const USAGE = `Usage:
   earshot-server [--config FILE]   run the server
 ${IMPORT_USAGE}
+${ANSWERS_USAGE}
 ${ACCESS_USAGE}
 ${CREDENTIALS_USAGE}
   earshot-server config --describe   every config key, its default and meaning (Markdown)
@@ -24,6 +26,7 @@ EARSHOT_CONFIG names the config file when --config is not given.`;
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'import') return importCli(argv.slice(1));
   if (argv[0] === 'config') return configCommand('earshot-server', ServerConfigSchema, argv.slice(1));
+  if (argv[0] === 'answers') return answersCli(argv.slice(1));
   if (argv[0] === 'users' || argv[0] === 'tokens') return accessCli(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,

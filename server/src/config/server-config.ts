@@ -6,9 +6,12 @@ import { Value } from '@sinclair/typebox/value';
 import { EnrolmentConfig, MqttConfig } from './broker-config.js';
 import { FleetConfig } from './fleet-config.js';
 import { DatabaseConfig, StorageConfig } from './storage-config.js';
+import { AnswerSettingsInput } from '../answers/answer-settings.js';
 
 const QuestionKind = Type.Union([
   Type.Literal('nps'),
+  Type.Literal('csat'),
+  Type.Literal('yes_no'),
   Type.Literal('open'),
   Type.Literal('complaint'),
   Type.Literal('praise'),
@@ -23,6 +26,8 @@ const Question = Type.Object(
       { en: Type.String({ minLength: 1 }), ru: Type.Optional(Type.String({ minLength: 1 })) },
       { additionalProperties: false },
     ),
+    /** How its answers are read (answers/answer-settings.ts); omitted: as set through the API, else the defaults. */
+    answerSettings: Type.Optional(AnswerSettingsInput),
   },
   { additionalProperties: false },
 );

@@ -1,4 +1,5 @@
 import { type ColumnDataType, type Kysely, type Migration, type MigrationProvider, PostgresAdapter, sql } from 'kysely';
+import { moveScoresToAnswers } from './scores-to-answers.js';
 
 /**
  * Migrations live in code, in order, and run at start-up, the same on SQLite and PostgreSQL.
@@ -396,6 +397,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('read_at', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('answers_needs_review').on('answers').columns(['needs_review', 'clip_id']).execute();
+      await moveScoresToAnswers(db);
+      await db.schema.dropTable('scores').execute();
     },
   },
 };
