@@ -27,9 +27,10 @@ interface Match {
  * Finds the question in the transcript: the question's text or a cue phrase, matched on letters
  * (Levenshtein distance over the joined words, so that a recogniser's "recommend as" still
  * matches "recommend us") over stretches of about the phrase's length. The match that counts
- * is the last one that starts before the press: an earlier one belongs to a neighbour's
- * conversation. Overlapping matches keep the closest, so a match never reaches into the answer
- * just because one more word barely changes the similarity.
+ * is the last one said before the press: an earlier one belongs to a neighbour's
+ * conversation. Overlapping matches keep the closest (the longest of equals: the whole question
+ * rather than a cue inside it); for one phrase at one place, the shortest stretch of the best
+ * similarity, so a match never reaches into the answer because one more word barely changes it.
  */
 export function findQuestion(words: readonly Word[], phrases: readonly string[], pressMs: number): QuestionFound {
   const tokens = tokenize(words);
@@ -46,6 +47,8 @@ export function findQuestion(words: readonly Word[], phrases: readonly string[],
       let best: Match | undefined;
       for (let length = Math.max(1, wanted.length - slack); length <= wanted.length + slack; length++) {
         if (start + length > tokens.length) break;
+        // The question is asked before the press: a match running past it is not the question.
+        if (timed && (tokens[start + length - 1] as Token).word.startMs > pressMs) break;
         const said = joined(tokens, start, start + length);
         const similarity = 1 - distance(said, target) / Math.max(said.length, target.length);
         if (similarity >= min && (!best || similarity > best.similarity)) {
@@ -56,7 +59,7 @@ export function findQuestion(words: readonly Word[], phrases: readonly string[],
     }
   }
   const kept: Match[] = [];
-  for (const match of candidates.sort((a, b) => b.similarity - a.similarity || a.end - b.end)) {
+  for (const match of candidates.sort((a, b) => b.similarity - a.similarity || b.end - b.start - (a.end - a.start))) {
     if (!kept.some((k) => match.start < k.end && k.start < match.end)) kept.push(match);
   }
   const last = kept.sort((a, b) => b.start - a.start)[0];

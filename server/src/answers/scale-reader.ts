@@ -80,7 +80,7 @@ export function readScale(tokens: readonly Token[], scale: Scale, at: ReadingCir
 }
 
 function negationBefore(tokens: readonly Token[], start: number): string | undefined {
-  for (let back = 1; back <= 3; back++) {
+  for (let back = 1; back <= 4; back++) {
     const text = textAt(tokens, start - back);
     if (NEGATIONS.has(text) && !NOT_NEGATED.has(textAt(tokens, start - back + 1))) return text;
   }

@@ -23,6 +23,8 @@ const YES = new Set([
   'обязательно',
   'безусловно',
 ]);
+/** Yes words that "not"/«нет» after them turn into a no: "of course not", «конечно нет». */
+const INTENSIFIERS = new Set(['course', 'definitely', 'absolutely', 'certainly', 'конечно', 'разумеется', 'точно']);
 const NO = new Set(['no', 'nope', 'nah', 'never', 'нет', 'неа', 'никогда']);
 const NEGATIONS = new Set(['not', "n't", 'не']);
 /** "not sure", "don't know", «не знаю», "maybe": the customer did not decide. */
@@ -52,12 +54,12 @@ export function readYesNo(tokens: readonly Token[], at: ReadingCircumstances): A
     } else if (text === 'not' && next === 'at' && textAt(tokens, i + 2) === 'all') {
       no.push(token.word);
     } else if (YES.has(text)) {
-      if (NO.has(next) || next === 'not') no.push(token.word);
+      if (INTENSIFIERS.has(text) && (NO.has(next) || next === 'not')) no.push(token.word);
       else if (negated) undecided.push(token.word);
       else if (text !== 'course' || textAt(tokens, i - 1) === 'of') yes.push(token.word);
     } else if (NO.has(text)) {
       if (text === 'no' && next === 'doubt') yes.push(token.word);
-      else if (!NO_IDIOMS.has(next) && !YES.has(textAt(tokens, i - 1))) no.push(token.word);
+      else if (!NO_IDIOMS.has(next) && !INTENSIFIERS.has(textAt(tokens, i - 1))) no.push(token.word);
     }
   }
   const refuse = (reason: string, evidence: Word[]): AnswerReading => ({
