@@ -23,8 +23,18 @@ import {
 } from '../test/support/answer-corpus/score-corpus.js';
 
 function print(name: string, score: CorpusScore, baseline?: CorpusScore): void {
-  report(`${name}.precision`, score.precision, '%', baseline && { name: `${name}.precision.reader-alone`, value: baseline.precision });
-  report(`${name}.recall`, score.recall, '%', baseline && { name: `${name}.recall.reader-alone`, value: baseline.recall });
+  report(
+    `${name}.precision`,
+    score.precision,
+    '%',
+    baseline && { name: `${name}.precision.reader-alone`, value: baseline.precision },
+  );
+  report(
+    `${name}.recall`,
+    score.recall,
+    '%',
+    baseline && { name: `${name}.recall.reader-alone`, value: baseline.recall },
+  );
   report(`${name}.review-share`, score.reviewShare, '%');
   for (const line of describeMisses(score)) process.stderr.write(`${name}: ${line}\n`);
 }
@@ -86,7 +96,11 @@ try {
     const outcome = (pick: 'transcriptOnly' | 'combined') =>
       answers.map((a, i): CaseOutcome => ({ case: (clips[i] as RenderedCase).timed.case, answer: a[pick] }));
     print(`answers.offline.en.${condition}`, scoreCorpus(outcome('combined')), scoreCorpus(outcome('transcriptOnly')));
-    report(`answers.offline.en.${condition}.seconds-per-clip`, (performance.now() - started) / 1000 / clips.length, 's');
+    report(
+      `answers.offline.en.${condition}.seconds-per-clip`,
+      (performance.now() - started) / 1000 / clips.length,
+      's',
+    );
   }
 } finally {
   await dir.remove();

@@ -21,7 +21,8 @@ export async function cutWindow(
 ): Promise<{ path: string; offsetMs: number }> {
   const offsetMs = Math.max(0, window.startMs - WINDOW_MARGIN_MS);
   const endMs = Math.min(durationMs, window.endMs + WINDOW_MARGIN_MS);
-  if (endMs <= offsetMs) throw new EngineError(`the answer window ${window.startMs}–${window.endMs} ms lies outside the clip`);
+  if (endMs <= offsetMs)
+    throw new EngineError(`the answer window ${window.startMs}–${window.endMs} ms lies outside the clip`);
   const path = join(dir, 'window.wav');
   try {
     await run('sox', [wav, path, 'trim', `${offsetMs / 1000}`, `${(endMs - offsetMs) / 1000}`]);

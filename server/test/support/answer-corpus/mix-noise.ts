@@ -42,7 +42,20 @@ export function mixAtSnr(speech: Int16Array, noise: Int16Array, snrDb: number): 
 /** Pink noise from sox in repeatable mode (`-R`: a fixed seed), `seconds` long. */
 export async function synthNoise(dir: string, seconds: number): Promise<Int16Array> {
   const path = join(dir, 'pink.wav');
-  await run('sox', ['-R', '-n', '-r', String(RATE), '-c', '1', '-b', '16', path, 'synth', String(seconds), 'pinknoise']);
+  await run('sox', [
+    '-R',
+    '-n',
+    '-r',
+    String(RATE),
+    '-c',
+    '1',
+    '-b',
+    '16',
+    path,
+    'synth',
+    String(seconds),
+    'pinknoise',
+  ]);
   const { data } = parseWav(await readFile(path));
   return new Int16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.length));
 }

@@ -34,7 +34,10 @@ export async function renderCase(c: CorpusCase, dir: string): Promise<RenderedCa
   c.turns.forEach((turn, i) => {
     at += turn.gapMs;
     const samples = turns[i] as Int16Array;
-    pcm.set(samples.subarray(0, Math.max(0, pcm.length - Math.round((at / 1000) * RATE))), Math.round((at / 1000) * RATE));
+    pcm.set(
+      samples.subarray(0, Math.max(0, pcm.length - Math.round((at / 1000) * RATE))),
+      Math.round((at / 1000) * RATE),
+    );
     at += (samples.length / RATE) * 1000;
   });
   return { timed, pcm };
