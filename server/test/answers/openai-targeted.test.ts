@@ -36,16 +36,16 @@ describe('targeted re-recognition through an OpenAI-compatible engine', () => {
       assert.equal(reading?.source, 'targeted');
       assert.equal(reading?.value, 9);
       assert.equal(reading?.confidence, 0.95);
-      // The window was cut from 300 ms before its start, so the reply's 0.4 s is 4.1 s into the clip.
+      // The window was cut from its start, so the reply's 0.4 s is 4.4 s into the clip.
       assert.deepEqual(
         reading?.evidence.map((w) => [w.word, w.startMs]),
-        [['Nine', 4100]],
+        [['Nine', 4400]],
       );
       const form = await formOf(engine.requests[0]!);
       assert.match(form.get('prompt') as string, /from zero to ten/);
       assert.equal(form.get('language'), 'en');
       const sent = parseWav(Buffer.from(await (form.get('file') as Blob).arrayBuffer()));
-      assert.equal(sent.data.length / 2 / 16000, 2.6, 'the window and its margins, not the clip');
+      assert.equal(sent.data.length / 2 / 16000, 2.3, 'the window and its margins, not the clip');
     } finally {
       await engine.close();
     }

@@ -6,11 +6,15 @@ import { EngineError } from '../../transcription/transcript.js';
 
 const run = promisify(execFile);
 
-/** How much audio to keep either side of the window: word times are rough at the edges. */
+/**
+ * How much audio to keep after the window: word times are rough at the edges. None before it:
+ * the window starts where the question ends, and its last word ("…to five?") decoded again with
+ * score words only comes back as a score.
+ */
 export const WINDOW_MARGIN_MS = 300;
 
 /**
- * Cuts `window` (plus the margin, within the clip) out of a 16 kHz mono WAV into `dir`, and
+ * Cuts `window` (plus the margin after it, within the clip) out of a 16 kHz mono WAV into `dir`, and
  * returns the file and where it starts in the clip, to shift the words' times back.
  */
 export async function cutWindow(
@@ -19,7 +23,7 @@ export async function cutWindow(
   durationMs: number,
   dir: string,
 ): Promise<{ path: string; offsetMs: number }> {
-  const offsetMs = Math.max(0, window.startMs - WINDOW_MARGIN_MS);
+  const offsetMs = Math.max(0, window.startMs);
   const endMs = Math.min(durationMs, window.endMs + WINDOW_MARGIN_MS);
   if (endMs <= offsetMs)
     throw new EngineError(`the answer window ${window.startMs}–${window.endMs} ms lies outside the clip`);
