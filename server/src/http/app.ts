@@ -15,6 +15,7 @@ import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { VERSION } from '../version.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
+import { answerReviewRoutes } from './routes/answer-review.js';
 import { answersRoutes } from './routes/answers.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -118,6 +119,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(clipsRoutes, { db: options.db, blobs: options.blobs, audit });
   await app.register(scorecardsRoutes, { db: options.db, audit });
   await app.register(answersRoutes, { db: options.db, audit });
+  await app.register(answerReviewRoutes, { db: options.db });
   await app.register(statsRoutes, { db: options.db });
   await app.register(retentionRoutes, {
     db: options.db,
