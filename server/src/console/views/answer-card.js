@@ -12,9 +12,7 @@ export function renderAnswerCard(container, clip, canAnswer) {
   let answer = clip.answer;
   const draw = (message) => {
     container.replaceChildren(
-      h('h2', {}, t('answer.title')),
-      ...answerBody(answer, canAnswer, revert),
-      message ?? null,
+      ...[h('h2', {}, t('answer.title')), ...answerBody(answer, canAnswer, revert), message].filter(Boolean),
     );
   };
   const save = async (body) => {

@@ -60,6 +60,9 @@ export async function renderReview(main, query) {
       { window: [item.window.startMs / total, item.window.endMs / total], press: item.pressMs / total },
     );
     waveformSlot.replaceChildren(waveform.element);
+    const progress = () => waveform.setProgress(audio.currentTime / buffer.duration);
+    audio.addEventListener('timeupdate', progress);
+    progress();
   };
 
   const answer = async (body) => {
