@@ -117,7 +117,13 @@ function reviewCard(item, waveformSlot, audio) {
         });
   return h(
     'section',
-    { class: 'card player review', 'data-testid': 'review-item', 'data-clip-id': item.clipId, 'data-form': item.form },
+    {
+      class: 'card player review',
+      'data-testid': 'review-item',
+      'data-clip-id': item.clipId,
+      'data-form': item.form,
+      'data-window-start-ms': item.window.startMs,
+    },
     h('h2', {}, questionText(item.question)),
     h(
       'div',
