@@ -66,7 +66,7 @@ for (const kind of DATABASE_KINDS) {
         .selectFrom('clips')
         .leftJoin('questions', 'questions.id', 'clips.question_id')
         .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
-        .leftJoin('scores', 'scores.clip_id', 'clips.id')
+        .leftJoin('answers', 'answers.clip_id', 'clips.id')
         .selectAll('clips')
         .where('clips.store_id', '=', `store-${i % 3}`)
         .orderBy('clips.pressed_at', 'desc')

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { EX_USAGE, finish, serveUntilSignal } from '@earshot/shared/cli';
 import { createLogger } from '@earshot/shared/log';
 import { ACCESS_USAGE, accessCli } from './access/access-cli.js';
+import { ANSWERS_USAGE, answersCli } from './answers/answers-cli.js';
 import { loadServerConfig } from './config/server-config.js';
 import { importCli, IMPORT_USAGE } from './import/import-cli.js';
 import { CREDENTIALS_USAGE, credentialsCommand } from './devices/credentials-cli.js';
@@ -12,6 +13,7 @@ import { VERSION } from './version.js';
 const USAGE = `Usage:
   earshot-server [--config FILE]   run the server
 ${IMPORT_USAGE}
+${ANSWERS_USAGE}
 ${ACCESS_USAGE}
 ${CREDENTIALS_USAGE}
   earshot-server --version | --help
@@ -21,6 +23,7 @@ EARSHOT_CONFIG names the config file when --config is not given.`;
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'import') return importCli(argv.slice(1));
+  if (argv[0] === 'answers') return answersCli(argv.slice(1));
   if (argv[0] === 'users' || argv[0] === 'tokens') return accessCli(argv[0], argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,

@@ -7,13 +7,15 @@ export const ROLES = ['admin', 'technician', 'manager'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PERMISSIONS = [
-  /** Clip metadata, transcripts and scores. */
+  /** Clip metadata, transcripts and answers. */
   'clips:read',
   /** The audio itself: every use is audited. */
   'clips:listen',
   'clips:export',
   'clips:score',
   'clips:delete',
+  /** Read the answers of stored transcripts again (after a reader or question settings changed). */
+  'answers:reread',
   /** Aggregates: NPS, volumes. */
   'stats:read',
   'stores:read',
@@ -48,6 +50,7 @@ const GRANTS: Record<Role, readonly Permission[]> = {
     'clips:listen',
     'clips:export',
     'clips:score',
+    'answers:reread',
     'stats:read',
     'stores:read',
     'devices:read',

@@ -31,25 +31,3 @@ export function humanAnswerProblem(form: AnswerForm, answer: HumanAnswer): strin
   }
   return null;
 }
-
-/** The columns of an answers row that say which answer is in force. */
-export interface AnswerInForce {
-  value: number | null;
-  source: 'human' | 'machine' | null;
-  needs_review: number;
-}
-
-/**
- * The answer NPS and statistics count: a person's when one was given (even "no answer given"),
- * else the machine's unless it asked for review.
- */
-export function answerInForce(
-  machine: { value: number | null; needsReview: boolean },
-  human: (HumanAnswer & { at: string }) | null,
-): AnswerInForce {
-  if (human) return { value: human.declined ? null : human.value, source: 'human', needs_review: 0 };
-  if (machine.needsReview || machine.value === null) {
-    return { value: null, source: null, needs_review: machine.needsReview ? 1 : 0 };
-  }
-  return { value: machine.value, source: 'machine', needs_review: 0 };
-}

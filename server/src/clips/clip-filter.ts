@@ -25,7 +25,7 @@ export interface ClipFilter {
 }
 
 /**
- * Narrows a clip query (one that joins `transcripts` and `scores` to `clips`) by a filter and by
+ * Narrows a clip query (one that joins `transcripts` and `answers` to `clips`) by a filter and by
  * the caller's store scope. Conditions are built from the filter's values as bound parameters;
  * only column names are written into the SQL.
  */
@@ -47,8 +47,13 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
       filter.hasTranscript ? sql<boolean>`transcripts.clip_id is not null` : sql<boolean>`transcripts.clip_id is null`,
     );
   }
-  if (filter.npsMin !== undefined) conditions.push(sql<boolean>`scores.value >= ${filter.npsMin}`);
-  if (filter.npsMax !== undefined) conditions.push(sql<boolean>`scores.value <= ${filter.npsMax}`);
+  // The NPS answer in force: a person's when given, else the machine's when sure enough.
+  if (filter.npsMin !== undefined) {
+    conditions.push(sql<boolean>`answers.form = 'nps' and answers.value >= ${filter.npsMin}`);
+  }
+  if (filter.npsMax !== undefined) {
+    conditions.push(sql<boolean>`answers.form = 'nps' and answers.value <= ${filter.npsMax}`);
+  }
   if (filter.truncated !== undefined) conditions.push(sql<boolean>`clips.truncated = ${filter.truncated ? 1 : 0}`);
   if (filter.hasGaps !== undefined) {
     conditions.push(filter.hasGaps ? sql<boolean>`clips.gaps_json <> '[]'` : sql<boolean>`clips.gaps_json = '[]'`);

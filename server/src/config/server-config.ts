@@ -3,9 +3,12 @@ import { ConfigError, type LoadConfigOptions, LogLevelSchema, loadConfig } from 
 import { validateRoot } from '@earshot/shared/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { AnswerSettingsInput } from '../answers/answer-settings.js';
 
 const QuestionKind = Type.Union([
   Type.Literal('nps'),
+  Type.Literal('csat'),
+  Type.Literal('yes_no'),
   Type.Literal('open'),
   Type.Literal('complaint'),
   Type.Literal('praise'),
@@ -20,6 +23,8 @@ const Question = Type.Object(
       { en: Type.String({ minLength: 1 }), ru: Type.Optional(Type.String({ minLength: 1 })) },
       { additionalProperties: false },
     ),
+    /** How its answers are read (answers/answer-settings.ts); omitted: as set through the API, else the defaults. */
+    answerSettings: Type.Optional(AnswerSettingsInput),
   },
   { additionalProperties: false },
 );

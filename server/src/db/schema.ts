@@ -14,7 +14,6 @@ export interface DatabaseSchema {
   stores: StoresTable;
   button_maps: ButtonMapsTable;
   transcripts: TranscriptsTable;
-  scores: ScoresTable;
   answers: AnswersTable;
   users: UsersTable;
   user_stores: UserStoresTable;
@@ -150,16 +149,6 @@ export interface TranscriptsTable {
   /** [{ word, startMs, endMs, confidence }] */
   words_json: string;
   duration_ms: number;
-  created_at: string;
-}
-
-export interface ScoresTable {
-  clip_id: string;
-  kind: 'nps';
-  /** 0-10, or null when the answer gave no unambiguous score (see reason). */
-  value: number | null;
-  evidence_json: string | null;
-  reason: string | null;
   created_at: string;
 }
 

@@ -16,6 +16,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { VERSION } from '../version.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
 import { answerReviewRoutes } from './routes/answer-review.js';
+import { answersRereadRoutes } from './routes/answers-reread.js';
 import { answersRoutes } from './routes/answers.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -92,7 +93,7 @@ export async function buildApp(options: AppOptions) {
         { name: 'button maps', description: 'Which question each button asks, versioned' },
         { name: 'transcription', description: 'The transcription queue' },
         { name: 'nps', description: 'Net Promoter Score' },
-        { name: 'answers', description: "Answers read from clips, a person's corrections, the review queue" },
+        { name: 'answers', description: "Answers read from clips, a person's corrections, the review queue, re-reading" },
         { name: 'imports', description: 'Batch import of long recordings' },
       ],
     },
@@ -120,6 +121,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(scorecardsRoutes, { db: options.db, audit });
   await app.register(answersRoutes, { db: options.db, audit });
   await app.register(answerReviewRoutes, { db: options.db });
+  await app.register(answersRereadRoutes, { db: options.db, audit });
   await app.register(statsRoutes, { db: options.db });
   await app.register(retentionRoutes, {
     db: options.db,

@@ -18,22 +18,40 @@ export interface NpsReport {
   promoters: number;
   passives: number;
   detractors: number;
-  /** NPS clips transcribed without a clear score: not counted in `answers`. */
+  /** NPS clips read without an answer in force (missing, unsure, declined): not counted in `answers`. */
   unscored: number;
+  /** Of `answers`, those a person gave or confirmed; the rest are the machine's. */
+  confirmed: number;
+  /** NPS clips waiting for a person: the machine was unsure and nobody has answered yet. */
+  toReview: number;
 }
 
-/** NPS over the scored clips that match: promoters answer 9–10, passives 7–8, detractors 0–6. */
+/**
+ * NPS over the answers in force of the clips that match (a person's answer wins over the
+ * machine's): promoters answer 9–10, passives 7–8, detractors 0–6.
+ */
 export async function npsReport(db: Database, filter: NpsFilter): Promise<NpsReport> {
   let query = db
-    .selectFrom('scores')
-    .innerJoin('clips', 'clips.id', 'scores.clip_id')
-    .where('scores.kind', '=', 'nps')
+    .selectFrom('answers')
+    .innerJoin('clips', 'clips.id', 'answers.clip_id')
+    .where('answers.form', '=', 'nps')
     .select((eb) => [
-      eb.fn.count<number>('scores.value').as('answers'),
+      eb.fn.count<number>('answers.value').as('answers'),
       eb.fn.countAll<number>().as('total'),
-      eb.fn.sum<number>(eb.case().when('scores.value', '>=', 9).then(1).else(0).end()).as('promoters'),
-      eb.fn.sum<number>(eb.case().when('scores.value', 'in', [7, 8]).then(1).else(0).end()).as('passives'),
-      eb.fn.sum<number>(eb.case().when('scores.value', '<=', 6).then(1).else(0).end()).as('detractors'),
+      eb.fn.sum<number>(eb.case().when('answers.value', '>=', 9).then(1).else(0).end()).as('promoters'),
+      eb.fn.sum<number>(eb.case().when('answers.value', 'in', [7, 8]).then(1).else(0).end()).as('passives'),
+      eb.fn.sum<number>(eb.case().when('answers.value', '<=', 6).then(1).else(0).end()).as('detractors'),
+      eb.fn
+        .sum<number>(
+          eb
+            .case()
+            .when(eb.and([eb('answers.source', '=', 'human'), eb('answers.value', 'is not', null)]))
+            .then(1)
+            .else(0)
+            .end(),
+        )
+        .as('confirmed'),
+      eb.fn.sum<number>('answers.needs_review').as('to_review'),
     ]);
   if (filter.storeId) query = query.where('clips.store_id', '=', filter.storeId);
   if (filter.storeIds) {
@@ -54,9 +72,11 @@ export async function npsReport(db: Database, filter: NpsFilter): Promise<NpsRep
     passives: Number(row.passives ?? 0),
     detractors,
     unscored: Number(row.total) - answers,
+    confirmed: Number(row.confirmed ?? 0),
+    toReview: Number(row.to_review ?? 0),
   };
 }
 
 function emptyReport(): NpsReport {
-  return { nps: null, answers: 0, promoters: 0, passives: 0, detractors: 0, unscored: 0 };
+  return { nps: null, answers: 0, promoters: 0, passives: 0, detractors: 0, unscored: 0, confirmed: 0, toReview: 0 };
 }

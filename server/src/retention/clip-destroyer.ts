@@ -17,7 +17,7 @@ export interface DestructionAct {
 const BATCH = 500;
 
 /**
- * Destroys clips for good: audio, transcript, scores and the clip row, and writes the act of
+ * Destroys clips for good: audio, transcript, answer and the clip row, and writes the act of
  * destruction (what, when, why, at whose request) that the law asks for. The act names clip ids
  * only, never what was said. Clips under legal hold are never destroyed; the act lists them.
  */
@@ -42,7 +42,7 @@ export class ClipDestroyer {
       for (const row of rows) await this.blobs.delete(row.storage_key);
       await this.db.transaction().execute(async (trx) => {
         await trx.deleteFrom('transcripts').where('clip_id', 'in', batch).execute();
-        await trx.deleteFrom('scores').where('clip_id', 'in', batch).execute();
+        await trx.deleteFrom('answers').where('clip_id', 'in', batch).execute();
         await trx.deleteFrom('clips').where('id', 'in', batch).where('legal_hold', '=', 0).execute();
       });
     }

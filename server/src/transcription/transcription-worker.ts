@@ -2,7 +2,12 @@ import { buffer } from 'node:stream/consumers';
 import type { Logger } from '@earshot/shared/log';
 import type { Database } from '../db/database.js';
 import { TRANSCRIBE_QUEUE } from '../ingest/clip-ingest.js';
-import { extractNps, wordsOfText } from '../nps/nps-extractor.js';
+import type { AnswerSettings, MachineAnswer, TargetedRecogniser } from '../answers/answer.js';
+import { wordsOfText } from '../answers/answer-tokens.js';
+import { saveMachineAnswer } from '../answers/answer-store.js';
+import { clipAnswerContext } from '../answers/clip-answer-context.js';
+import { withTargetedReading } from '../answers/combine-readings.js';
+import { readAnswer } from '../answers/read-answer.js';
 import type { Job, JobQueue, RetryPolicy } from '../queue/job-queue.js';
 import { QueueWorker } from '../queue/queue-worker.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
@@ -24,6 +29,11 @@ export interface TranscriptionWorkerOptions {
   onTranscribed?: (clipId: string) => void;
   /** transcript.ready and, for NPS answers of 0–6, answer.detractor, in the transcript's transaction. */
   webhooks?: Webhooks;
+  /**
+   * The targeted re-recognition of the answer window for a language (answers/answer.ts), or
+   * undefined: the transcript's reading stands alone.
+   */
+  targeted?: (language: string) => TargetedRecogniser | undefined;
 }
 
 interface TranscribePayload {
@@ -32,8 +42,9 @@ interface TranscribePayload {
 
 /**
  * Takes transcription jobs off the queue, `concurrency` at a time: reads the clip's audio, asks
- * the engine for its store's language, stores the transcript and, for NPS questions, the score,
- * all in one transaction. A failure goes back to the queue (retried with backoff, then dead);
+ * the engine for its store's language, reads the answer (answers/read-answer.ts, then the
+ * targeted re-recognition of its window when one is configured) and stores transcript and answer
+ * in one transaction. A failure goes back to the queue (retried with backoff, then dead);
  * the clip's status follows: transcribing, transcribed, or failed once its job is dead.
  */
 export class TranscriptionWorker extends QueueWorker<TranscribePayload> {
@@ -63,6 +74,10 @@ export class TranscriptionWorker extends QueueWorker<TranscribePayload> {
         'clips.duration_ms',
         'stores.language',
         'questions.kind as question_kind',
+        'questions.text_en',
+        'questions.text_ru',
+        'questions.answer_settings_json',
+        'clips.meta_json',
         'clips.store_id',
         'clips.question_id',
       ])
@@ -87,7 +102,19 @@ export class TranscriptionWorker extends QueueWorker<TranscribePayload> {
         durationMs: clip.duration_ms,
       };
       const transcript = await engine.transcribe(audio, language, this.signal);
-      await this.store(clipId, transcript, clip.question_kind === 'nps', {
+      const context = clipAnswerContext({
+        metaJson: clip.meta_json,
+        durationMs: clip.duration_ms,
+        questionKind: clip.question_kind,
+        textEn: clip.text_en,
+        textRu: clip.text_ru,
+        settingsJson: clip.answer_settings_json,
+        language,
+      });
+      const words = transcript.words.length > 0 ? transcript.words : wordsOfText(transcript.text);
+      let answer = context ? readAnswer(words, context) : undefined;
+      if (answer && context) answer = await this.targetedReading(answer, audio, language, context.settings);
+      await this.store(clipId, transcript, answer, {
         clipId,
         storeId: clip.store_id,
         questionId: clip.question_id,
@@ -109,17 +136,39 @@ export class TranscriptionWorker extends QueueWorker<TranscribePayload> {
     }
   }
 
+  /**
+   * The answer with the targeted re-recognition of its window combined in. A failing recogniser
+   * costs the clip its second reading, never its transcript.
+   */
+  private async targetedReading(
+    answer: MachineAnswer,
+    audio: ClipAudio,
+    language: string,
+    settings: AnswerSettings,
+  ): Promise<MachineAnswer> {
+    const recogniser = answer.form === 'text' ? undefined : this.options.targeted?.(language);
+    if (!recogniser) return answer;
+    try {
+      const reading = await recogniser.recognise(audio, answer.window, answer.form, language, this.signal);
+      return reading ? withTargetedReading(answer, reading, settings) : answer;
+    } catch (error) {
+      if (this.signal.aborted) throw error;
+      this.options.logger.warn(
+        { recogniser: recogniser.name, error: error instanceof Error ? error.message : String(error) },
+        'targeted re-recognition failed: the transcript reading stands alone',
+      );
+      return answer;
+    }
+  }
+
   private async store(
     clipId: string,
     transcript: Transcript,
-    nps: boolean,
+    answer: MachineAnswer | undefined,
     about: { clipId: string; storeId: string | null; questionId: string | null },
   ): Promise<void> {
     const webhooks = this.options.webhooks;
     const at = new Date().toISOString();
-    const result = nps
-      ? extractNps(transcript.words.length > 0 ? transcript.words : wordsOfText(transcript.text))
-      : undefined;
     const row = {
       engine: transcript.engine,
       language: transcript.language,
@@ -134,27 +183,21 @@ export class TranscriptionWorker extends QueueWorker<TranscribePayload> {
         .values({ clip_id: clipId, ...row })
         .onConflict((oc) => oc.column('clip_id').doUpdateSet(row))
         .execute();
-      if (result) {
-        const score = {
-          kind: 'nps' as const,
-          value: result.score,
-          evidence_json: 'evidence' in result ? JSON.stringify(result.evidence) : null,
-          reason: 'reason' in result ? result.reason : null,
-          created_at: at,
-        };
-        await trx
-          .insertInto('scores')
-          .values({ clip_id: clipId, ...score })
-          .onConflict((oc) => oc.column('clip_id').doUpdateSet(score))
-          .execute();
-        if (result.score !== null && result.score <= 6) {
-          await webhooks?.emit(trx, 'answer.detractor', { ...about, score: result.score }, transcript.text);
-        }
+      const inForce = answer ? await saveMachineAnswer(trx, clipId, answer, at) : undefined;
+      const npsScore = answer?.form === 'nps' ? (inForce?.value ?? null) : null;
+      // A person's answer was announced when they gave it; only the machine's is new here.
+      if (npsScore !== null && npsScore <= 6 && inForce?.source === 'machine') {
+        await webhooks?.emit(trx, 'answer.detractor', { ...about, score: npsScore }, transcript.text);
       }
       await webhooks?.emit(
         trx,
         'transcript.ready',
-        { ...about, language: transcript.language, npsScore: result?.score ?? null },
+        {
+          ...about,
+          language: transcript.language,
+          npsScore,
+          answer: answer ? { form: answer.form, value: inForce?.value ?? null, source: inForce?.source ?? null } : null,
+        },
         transcript.text,
       );
       await trx.updateTable('clips').set({ status: 'transcribed' }).where('id', '=', clipId).execute();

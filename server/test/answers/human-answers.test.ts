@@ -164,11 +164,17 @@ for (const kind of DATABASE_KINDS) {
         awaitingReview: 1,
       });
 
+      // The person's answers are the ones NPS counts: 6 (over the machine's 9) and 9; declined is no score.
+      const corrected = (await call('GET', '/api/v1/nps', undefined, tanya)).body;
+      assert.deepEqual([corrected.nps, corrected.answers, corrected.confirmed], [0, 2, 2]);
+
       // Taking back the correction puts the machine's 9 in force again.
       const revert = await call('DELETE', `/api/v1/clips/${sure}/answer`, undefined, tanya);
       assert.equal(revert.status, 200);
       assert.equal(revert.body.value, 9);
       assert.equal(revert.body.source, 'machine');
+      const reverted = (await call('GET', '/api/v1/nps', undefined, tanya)).body;
+      assert.deepEqual([reverted.nps, reverted.answers, reverted.confirmed], [100, 2, 1]);
       assert.equal((await call('DELETE', `/api/v1/clips/${sure}/answer`, undefined, tanya)).status, 404);
 
       const audit = await db

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { indexSignal } from '@earshot/test-kit/signals';
 import { submitClip } from '../../src/import/submit-clip.js';
+import { storeAnswer } from '../support/answers.js';
 import { apiTest } from '../support/app-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { wavClip } from '../support/ingest-harness.js';
@@ -63,19 +64,7 @@ for (const kind of DATABASE_KINDS) {
               })
               .execute();
           }
-          if (score !== null) {
-            await db
-              .insertInto('scores')
-              .values({
-                clip_id: clip.meta.clipId,
-                kind: 'nps',
-                value: score,
-                evidence_json: null,
-                reason: null,
-                created_at: at,
-              })
-              .execute();
-          }
+          if (score !== null) await storeAnswer(db, clip.meta.clipId, 'nps', score);
         }
         const [nine, queueRu, three, silent] = ids;
         const list = async (query: string) => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { indexSignal } from '@earshot/test-kit/signals';
 import { submitClip } from '../../src/import/submit-clip.js';
+import { storeAnswer } from '../support/answers.js';
 import { apiTest } from '../support/app-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { wavClip } from '../support/ingest-harness.js';
@@ -61,22 +62,12 @@ for (const kind of DATABASE_KINDS) {
         const versions = await app.inject({ method: 'GET', url: '/api/v1/button-maps/store/tver-1' });
         assert.equal(versions.json<unknown[]>().length, 1);
 
-        // Scores as the worker would have stored them: 9, 10, 7, 3, and one answer without a score.
+        // Answers as the worker would have stored them: 9, 10, 7, 3, and one without a value (to review).
         const values = [9, 10, 7, 3, null];
         for (const [i, value] of values.entries()) {
           const clip = wavClip(indexSignal(1600, i), 1, new Date(Date.UTC(2026, 1, 1 + i)));
           await submitClip(ingest, 'pi-1', clip.meta, clip.audio);
-          await db
-            .insertInto('scores')
-            .values({
-              clip_id: clip.meta.clipId,
-              kind: 'nps',
-              value,
-              evidence_json: null,
-              reason: value === null ? 'no number in the answer' : null,
-              created_at: new Date().toISOString(),
-            })
-            .execute();
+          await storeAnswer(db, clip.meta.clipId, 'nps', value);
         }
         assert.deepEqual((await call('GET', '/api/v1/nps?storeId=tver-1')).body, {
           nps: 25,
@@ -85,6 +76,8 @@ for (const kind of DATABASE_KINDS) {
           passives: 1,
           detractors: 1,
           unscored: 1,
+          confirmed: 0,
+          toReview: 1,
         });
         const february2to4 = await call('GET', '/api/v1/nps?from=2026-02-02T00:00:00Z&to=2026-02-04T00:00:00Z');
         assert.deepEqual(february2to4.body, {
@@ -94,6 +87,8 @@ for (const kind of DATABASE_KINDS) {
           passives: 1,
           detractors: 0,
           unscored: 0,
+          confirmed: 0,
+          toReview: 0,
         });
         assert.equal((await call('GET', '/api/v1/nps?from=2026-02-04T00:00:00Z&to=2026-02-02T00:00:00Z')).status, 400);
         assert.equal((await call('GET', '/api/v1/nps?storeId=elsewhere')).body.nps, null);

@@ -23,7 +23,12 @@ const run = promisify(execFile);
 interface ApiClip {
   status: string;
   transcript: { text: string; engine: string; words: { word: string; startMs: number; endMs: number }[] } | null;
-  score: { value: number | null; evidence: { word: string; startMs: number; endMs: number }[] | null } | null;
+  answer: {
+    value: number | null;
+    source: string | null;
+    reason: string;
+    evidence: { word: string; startMs: number; endMs: number }[];
+  } | null;
 }
 
 describe('a spoken NPS answer, end to end through pocketsphinx', () => {
@@ -88,14 +93,15 @@ describe('a spoken NPS answer, end to end through pocketsphinx', () => {
       assert.equal(nineClip.status, 'transcribed');
       assert.equal(nineClip.transcript?.engine, 'pocketsphinx');
       assert.match(nineClip.transcript?.text ?? '', /\bnine\b/);
-      assert.equal(nineClip.score?.value, 9);
-      const [evidence] = nineClip.score?.evidence ?? [];
+      assert.equal(nineClip.answer?.value, 9, nineClip.answer?.reason);
+      assert.equal(nineClip.answer?.source, 'machine');
+      const [evidence] = nineClip.answer?.evidence ?? [];
       assert.equal(evidence?.word, 'nine');
       assert.ok(evidence && evidence.endMs > evidence.startMs && evidence.startMs > 0, 'the word keeps its time');
 
       const tenClip = await get(ten.meta.clipId);
       assert.equal(tenClip.status, 'transcribed', JSON.stringify(await queue.dead(TRANSCRIBE_QUEUE, 5)));
-      assert.equal(tenClip.score?.value, 10, tenClip.transcript?.text);
+      assert.equal(tenClip.answer?.value, 10, `${tenClip.transcript?.text}: ${tenClip.answer?.reason}`);
     } finally {
       await worker.stop();
       await app.close();

@@ -101,8 +101,8 @@ for (const kind of DATABASE_KINDS) {
 
         const clips = await db
           .selectFrom('clips')
-          .leftJoin('scores', 'scores.clip_id', 'clips.id')
-          .select(['clips.id', 'clips.status', 'scores.value'])
+          .leftJoin('answers', 'answers.clip_id', 'clips.id')
+          .select(['clips.id', 'clips.status', 'answers.value'])
           .execute();
         const statusOf = (key: string) => clips.find((c) => c.id === clipOf.get(key));
         for (const key of ['http5000', 'timeout2', 'malformed4']) assert.equal(statusOf(key)?.status, 'failed');

@@ -39,7 +39,9 @@ describe('webhooks', () => {
       received.push({ headers: req.headers, body: req.body.toString('utf8') });
       json(res, 200, {});
     });
-    const engine = await httpDouble((_req, res) => json(res, 200, { text: 'maybe a three', words: null, duration: 1 }));
+    const engine = await httpDouble((_req, res) =>
+      json(res, 200, { text: 'would you recommend us? maybe a three', words: null, duration: 1 }),
+    );
     try {
       const queue = new TableJobQueue(db);
       const buttonMap = new ButtonMap(db);
@@ -120,7 +122,7 @@ describe('webhooks', () => {
       assert.equal(byEvent.get('clip.stored')?.clipId, clip.meta.clipId);
       assert.equal(byEvent.get('clip.stored')?.questionId, 'nps');
       assert.equal(byEvent.get('answer.detractor')?.score, 3);
-      assert.equal(byEvent.get('answer.detractor')?.transcript, 'maybe a three');
+      assert.equal(byEvent.get('answer.detractor')?.transcript, 'would you recommend us? maybe a three');
       assert.equal(byEvent.get('transcript.ready')?.npsScore, 3);
       assert.equal(byEvent.get('transcript.ready')?.transcript, undefined, 'no transcript unless the hook asks for it');
       const jobs = await db.selectFrom('jobs').select('payload_json').where('queue', '=', WEBHOOK_QUEUE).execute();

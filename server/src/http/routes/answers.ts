@@ -4,7 +4,8 @@ import { Type } from '@sinclair/typebox';
 import type { Principal } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { MachineAnswer } from '../../answers/answer.js';
-import { answerInForce, humanAnswerProblem } from '../../answers/human-answer.js';
+import { answerInForce } from '../../answers/answer-in-force.js';
+import { humanAnswerProblem } from '../../answers/human-answer.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
 import { ErrorBody } from '../schemas.js';
@@ -129,8 +130,8 @@ export const answersRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: Aud
       const at = new Date().toISOString();
       const machine = machineOf(row);
       const inForce = answerInForce(
+        { human_value: human.value, human_declined: human.declined ? 1 : 0, human_at: at },
         { value: row.machine_value ?? null, needsReview: machine.needsReview ?? true },
-        { ...human, at },
       );
       await db.transaction().execute(async (trx) => {
         await trx
@@ -176,10 +177,10 @@ export const answersRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: Aud
         return reply.code(404).send({ error: `no answer given by a person for clip ${request.params.id}` });
       }
       const machine = machineOf(row);
-      const inForce = answerInForce(
-        { value: row.machine_value ?? null, needsReview: machine.needsReview ?? true },
-        null,
-      );
+      const inForce = answerInForce(undefined, {
+        value: row.machine_value ?? null,
+        needsReview: machine.needsReview ?? true,
+      });
       await db
         .updateTable('answers')
         .set({ human_value: null, human_declined: 0, human_by: null, human_at: null, ...inForce })

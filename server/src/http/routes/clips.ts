@@ -5,6 +5,7 @@ import type { ClipMeta } from '@earshot/shared/protocol';
 import type { Selectable, SelectQueryBuilder } from 'kysely';
 import type { Principal } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
+import { type AliasedAnswerRow, ANSWER_SELECTION, AnswerView, aliasedAnswerView } from '../../answers/answer-view.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { applyClipFilter, type ClipFilter } from '../../clips/clip-filter.js';
 import { findMatch, searchTerms } from '../../clips/transcript-match.js';
@@ -80,13 +81,14 @@ const Clip = Type.Object({
     }),
     Type.Null(),
   ]),
+  /** The clip's answer (answers/answer-view.ts); null when the clip has no question or is not read yet. */
+  answer: Type.Union([AnswerView, Type.Null()]),
+  /** Deprecated: the NPS answer in force in the old shape, for the console until it reads `answer`. */
   score: Type.Union([
     Type.Object({
       kind: Type.String(),
       value: Type.Union([Type.Integer({ minimum: 0, maximum: 10 }), Type.Null()]),
-      /** The words that gave the score. */
       evidence: Type.Union([Type.Array(Word), Type.Null()]),
-      /** Why there is no score. */
       reason: Type.Union([Type.String(), Type.Null()]),
     }),
     Type.Null(),
@@ -166,7 +168,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       .selectFrom('clips')
       .leftJoin('questions', 'questions.id', 'clips.question_id')
       .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
-      .leftJoin('scores', 'scores.clip_id', 'clips.id')
+      .leftJoin('answers', 'answers.clip_id', 'clips.id')
       .selectAll('clips')
       .select(['questions.kind as q_kind', 'questions.text_en as q_text_en', 'questions.text_ru as q_text_ru'])
       .select([
@@ -175,11 +177,8 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
         'transcripts.engine as t_engine',
         'transcripts.language as t_language',
         'transcripts.duration_ms as t_duration_ms',
-        'scores.kind as s_kind',
-        'scores.value as s_value',
-        'scores.evidence_json as s_evidence_json',
-        'scores.reason as s_reason',
-      ]);
+      ])
+      .select(ANSWER_SELECTION);
 
   app.get(
     '/api/v1/clips',
@@ -370,14 +369,11 @@ type ClipRow = Selectable<ClipsTable> & {
   t_engine: string | null;
   t_language: string | null;
   t_duration_ms: number | null;
-  s_kind: string | null;
-  s_value: number | null;
-  s_evidence_json: string | null;
-  s_reason: string | null;
-};
+} & AliasedAnswerRow;
 
 function toClip(row: ClipRow): Clip {
   const meta = JSON.parse(row.meta_json) as ClipMeta;
+  const answer = aliasedAnswerView(row);
   return {
     id: row.id,
     deviceId: row.device_id,
@@ -419,16 +415,16 @@ function toClip(row: ClipRow): Clip {
             durationMs: Number(row.t_duration_ms),
           }
         : null,
-    score: row.s_kind
-      ? {
-          kind: row.s_kind,
-          value: row.s_value,
-          evidence: row.s_evidence_json
-            ? (JSON.parse(row.s_evidence_json) as { words: Static<typeof Word>[] }).words
-            : null,
-          reason: row.s_reason,
-        }
-      : null,
+    answer,
+    score:
+      answer?.form === 'nps'
+        ? {
+            kind: 'nps',
+            value: answer.value,
+            evidence: answer.source === 'machine' ? answer.evidence : null,
+            reason: answer.value === null ? answer.reason : null,
+          }
+        : null,
   };
 }
 
@@ -446,7 +442,7 @@ function csvLine(clip: Clip): string {
     (clip.durationMs / 1000).toFixed(1),
     clip.truncated ? 'yes' : 'no',
     String(clip.gaps.length),
-    clip.score?.value === undefined || clip.score.value === null ? '' : String(clip.score.value),
+    clip.answer?.form !== 'nps' || clip.answer.value === null ? '' : String(clip.answer.value),
     clip.transcript?.text ?? '',
   ]
     .map(csvField)

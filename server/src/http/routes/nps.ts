@@ -12,6 +12,10 @@ const Report = Type.Object({
   passives: Type.Integer(),
   detractors: Type.Integer(),
   unscored: Type.Integer(),
+  /** Of `answers`, those a person gave; the rest are the machine's. */
+  confirmed: Type.Integer(),
+  /** Clips waiting for a person's answer. */
+  toReview: Type.Integer(),
 });
 
 /** NPS = %promoters (9–10) − %detractors (0–6) over the scored answers of a store, question and period. */

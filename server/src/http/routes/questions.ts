@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
+import { AnswerSettingsInput, answerSettings, parseAnswerSettings } from '../../answers/answer-settings.js';
 import type { Database } from '../../db/database.js';
 import { ErrorBody, Slug } from '../schemas.js';
 
 const Kind = Type.Union([
   Type.Literal('nps'),
+  Type.Literal('csat'),
+  Type.Literal('yes_no'),
   Type.Literal('open'),
   Type.Literal('complaint'),
   Type.Literal('praise'),
@@ -19,6 +22,12 @@ const Question = Type.Object({
   }),
   /** Days its clips are kept; null: the server's `retention.defaultDays`. */
   retentionDays: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  /** How its answers are read: the settings in force (the defaults where none were given). */
+  answerSettings: Type.Object({
+    graceMs: Type.Integer(),
+    cues: Type.Record(Type.String(), Type.Array(Type.String())),
+    reviewBelow: Type.Number(),
+  }),
 });
 type Question = Static<typeof Question>;
 const QuestionInput = Type.Object(
@@ -32,6 +41,8 @@ const QuestionInput = Type.Object(
       { additionalProperties: false },
     ),
     retentionDays: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()])),
+    /** Omitted or null: the defaults. Changing them affects new clips; `POST /api/v1/answers/reread` applies them to stored ones. */
+    answerSettings: Type.Optional(Type.Union([AnswerSettingsInput, Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -50,6 +61,7 @@ export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asyn
         kind: q.kind as Question['kind'],
         text: { en: q.text_en, ru: q.text_ru },
         retentionDays: q.retention_days,
+        answerSettings: parseAnswerSettings(q.answer_settings_json),
       })),
   );
 
@@ -67,7 +79,7 @@ export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asyn
     },
     async (request, reply) => {
       const { id } = request.params;
-      const { kind, text, retentionDays = null } = request.body;
+      const { kind, text, retentionDays = null, answerSettings: settings = null } = request.body;
       const existing = await db.selectFrom('questions').select('kind').where('id', '=', id).executeTakeFirst();
       if (existing && existing.kind !== kind) {
         const used = await db
@@ -82,7 +94,13 @@ export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asyn
             .send({ error: `question ${id} has clips: its kind stays ${existing.kind}; create a new question` });
         }
       }
-      const values = { kind, text_en: text.en, text_ru: text.ru ?? null, retention_days: retentionDays };
+      const values = {
+        kind,
+        text_en: text.en,
+        text_ru: text.ru ?? null,
+        retention_days: retentionDays,
+        answer_settings_json: settings ? JSON.stringify(settings) : null,
+      };
       await db
         .insertInto('questions')
         .values({ id, ...values })
@@ -90,7 +108,13 @@ export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asyn
         .execute();
       return reply
         .code(existing ? 200 : 201)
-        .send({ id, kind, text: { en: text.en, ru: text.ru ?? null }, retentionDays });
+        .send({
+          id,
+          kind,
+          text: { en: text.en, ru: text.ru ?? null },
+          retentionDays,
+          answerSettings: answerSettings(settings),
+        });
     },
   );
 };
