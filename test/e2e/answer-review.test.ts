@@ -173,7 +173,8 @@ it('answer review: the unsure answers wait in "To review", one key answers each,
     async () => {
       const item = page.locator('[data-testid=review-item]');
       await item.waitFor();
-      await page.locator('[data-testid=press-mark]').waitFor();
+      // The press is a line of no width (Playwright's "visible" needs a box): present is enough.
+      await page.locator('[data-testid=press-mark]').waitFor({ state: 'attached' });
       await page.locator('[data-testid=answer-window]').waitFor();
       for (const size of [
         { width: 1280, height: 800 },
@@ -195,7 +196,7 @@ it('answer review: the unsure answers wait in "To review", one key answers each,
           );
           return at >= windowStart - 0.05 ? true : undefined;
         });
-        const key = formOf === 'nps' ? (i === 0 ? 'x' : '7') : formOf === 'text' ? 'Enter' : 'x';
+        const key = formOf === 'nps' ? (i === 0 ? 'x' : '7') : formOf === 'text' ? 'c' : 'x';
         await page.keyboard.press(key);
         answered.push({ clipId, body: key === 'x' ? { declined: true } : key === '7' ? { value: 7 } : {} });
         if (i < queue.total - 1) {
@@ -226,6 +227,20 @@ it('answer review: the unsure answers wait in "To review", one key answers each,
     );
     const byMaria = audit.items.filter((e) => e.action === 'clip.answer' && e.username === 'maria');
     assert.deepEqual(byMaria.map((e) => e.subjectId).sort(), answered.map((a) => a.clipId).sort());
+
+    // The player shows the person's answer, with the machine's kept beside it.
+    const [first] = answered;
+    assert.ok(first);
+    await page.goto(`${api}/console/#/clips/${first.clipId}`);
+    await page.locator('[data-testid=clip-score][data-source=human]').waitFor();
+    await page.locator('[data-testid=press-mark]').waitFor({ state: 'attached' });
+    for (const size of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      await page.setViewportSize(size);
+      await page.screenshot({ path: join(screenshots, `player-answer-${size.width}.png`), fullPage: true });
+    }
     assert.deepEqual(pageErrors, []);
   });
 });

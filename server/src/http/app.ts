@@ -93,7 +93,10 @@ export async function buildApp(options: AppOptions) {
         { name: 'button maps', description: 'Which question each button asks, versioned' },
         { name: 'transcription', description: 'The transcription queue' },
         { name: 'nps', description: 'Net Promoter Score' },
-        { name: 'answers', description: "Answers read from clips, a person's corrections, the review queue, re-reading" },
+        {
+          name: 'answers',
+          description: "Answers read from clips, a person's corrections, the review queue, re-reading",
+        },
         { name: 'imports', description: 'Batch import of long recordings' },
       ],
     },

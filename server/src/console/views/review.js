@@ -86,7 +86,7 @@ export async function renderReview(main, query) {
     if (body) {
       event.preventDefault();
       void answer(body);
-    } else if (event.key === 'ArrowRight' || event.key.toLowerCase() === 's') {
+    } else if (event.key === 'ArrowRight' || event.key === 'Enter') {
       event.preventDefault();
       void show();
     } else if (event.key.toLowerCase() === 'r') {
@@ -142,7 +142,7 @@ function reviewCard(item, waveformSlot, audio) {
     ),
     h('p', { class: 'muted small' }, machine),
     keyLegend(item.form, [
-      ['→ / S', t('review.skip')],
+      ['→ / Enter', t('review.skip')],
       ['R', t('review.replay')],
       [t('review.space'), t('review.playPause')],
     ]),

@@ -1,5 +1,5 @@
 // One key sets an answer, the same in the review queue and the player: digits for scores (T for
-// ten), Y/N for yes or no, X when the customer gave no answer, Enter to confirm an open answer's
+// ten), Y/N for yes or no, X when the customer gave no answer, C to confirm an open answer's
 // words. Keys typed into a form field are left alone.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -10,7 +10,7 @@ const RANGES = { nps: [0, 10], csat: [1, 5], yes_no: [0, 1] };
 export function answerForKey(form, key) {
   const k = key.toLowerCase();
   if (k === 'x') return { declined: true };
-  if (form === 'text') return key === 'Enter' ? {} : undefined;
+  if (form === 'text') return k === 'c' ? {} : undefined;
   if (form === 'yes_no') return k === 'y' ? { value: 1 } : k === 'n' ? { value: 0 } : undefined;
   const [min, max] = RANGES[form] ?? [0, -1];
   const value = k === 't' ? 10 : /^[0-9]$/.test(k) ? Number(k) : undefined;
@@ -45,7 +45,7 @@ export function keyLegend(form, extra = []) {
         ['Y', t('common.yes')],
         ['N', t('common.no')],
       ],
-      text: [['Enter', t('answer.key.confirm')]],
+      text: [['C', t('answer.key.confirm')]],
     }[form] ?? [];
   return h(
     'ul',
