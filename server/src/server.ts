@@ -160,12 +160,14 @@ export class EarshotServer {
     // Transcription: a worker in this process unless disabled (e.g. when workers run elsewhere).
     const stt = config.transcription;
     if (stt.enabled) {
+      const engines = buildEngines(stt);
       this.worker = new TranscriptionWorker({
         webhooks,
         db,
         blobs,
         queue,
-        engines: buildEngines(stt),
+        engines,
+        targeted: (language) => engines.targetedFor(language),
         retry: { maxAttempts: stt.maxAttempts, initialDelayMs: stt.initialDelayMs, maxDelayMs: stt.maxDelayMs },
         concurrency: stt.concurrency,
         pollIntervalMs: stt.pollIntervalMs,

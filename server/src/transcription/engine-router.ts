@@ -1,3 +1,4 @@
+import type { TargetedRecogniser } from '../answers/answer.js';
 import type { TranscriptionEngine } from './transcript.js';
 
 /**
@@ -8,11 +9,23 @@ export class EngineRouter {
   constructor(
     private readonly engines: ReadonlyMap<string, TranscriptionEngine>,
     private readonly routes: Readonly<Record<string, string>>,
+    /** Each engine's targeted re-recogniser of answer windows, by engine name (not every engine has one). */
+    private readonly targeted: ReadonlyMap<string, TargetedRecogniser> = new Map(),
   ) {}
 
   engineFor(language: string): TranscriptionEngine | undefined {
-    const primary = language.split('-')[0] ?? language;
-    const name = this.routes[language] ?? this.routes[primary] ?? this.routes['*'];
+    const name = this.nameFor(language);
     return name === undefined ? undefined : this.engines.get(name);
+  }
+
+  /** The targeted recogniser of the engine that hears `language`: the window goes to the same engine. */
+  targetedFor(language: string): TargetedRecogniser | undefined {
+    const name = this.nameFor(language);
+    return name === undefined ? undefined : this.targeted.get(name);
+  }
+
+  private nameFor(language: string): string | undefined {
+    const primary = language.split('-')[0] ?? language;
+    return this.routes[language] ?? this.routes[primary] ?? this.routes['*'];
   }
 }

@@ -40,13 +40,15 @@ export class OpenAiEngine implements TranscriptionEngine {
 
   constructor(private readonly options: OpenAiOptions) {}
 
-  async transcribe(audio: ClipAudio, language: string, signal?: AbortSignal): Promise<Transcript> {
+  /** `prompt`: text that steers the model's vocabulary (the targeted re-recognition names the answer form). */
+  async transcribe(audio: ClipAudio, language: string, signal?: AbortSignal, prompt?: string): Promise<Transcript> {
     const form = new FormData();
     form.append('file', new Blob([audio.data], { type: MIME[audio.container] }), `clip.${audio.container}`);
     form.append('model', this.options.model);
     form.append('language', primaryLanguage(language));
     form.append('response_format', 'verbose_json');
     form.append('timestamp_granularities[]', 'word');
+    if (prompt !== undefined) form.append('prompt', prompt);
     const response = await httpCall({
       engine: this.name,
       url: new URL('/v1/audio/transcriptions', this.options.url).toString(),
