@@ -97,3 +97,7 @@ export async function fetchAudio(audioUrl) {
   if (!response.ok) throw new ApiError(response.status, `audio: HTTP ${response.status}`);
   return response.arrayBuffer();
 }
+export const reviewQueue = (params) => request('GET', '/answers/review', { query: params });
+export const answerSummary = (params) => request('GET', '/answers/summary', { query: params });
+export const setAnswer = (clipId, body) => request('PUT', `/clips/${encodeURIComponent(clipId)}/answer`, { body });
+export const revertAnswer = (clipId) => request('DELETE', `/clips/${encodeURIComponent(clipId)}/answer`);

@@ -1,5 +1,5 @@
 // The console's shell: who is signed in, the navigation, the language switch, and which view the
-// address (#/clips, #/clips/ID, #/dashboard, #/devices, #/devices/ID) shows.
+// address (#/clips, #/clips/ID, #/review, #/dashboard, #/devices, #/devices/ID) shows.
 import * as api from './api.js';
 import { h } from './dom.js';
 import { LANGUAGES, currentLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
@@ -9,6 +9,7 @@ import { renderDeviceDetail } from './views/device-detail.js';
 import { renderDevices } from './views/devices.js';
 import { renderLogin } from './views/login.js';
 import { renderPlayer } from './views/player.js';
+import { renderReview } from './views/review.js';
 
 const root = document.getElementById('app');
 let user = null;
@@ -18,6 +19,7 @@ let leaveView = () => {};
 const ROUTES = [
   { pattern: /^\/clips\/([^/]+)$/, nav: 'clips', render: (main, [id], query) => renderPlayer(main, id, query, user) },
   { pattern: /^\/clips$/, nav: 'clips', render: (main, _, query) => renderClipList(main, query) },
+  { pattern: /^\/review$/, nav: 'review', render: (main, _, query) => renderReview(main, query) },
   { pattern: /^\/dashboard$/, nav: 'dashboard', render: (main, _, query) => renderDashboard(main, query) },
   { pattern: /^\/devices$/, nav: 'devices', render: (main) => renderDevices(main) },
   { pattern: /^\/devices\/([^/]+)$/, nav: 'devices', render: (main, [id]) => renderDeviceDetail(main, id, user) },
@@ -54,7 +56,7 @@ function navigation(active) {
     'header',
     { class: 'topbar' },
     h('span', { class: 'brand' }, t('app.title')),
-    h('nav', {}, link('clips'), link('dashboard'), link('devices')),
+    h('nav', {}, link('clips'), link('review'), link('dashboard'), link('devices')),
     h(
       'div',
       { class: 'session' },

@@ -15,7 +15,9 @@ import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { VERSION } from '../version.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
+import { answerReviewRoutes } from './routes/answer-review.js';
 import { answersRereadRoutes } from './routes/answers-reread.js';
+import { answersRoutes } from './routes/answers.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { clipsRoutes } from './routes/clips.js';
@@ -91,7 +93,10 @@ export async function buildApp(options: AppOptions) {
         { name: 'button maps', description: 'Which question each button asks, versioned' },
         { name: 'transcription', description: 'The transcription queue' },
         { name: 'nps', description: 'Net Promoter Score' },
-        { name: 'answers', description: 'Answers read from clips, their review and re-reading' },
+        {
+          name: 'answers',
+          description: "Answers read from clips, a person's corrections, the review queue, re-reading",
+        },
         { name: 'imports', description: 'Batch import of long recordings' },
       ],
     },
@@ -117,6 +122,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(healthRoutes, { db: options.db, brokerConnected: options.brokerConnected });
   await app.register(clipsRoutes, { db: options.db, blobs: options.blobs, audit });
   await app.register(scorecardsRoutes, { db: options.db, audit });
+  await app.register(answersRoutes, { db: options.db, audit });
+  await app.register(answerReviewRoutes, { db: options.db });
   await app.register(answersRereadRoutes, { db: options.db, audit });
   await app.register(statsRoutes, { db: options.db });
   await app.register(retentionRoutes, {

@@ -3,6 +3,7 @@
 // below them clips per day, presses per local hour, transcription shares and the checklist results
 // (checklist and grouping also in the address: …&checklistId=…&groupBy=store|device|question|day).
 import {
+  answerSummary,
   getCoverage,
   getNps,
   getScorecardSummary,
@@ -38,7 +39,8 @@ export async function renderDashboard(main, query) {
     to: query.get('to') ? new Date(`${query.get('to')}T00:00`).toISOString() : undefined,
   };
   const volumePeriod = volumeRange(period);
-  const [volume, coverage, transcription, summary, total, ...perStore] = await Promise.all([
+  const [answers, volume, coverage, transcription, summary, total, ...perStore] = await Promise.all([
+    answerSummary(),
     getVolume(volumePeriod),
     getCoverage(volumePeriod),
     getTranscription(volumePeriod),
@@ -56,6 +58,7 @@ export async function renderDashboard(main, query) {
       h('h2', {}, t('dashboard.total')),
       reportFigures(total),
     ),
+    answersSection(answers),
     h(
       'section',
       { class: 'card' },
@@ -184,4 +187,32 @@ function periodForm(query, npsQuestions, checklists, checklist, groupBy) {
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('clips.apply'))),
   );
   return form;
+}
+
+/** Machine answers beside the ones a person set or confirmed, and the queue still to review. */
+function answersSection(counts) {
+  const figure = (key, value, field) =>
+    h(
+      'div',
+      { class: 'figure', 'data-field': field },
+      h('span', { class: 'value' }, value),
+      h('span', { class: 'label' }, t(key)),
+    );
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'answer-sources' },
+    h('h2', {}, t('dashboard.answersTitle')),
+    h(
+      'div',
+      { class: 'figures' },
+      figure('dashboard.answers.machine', String(counts.machine), 'machine'),
+      figure('dashboard.answers.confirmed', String(counts.confirmed), 'confirmed'),
+      figure('dashboard.answers.declined', String(counts.declined), 'declined'),
+      figure(
+        'dashboard.answers.awaiting',
+        h('a', { href: '#/review', 'data-testid': 'to-review' }, String(counts.awaitingReview)),
+        'awaiting',
+      ),
+    ),
+  );
 }

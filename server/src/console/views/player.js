@@ -1,10 +1,11 @@
-// One clip: its audio, a waveform, the transcript following the audio word by word (click a word
-// to hear it), its score and flags. Opened from a search hit (?t=ms) it starts at the hit.
+// One clip: its audio, a waveform with the press and the answer window, its answer (set or
+// corrected with one key), the transcript following the audio word by word (click a word to hear
+// it), and flags. Opened from a search hit (?t=ms) it starts at the hit.
 import { fetchAudio, getClip, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
 import { decode, peaks, waveformView } from '../widgets/waveform.js';
-import { scoreBadge } from '../widgets/score-badge.js';
+import { renderAnswerCard } from './answer-card.js';
 import { renderScorecards } from './scorecards.js';
 
 export async function renderPlayer(main, id, query, user) {
@@ -29,6 +30,8 @@ export async function renderPlayer(main, id, query, user) {
   const waveformSlot = h('div', { class: 'waveform-slot' }, h('p', { class: 'muted' }, t('common.loading')));
   const words = transcriptView(clip, seek);
   const scorecards = h('div', {}, h('p', { class: 'muted' }, t('common.loading')));
+  const answerCard = h('section', { class: 'card', 'data-testid': 'answer' });
+  const stopAnswerKeys = renderAnswerCard(answerCard, clip, ['admin', 'manager'].includes(user?.role));
 
   main.replaceChildren(
     h(
@@ -57,6 +60,7 @@ export async function renderPlayer(main, id, query, user) {
       waveformSlot,
       audio,
     ),
+    answerCard,
     h('section', { class: 'card' }, h('h2', {}, t('player.transcript')), words.element),
     h('section', { class: 'card' }, h('h2', {}, t('player.details')), details(clip)),
     h('section', { class: 'card', 'data-testid': 'scorecards' }, h('h2', {}, t('player.scorecards')), scorecards),
@@ -69,7 +73,18 @@ export async function renderPlayer(main, id, query, user) {
   fetchAudio(clip.audioUrl)
     .then(decode)
     .then((buffer) => {
-      waveform = waveformView(peaks(buffer), (fraction) => seek(fraction * (audio.duration || clip.durationMs / 1000)));
+      const total = clip.durationMs || buffer.duration * 1000;
+      const marks = clip.answer
+        ? {
+            window: [clip.answer.window.startMs / total, clip.answer.window.endMs / total],
+            press: clip.answer.pressMs / total,
+          }
+        : {};
+      waveform = waveformView(
+        peaks(buffer),
+        (fraction) => seek(fraction * (audio.duration || clip.durationMs / 1000)),
+        marks,
+      );
       waveformSlot.replaceChildren(waveform.element);
     })
     .catch((error) =>
@@ -89,6 +104,7 @@ export async function renderPlayer(main, id, query, user) {
   audio.addEventListener('timeupdate', () => frame === 0 && follow());
 
   return () => {
+    stopAnswerKeys();
     cancelAnimationFrame(frame);
     audio.pause();
     audio.removeAttribute('src');
@@ -132,36 +148,8 @@ function transcriptView(clip, seek) {
 }
 
 function details(clip) {
-  const rows = [
-    [
-      t('player.score'),
-      clip.score?.value != null
-        ? h(
-            'span',
-            {},
-            scoreBadge(clip.score),
-            clip.score.evidence?.length
-              ? h(
-                  'span',
-                  { class: 'muted' },
-                  ` ${t('player.evidence')} “${clip.score.evidence.map((w) => w.word).join(' ')}”`,
-                )
-              : null,
-          )
-        : h('span', { class: 'muted' }, t('player.scoreNone')),
-    ],
-  ];
   const flags = [];
   if (clip.truncated) flags.push(h('li', {}, t('player.truncated')));
   if (clip.gaps.length > 0) flags.push(h('li', {}, t('player.gaps', { count: clip.gaps.length })));
-  return h(
-    'div',
-    {},
-    h(
-      'dl',
-      { class: 'details' },
-      rows.map(([term, value]) => [h('dt', {}, term), h('dd', { 'data-testid': 'clip-score' }, value)]),
-    ),
-    flags.length ? h('ul', { class: 'flags' }, flags) : null,
-  );
+  return flags.length ? h('ul', { class: 'flags' }, flags) : h('p', { class: 'muted' }, '—');
 }

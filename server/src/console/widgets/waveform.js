@@ -32,9 +32,10 @@ export async function decode(bytes) {
 
 /**
  * An SVG of bars, louder taller, scaled to the clip's loudest moment; the part already played
- * is coloured by `setProgress(0…1)`; a click calls `onSeek(fraction)`.
+ * is coloured by `setProgress(0…1)`; a click calls `onSeek(fraction)`. `marks` (fractions of the
+ * clip) shade the answer window and draw the press, so a manager sees where to listen.
  */
-export function waveformView(values, onSeek) {
+export function waveformView(values, onSeek, marks = {}) {
   const loudest = Math.max(...values, 1e-4);
   const width = values.length;
   const bars = Array.from(values, (value, i) => {
@@ -56,12 +57,32 @@ export function waveformView(values, onSeek) {
       },
     },
     svg('defs', {}, played),
+    marks.window
+      ? svg('rect', {
+          class: 'answer-window',
+          'data-testid': 'answer-window',
+          x: marks.window[0] * width,
+          width: Math.max(0.5, (marks.window[1] - marks.window[0]) * width),
+          y: 0,
+          height: 100,
+        })
+      : null,
     svg('g', { class: 'bars' }, bars),
     svg(
       'g',
       { class: 'bars played', 'clip-path': 'url(#played-part)' },
       bars.map((bar) => bar.cloneNode()),
     ),
+    marks.press === undefined
+      ? null
+      : svg('line', {
+          class: 'press-mark',
+          'data-testid': 'press-mark',
+          x1: marks.press * width,
+          x2: marks.press * width,
+          y1: 0,
+          y2: 100,
+        }),
   );
   return {
     element,
