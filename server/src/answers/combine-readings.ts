@@ -22,9 +22,8 @@ const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+|\(.*\)|garbage|filler|<unk>|unk)$/i;
  * - The transcript found nothing (a null value without evidence: "mine out of ten") and the
  *   targeted reading found a value: accepted only with confidence ≥ TARGETED_ALONE_MIN_CONFIDENCE
  *   (and the question's review threshold) and evidence free of filler tokens; else review.
- * - The transcript found a value and the targeted reading refused on purpose (a null value with
- *   evidence): no value, review. When it found nothing at all: the transcript's value, with 0.1
- *   less confidence.
+ * - The transcript found a value and the targeted reading found none: the transcript's value,
+ *   with 0.1 less confidence.
  * Then the review threshold: below `reviewBelow` the value is withheld and the clip marked for
  * review; a missing value is always marked for review.
  */
@@ -73,14 +72,6 @@ function merge(transcript: AnswerReading | undefined, targeted: AnswerReading | 
       reason: `${transcript.reason}; the targeted re-recognition agrees`,
       evidence: transcript.evidence,
     };
-  }
-  if (transcript.value !== null && targeted.evidence.length > 0) {
-    // The targeted decode refused on purpose (two numbers, a negation): the transcript may have
-    // lost one of them ("one out of five" heard as "one item five"); a person decides.
-    return none(
-      `the transcript says ${transcript.value}, but the targeted re-recognition refused: ${targeted.reason}`,
-      [...transcript.evidence, ...targeted.evidence],
-    );
   }
   if (transcript.value !== null) {
     return {

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_ANSWER_SETTINGS, type AnswerReading } from '../../src/answers/answer.js';
-import { combineReadings } from '../../src/answers/combine-readings.js';
 import { readTargetedWords } from '../../src/answers/targeted/targeted-reading.js';
 import type { Word } from '../../src/transcription/transcript.js';
 
@@ -24,22 +22,5 @@ describe('reading a targeted decode', () => {
     assert.equal(readTargetedWords('nps', timed('seven or eight'), () => 0.9).value, null);
     assert.equal(readTargetedWords('nps', timed("i don't know a the"), () => 0.9).value, null);
     assert.equal(readTargetedWords('yes_no', timed('yes i did'), () => 0.75).value, 1);
-  });
-});
-
-describe('combining with a targeted decode that refused', () => {
-  it('withholds the transcript value when the targeted decode heard two numbers ("one item five" vs "five one")', () => {
-    const transcript: AnswerReading = {
-      source: 'transcript',
-      value: 5,
-      confidence: 0.9,
-      reason: '"five" in the answer',
-      evidence: timed('five'),
-    };
-    const targeted = readTargetedWords('csat', timed('five one a'), () => 0.75);
-    assert.equal(targeted.value, null);
-    const decision = combineReadings([transcript, targeted], DEFAULT_ANSWER_SETTINGS);
-    assert.equal(decision.value, null);
-    assert.equal(decision.needsReview, true);
   });
 });

@@ -29,8 +29,12 @@ function grammarConfidence(words: readonly Word[]) {
   return (reading: AnswerReading): number => {
     const last = reading.evidence.at(-1);
     const at = last ? words.findIndex((w) => w.startMs === last.startMs && w.word === last.word) : -1;
-    const next = words.slice(at + 1, at + 3).map((w) => w.word);
-    return at >= 0 && (next[0] === 'of' || (next[0] === 'out' && next[1] === 'of')) ? 0.9 : 0.75;
+    // The decode slips short fillers into the carrier ("nine a out to of"): "out" then "of" within
+    // the next four words still count.
+    const next = words.slice(at + 1, at + 5).map((w) => w.word);
+    const out = next.indexOf('out');
+    const carried = next[0] === 'of' || (out >= 0 && next.indexOf('of', out + 1) > out);
+    return at >= 0 && carried ? 0.9 : 0.75;
   };
 }
 
