@@ -57,7 +57,7 @@ function answerBody(answer, canAnswer, revert) {
   const value =
     answer.form === 'nps' && shown?.value !== null && shown?.value !== undefined && !shown.declined
       ? scoreBadge({ value: shown.value })
-      : h('span', { class: 'score' }, answer.source ? answerLabel(answer.form, shown) : '—');
+      : h('span', { class: 'answer-label' }, answer.source ? answerLabel(answer.form, shown) : '—');
   const source =
     answer.source === 'human'
       ? t('answer.byHuman')
