@@ -104,6 +104,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(authRoutes, {
     users,
     sessions,
+    tokens,
     audit,
     secureCookies: options.access.secureCookies,
     loginAttemptsPerMinute: options.access.loginAttemptsPerMinute,
