@@ -14,6 +14,8 @@ import type { ClipDestroyer } from '../retention/clip-destroyer.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { VERSION } from '../version.js';
+import { refuseNonFiniteNumbers } from './plugins/finite-numbers.js';
+import { addTimeFormats } from './time-formats.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -61,6 +63,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions) {
   const app = Fastify({
     loggerInstance: options.logger,
+    ajv: { onCreate: addTimeFormats },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Every error leaves as {"error": "..."}: validation errors name the part and field
@@ -70,6 +73,7 @@ export async function buildApp(options: AppOptions) {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.code(status).send({ error: status >= 500 ? 'internal server error' : error.message });
   });
+  app.addHook('preHandler', refuseNonFiniteNumbers);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
