@@ -9,6 +9,7 @@ export const ACCESS_USAGE = `  earshot-server users add NAME --role admin|techni
                                    create or update a user; prints a generated password once
   earshot-server users list [--config FILE]
   earshot-server users disable NAME [--config FILE]
+  earshot-server users enable NAME [--config FILE]
   earshot-server tokens create NAME [--name LABEL] [--days 90] [--config FILE]
                                    an API token for user NAME; printed once`;
 
@@ -61,6 +62,11 @@ export async function accessCli(command: 'users' | 'tokens', argv: string[]): Pr
     }
     if (command === 'users' && action === 'disable') {
       if (!(await users.disable(username))) return usage(`no active user ${username}`);
+      return 0;
+    }
+    if (command === 'users' && action === 'enable') {
+      if (!(await users.enable(username))) return usage(`no disabled user ${username}`);
+      process.stderr.write(`${username}: enabled\n`);
       return 0;
     }
     if (command === 'tokens' && action === 'create') {

@@ -67,9 +67,14 @@ export const accessPlugin = fastifyPlugin<AccessOptions>(async (app, { users, to
     const permission = request.routeOptions.config.permission ?? PUBLIC;
     const identified = await identify(request);
     if (identified === 'invalid') {
-      return reply.code(401).send({ error: 'the API token or session is invalid, expired or revoked' });
+      return reply.code(401).send({ error: 'the API token is invalid, expired or revoked' });
     }
-    request.principal = identified ?? null;
+    if (identified === 'stale-session') {
+      // A cookie left from an ended session (user deleted, database reset, signed out elsewhere)
+      // is no session at all: clearing it keeps the browser from being locked out of sign-in.
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    }
+    request.principal = identified === 'stale-session' ? null : (identified ?? null);
     if (permission === PUBLIC) return;
     const principal = request.principal;
     if (!principal) {
@@ -88,7 +93,7 @@ export const accessPlugin = fastifyPlugin<AccessOptions>(async (app, { users, to
     }
   });
 
-  async function identify(request: FastifyRequest): Promise<Principal | undefined | 'invalid'> {
+  async function identify(request: FastifyRequest): Promise<Principal | undefined | 'invalid' | 'stale-session'> {
     const authorization = request.headers.authorization;
     if (authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization);
@@ -98,7 +103,10 @@ export const accessPlugin = fastifyPlugin<AccessOptions>(async (app, { users, to
     const sessionId = request.cookies[SESSION_COOKIE];
     if (sessionId === undefined) return undefined;
     const session = await sessions.resolve(sessionId);
-    return session ? principalOf(session.userId, { via: 'session', csrfToken: session.csrfToken }) : 'invalid';
+    const principal = session
+      ? await principalOf(session.userId, { via: 'session', csrfToken: session.csrfToken })
+      : 'invalid';
+    return principal === 'invalid' ? 'stale-session' : principal;
   }
 
   /** The live user behind a token or session; a disabled or deleted one makes the credential invalid. */

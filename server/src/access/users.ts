@@ -98,12 +98,39 @@ export class Users {
     return generatedPassword ? { user, generatedPassword } : { user };
   }
 
+  /**
+   * Disables the account and ends its sessions and API tokens, so that re-enabling it later does
+   * not bring back credentials handed out before.
+   */
   async disable(username: string): Promise<boolean> {
+    const now = this.now().toISOString();
+    return this.db.transaction().execute(async (trx) => {
+      const user = await trx
+        .selectFrom('users')
+        .select('id')
+        .where('username', '=', username)
+        .where('disabled_at', 'is', null)
+        .executeTakeFirst();
+      if (!user) return false;
+      await trx.updateTable('users').set({ disabled_at: now }).where('id', '=', user.id).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
+      await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: now })
+        .where('user_id', '=', user.id)
+        .where('revoked_at', 'is', null)
+        .execute();
+      return true;
+    });
+  }
+
+  /** Undoes `disable`; false when there is no disabled user of that name. */
+  async enable(username: string): Promise<boolean> {
     const result = await this.db
       .updateTable('users')
-      .set({ disabled_at: this.now().toISOString() })
+      .set({ disabled_at: null })
       .where('username', '=', username)
-      .where('disabled_at', 'is', null)
+      .where('disabled_at', 'is not', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }

@@ -1,13 +1,12 @@
+import { LOCAL_TIME } from '../time/strict-time.js';
+
 /**
  * Local wall-clock times of a store, turned into instants. Managers think in the store's day
  * ("yesterday in Tver"), the database keeps UTC.
  */
 
-/** `2026-03-01`, `2026-03-01T09:30` or `2026-03-01T09:30:15`: no offset, so local to a store. */
-const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-
 export function isLocalTime(text: string): boolean {
-  return LOCAL.test(text);
+  return LOCAL_TIME.test(text);
 }
 
 /** Milliseconds that `timeZone` is ahead of UTC at the instant `utcMs`. */
@@ -34,7 +33,7 @@ export function offsetMs(utcMs: number, timeZone: string): number {
  * 03:30).
  */
 export function localToUtc(local: string, timeZone: string): Date {
-  const match = LOCAL.exec(local);
+  const match = LOCAL_TIME.exec(local);
   if (!match) throw new RangeError(`not a local date or time: ${local}`);
   const [, y, mo, d, h = '0', mi = '0', s = '0'] = match;
   const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));

@@ -14,6 +14,8 @@ import type { ClipDestroyer } from '../retention/clip-destroyer.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { VERSION } from '../version.js';
+import { refuseNonFiniteNumbers } from './plugins/finite-numbers.js';
+import { addTimeFormats } from './time-formats.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
 import { answerReviewRoutes } from './routes/answer-review.js';
 import { answersRereadRoutes } from './routes/answers-reread.js';
@@ -64,6 +66,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions) {
   const app = Fastify({
     loggerInstance: options.logger,
+    ajv: { onCreate: addTimeFormats },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Every error leaves as {"error": "..."}: validation errors name the part and field
@@ -73,6 +76,7 @@ export async function buildApp(options: AppOptions) {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.code(status).send({ error: status >= 500 ? 'internal server error' : error.message });
   });
+  app.addHook('preHandler', refuseNonFiniteNumbers);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
@@ -111,6 +115,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(authRoutes, {
     users,
     sessions,
+    tokens,
     audit,
     secureCookies: options.access.secureCookies,
     loginAttemptsPerMinute: options.access.loginAttemptsPerMinute,

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { instantProblem } from '../time/strict-time.js';
 
 /** When the recording started, and when which button was pressed. */
 export interface PressLog {
@@ -86,12 +87,18 @@ function parseCsv(text: string): PressLog {
 }
 
 function pressTime(at: string | number, start: Date, where: string): Date {
-  return typeof at === 'number' ? new Date(start.getTime() + Math.round(at * 1000)) : instant(at, where);
+  if (typeof at === 'string') return instant(at, where);
+  if (!Number.isFinite(at) || at > MAX_OFFSET_S) {
+    throw new PressLogError(`press log ${where}: ${at} s is past any recording (at most ${MAX_OFFSET_S} s)`);
+  }
+  return new Date(start.getTime() + Math.round(at * 1000));
 }
 
+/** Seconds from the start a press may be given at: a year, far past any recording one uploads. */
+const MAX_OFFSET_S = 366 * 86_400;
+
 function instant(text: string, where: string): Date {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(text)) {
-    throw new PressLogError(`press log ${where}: ${JSON.stringify(text)} is not an ISO-8601 instant with a zone`);
-  }
+  const problem = instantProblem(text);
+  if (problem) throw new PressLogError(`press log ${where}: ${JSON.stringify(text)}: ${problem}`);
   return new Date(text);
 }

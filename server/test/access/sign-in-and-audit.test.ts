@@ -100,6 +100,52 @@ describe('sign-in, sessions, tokens and the audit log', () => {
     assert.equal((await app.inject({ url: '/api/v1/clips', headers: session })).statusCode, 401);
   });
 
+  it('treats a stale session cookie as no session: clears it, and public routes and sign-in work', async () => {
+    const signIn = () =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: anonymous,
+        payload: { username: 'mary', password },
+      });
+    const cookieOf = (response: { headers: Record<string, unknown> }) =>
+      String(response.headers['set-cookie']).split(';')[0] ?? '';
+    const stale = { authorization: '', cookie: cookieOf(await signIn()) };
+    // What a database reset or a re-run demo leaves: the browser's cookie names no session.
+    await db.deleteFrom('sessions').execute();
+    const cleared = /earshot_session=;.*Expires=Thu, 01 Jan 1970/i;
+
+    const health = await app.inject({ url: '/healthz', headers: stale });
+    assert.equal(health.statusCode, 200);
+    assert.match(String(health.headers['set-cookie']), cleared);
+    const consolePage = await app.inject({ url: '/console/', headers: stale });
+    assert.equal(consolePage.statusCode, 200);
+    const list = await app.inject({ url: '/api/v1/clips', headers: stale });
+    assert.equal(list.statusCode, 401);
+    assert.match(list.json<{ error: string }>().error, /sign in first/);
+    assert.match(String(list.headers['set-cookie']), cleared);
+    const again = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: stale,
+      payload: { username: 'mary', password },
+    });
+    assert.equal(again.statusCode, 200);
+    const logout = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: stale });
+    assert.equal(logout.statusCode, 204);
+    assert.match(String(logout.headers['set-cookie']), cleared);
+  });
+
+  it('revokes the API token that signs out with it', async () => {
+    const mary = await new Users(db).byUsername('mary');
+    assert.ok(mary);
+    const { token } = await new ApiTokens(db).create(mary.id, 'to-sign-out', 1);
+    const bearer = { authorization: `Bearer ${token}` };
+    assert.equal((await app.inject({ url: '/api/v1/clips', headers: bearer })).statusCode, 200);
+    assert.equal((await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: bearer })).statusCode, 204);
+    assert.equal((await app.inject({ url: '/api/v1/clips', headers: bearer })).statusCode, 401);
+  });
+
   it('limits sign-in attempts per client', async () => {
     const limited = await appHarness({ ...ingestParts() });
     try {

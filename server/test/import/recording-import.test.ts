@@ -143,9 +143,28 @@ describe('batch import of a long recording', () => {
     );
     assert.throws(
       () => parsePressLog('{"recordingStart":"2026-03-01 09:00","presses":[]}'),
-      (e: Error) => e instanceof PressLogError && /recordingStart.*not an ISO-8601 instant/.test(e.message),
+      (e: Error) => e instanceof PressLogError && /recordingStart.*not a date and time with an offset/.test(e.message),
     );
     assert.throws(() => parsePressLog('{"recordingStart":"2026-03-01T09:00:00Z","presses":[{"at":1}]}'), /presses\/0/);
+  });
+
+  it('refuses press times no recording can have, instead of failing later (#14 item 8)', () => {
+    const json = (at: string) => `{"recordingStart":"2026-03-01T09:00:00Z","presses":[{"at":${at},"button":1}]}`;
+    for (const at of ['1e300', '1e309']) {
+      assert.throws(
+        () => parsePressLog(json(at)),
+        (e: Error) => e instanceof PressLogError && /presses\/0\/at/.test(e.message),
+      );
+    }
+    for (const [at, problem] of [
+      ['"2026-02-30T10:00:00Z"', /has no day 30/],
+      ['"2026-03-01T23:59:60Z"', /leap seconds/],
+      ['"2026-03-01T10:00:00+99:99"', /offset 99:99/],
+    ] as const) {
+      assert.throws(() => parsePressLog(json(at)), problem);
+    }
+    assert.throws(() => parsePressLog('recording_start,2026-13-45T09:00:00Z\n1,1'), /line 1: .*month 13/);
+    assert.throws(() => parsePressLog('recording_start,2026-03-01T09:00:00Z\n1e300,1'), /line 2/);
   });
 
   it('refuses a file that is not audio with the decoder’s reason', async (t) => {

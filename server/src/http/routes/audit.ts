@@ -35,7 +35,12 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditLog }> = async
             subjectId: Type.Optional(Type.String({ maxLength: 64 })),
             limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
             before: Type.Optional(
-              Type.Integer({ minimum: 1, description: 'id of the last event of the previous page' }),
+              // The maximum is PostgreSQL's integer: a larger id cannot exist, and would fail the query.
+              Type.Integer({
+                minimum: 1,
+                maximum: 2_147_483_647,
+                description: 'id of the last event of the previous page',
+              }),
             ),
           },
           { additionalProperties: false },

@@ -2,6 +2,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { SESSION_COOKIE } from '../../access/access-plugin.js';
+import type { ApiTokens } from '../../access/api-tokens.js';
 import type { Sessions } from '../../access/sessions.js';
 import type { Users } from '../../access/users.js';
 import type { AuditLog } from '../../audit/audit-log.js';
@@ -10,6 +11,7 @@ import { ErrorBody } from '../schemas.js';
 export interface AuthRoutesOptions {
   users: Users;
   sessions: Sessions;
+  tokens: ApiTokens;
   audit: AuditLog;
   /** Secure cookies: true whenever the console is served over HTTPS (behind a proxy or not). */
   secureCookies: boolean;
@@ -30,7 +32,7 @@ const Me = Type.Object({ user: UserBody, csrfToken: Type.Optional(Type.String())
 
 /** Console sign-in: a session cookie (HttpOnly, SameSite=Strict) and a CSRF token to echo. */
 export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (app, options) => {
-  const { users, sessions, audit } = options;
+  const { users, sessions, tokens, audit } = options;
   await app.register(rateLimit, { global: false });
 
   app.post(
@@ -80,13 +82,20 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
   app.post(
     '/api/v1/auth/logout',
     {
-      config: { permission: 'self' },
-      schema: { tags: ['access'], summary: 'End this session', response: { 204: Type.Null() } },
+      // Public, so that signing out always works: a stale cookie is cleared all the same.
+      config: { permission: 'public' },
+      schema: {
+        tags: ['access'],
+        summary: 'End this session, or revoke the API token that calls it',
+        response: { 204: Type.Null() },
+      },
     },
     async (request, reply) => {
+      const principal = request.principal;
       const sessionId = request.cookies[SESSION_COOKIE];
       if (sessionId !== undefined) await sessions.close(sessionId);
-      await audit.record(request, { action: 'user.logout' });
+      if (principal?.via === 'token' && principal.tokenId) await tokens.revoke(principal.tokenId, principal.userId);
+      if (principal) await audit.record(request, { action: 'user.logout' });
       return reply.clearCookie(SESSION_COOKIE, { path: '/' }).code(204).send(null);
     },
   );

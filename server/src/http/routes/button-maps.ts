@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { canSeeStore, type Principal, storeScope } from '../../access/principal.js';
 import type { Database } from '../../db/database.js';
 import type { ButtonMap, ButtonMapVersion, MapScope } from '../../questions/button-map.js';
 import { DateTime, ErrorBody } from '../schemas.js';
@@ -43,11 +44,13 @@ export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{ db: Database; buttonM
         tags: ['button maps'],
         summary: 'Every version of a map, oldest first',
         params: Params,
-        response: { 200: Type.Array(Version) },
+        response: { 200: Type.Array(Version), 404: ErrorBody },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { scope, scopeId } = request.params;
+      const hidden = await outOfScope(db, request.principal, scope, scopeId);
+      if (hidden) return reply.code(404).send({ error: hidden });
       return (await buttonMap.versions(scope, scopeIdOf(scope, scopeId))).map(present);
     },
   );
@@ -87,6 +90,23 @@ export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{ db: Database; buttonM
     },
   );
 };
+
+/**
+ * Why a store-scoped principal may not see this map ("no store …", as for anything outside their
+ * stores), or undefined. A device's map belongs to the store the device stands in; the default
+ * map is everyone's.
+ */
+async function outOfScope(
+  db: Database,
+  principal: Principal | null,
+  scope: MapScope,
+  scopeId: string,
+): Promise<string | undefined> {
+  if (scope === 'default' || !principal || storeScope(principal) === undefined) return undefined;
+  if (scope === 'store') return canSeeStore(principal, scopeId) ? undefined : `no store ${scopeId}`;
+  const device = await db.selectFrom('devices').select('store_id').where('id', '=', scopeId).executeTakeFirst();
+  return device && canSeeStore(principal, device.store_id) ? undefined : `no device ${scopeId}`;
+}
 
 function present(version: ButtonMapVersion) {
   return { ...version, scopeId: version.scope === 'default' ? 'all' : version.scopeId };

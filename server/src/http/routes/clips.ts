@@ -9,11 +9,11 @@ import { type AliasedAnswerRow, ANSWER_SELECTION, AnswerView, aliasedAnswerView 
 import type { AuditLog } from '../../audit/audit-log.js';
 import { applyClipFilter, type ClipFilter } from '../../clips/clip-filter.js';
 import { findMatch, searchTerms } from '../../clips/transcript-match.js';
-import { isLocalTime } from '../../clips/zoned-time.js';
 import type { Database } from '../../db/database.js';
 import type { ClipsTable, QuestionsTable } from '../../db/schema.js';
 import type { BlobStore } from '../../storage/blob-store.js';
 import { parseByteRange } from '../byte-range.js';
+import { instantProblem } from '../../time/strict-time.js';
 
 export interface ClipsRoutesOptions {
   db: Database;
@@ -119,7 +119,7 @@ const Ids = (description: string) =>
 const TimeBound = (description: string) =>
   Type.Optional(
     Type.String({
-      pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$',
+      format: 'time-bound',
       description: `${description}: an instant with offset, or a date/time without one, read in each store's time zone`,
     }),
   );
@@ -344,11 +344,13 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
           storeId: clip.store_id,
         });
       }
-      reply.header('accept-ranges', 'bytes').type(CONTENT_TYPES[clip.container] ?? 'application/octet-stream');
+      reply.header('accept-ranges', 'bytes');
       if (range === 'unsatisfiable') {
-        reply.header('content-range', `bytes */${size}`);
+        // JSON, not the audio's type: an object sent as audio/wav is a serialisation fault (a 500).
+        reply.header('content-range', `bytes */${size}`).type('application/json; charset=utf-8');
         return reply.code(416).send({ error: `range not satisfiable: the audio has ${size} bytes` });
       }
+      reply.type(CONTENT_TYPES[clip.container] ?? 'application/octet-stream');
       if (range) {
         reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
         reply.header('content-length', range.end - range.start + 1);
@@ -459,12 +461,6 @@ function filterProblem(filter: ClipFilter): string | undefined {
   if (filter.npsMin !== undefined && filter.npsMax !== undefined && filter.npsMin > filter.npsMax) {
     return 'querystring/npsMin must not be greater than querystring/npsMax';
   }
-  for (const key of ['from', 'to'] as const) {
-    const value = filter[key];
-    if (value !== undefined && !isLocalTime(value) && Number.isNaN(Date.parse(value))) {
-      return `querystring/${key}: not a date or time: ${value}`;
-    }
-  }
   return undefined;
 }
 
@@ -474,6 +470,6 @@ function encodeCursor(pressedAt: string, id: string): string {
 
 function decodeCursor(cursor: string): { pressedAt: string; id: string } | undefined {
   const [pressedAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!pressedAt || !id || rest.length > 0 || Number.isNaN(Date.parse(pressedAt))) return undefined;
+  if (!pressedAt || !id || rest.length > 0 || instantProblem(pressedAt)) return undefined;
   return { pressedAt, id };
 }

@@ -21,7 +21,7 @@ const Question = Type.Object({
     ru: Type.Union([Type.String({ minLength: 1 }), Type.Null()]),
   }),
   /** Days its clips are kept; null: the server's `retention.defaultDays`. */
-  retentionDays: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+  retentionDays: Type.Union([Type.Integer({ minimum: 1, maximum: 36_500 }), Type.Null()]),
   /** How its answers are read: the settings in force (the defaults where none were given). */
   answerSettings: Type.Object({
     graceMs: Type.Integer(),

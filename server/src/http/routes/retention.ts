@@ -26,7 +26,7 @@ const Act = Type.Object({
 });
 
 const Bound = Type.String({
-  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})?)?$',
+  format: 'time-bound',
   description: "an instant with offset, or a local date/time read in the store's time zone",
 });
 

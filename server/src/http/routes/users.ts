@@ -85,4 +85,23 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ users: Users; audit: Audit
       return reply.code(204).send(null);
     },
   );
+
+  app.post(
+    '/api/v1/users/:username/enable',
+    {
+      config: { permission: 'users:manage' },
+      schema: {
+        tags: ['access'],
+        summary: 'Re-enable a disabled user (their old sessions and tokens stay ended)',
+        params: Params,
+        response: { 200: UserBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { username } = request.params;
+      if (!(await users.enable(username))) return reply.code(404).send({ error: `no disabled user ${username}` });
+      await audit.record(request, { action: 'user.enable', subjectType: 'user', subjectId: username });
+      return users.byUsername(username);
+    },
+  );
 };
