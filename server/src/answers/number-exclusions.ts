@@ -77,6 +77,10 @@ export function exclusionOf(tokens: readonly Token[], numbers: readonly SpokenNu
     return `"${quoted}" is part of the scale`;
   }
   if (after === 'point' && textAt(tokens, number.end + 1) === 'scale') return `"${quoted}" is the scale`;
+  // The scale's bottom even when its top was misheard ("from zero to tune" in noise).
+  if ((number.value === 0 || number.value === 1) && (before === 'from' || before === 'от') && SCALE_TO.has(after)) {
+    return `"${quoted}" opens the scale`;
+  }
   if (isScaleAnchor(number.value, after, textAt(tokens, number.end + 1))) return `"${quoted}" explains the scale`;
   // An amount: "three hundred rubles", "ten minutes", "50%", "$5".
   if (UNITS.has(after) || (after === 'per' && textAt(tokens, number.end + 1) === 'cent')) {

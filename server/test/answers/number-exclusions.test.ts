@@ -15,6 +15,9 @@ function classify(text: string): [number, string | undefined][] {
 const CASES: [string, number | null, RegExp][] = [
   // the scale
   ['from zero to ten, nine', 9, /scale/],
+  // noise took the scale's top: its bottom is still no answer
+  ['from zero to tune', null, /opens the scale/],
+  ['от нуля до дести', null, /opens the scale/],
   ['on a scale of one to ten I would say six', 6, /scale/],
   ['nine out of ten', 9, /scale/],
   ['8/10', 8, /scale/],

@@ -6,6 +6,7 @@ import type { ClipAudio } from '../../transcription/transcript.js';
 import type { AnswerForm, AnswerReading, TargetedRecogniser, TimeSpan } from '../answer.js';
 import { readTargetedWords } from './targeted-reading.js';
 import { cutWindow } from './window-audio.js';
+import { primaryLanguage } from '../read-answer.js';
 
 /** The prompt names the answer form, in the store's language: Whisper-style models follow it. */
 const PROMPTS: Record<string, Record<Exclude<AnswerForm, 'text'>, string>> = {
@@ -43,7 +44,7 @@ export class OpenAiTargeted implements TargetedRecogniser {
     language: string,
     signal?: AbortSignal,
   ): Promise<AnswerReading | null> {
-    const primary = language.split('-')[0]?.toLowerCase() ?? language;
+    const primary = primaryLanguage(language);
     const prompt = form === 'text' ? undefined : (PROMPTS[primary] ?? PROMPTS.en)?.[form];
     if (prompt === undefined || form === 'text') return null;
     const { clip, offsetMs } = await withMono16kWav(audio, async (wav) => {
