@@ -268,11 +268,14 @@ describe('provision, first boot, enrol, online: end to end', () => {
     await waitFor('the broker refusing the device', async () =>
       /Bad username or password|Not authorized/i.test(running.output()) ? true : undefined,
     );
-    const devices = (await (await fetch(`${api}/api/v1/devices`, { headers })).json()) as {
-      id: string;
-      state: string;
-    }[];
-    assert.equal(devices.find((d) => d.id === 'till-1')?.state, 'offline');
+    // The refusal can reach the device before the server has handled its dropped session.
+    await waitFor('the device shown offline', async () => {
+      const devices = (await (await fetch(`${api}/api/v1/devices`, { headers })).json()) as {
+        id: string;
+        state: string;
+      }[];
+      return devices.find((d) => d.id === 'till-1')?.state === 'offline' ? true : undefined;
+    });
     const audit = (await (await fetch(`${api}/api/v1/audit?subjectId=till-1`, { headers })).json()) as {
       items: { action: string }[];
     };
