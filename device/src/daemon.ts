@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { ensureWritableDir, explainListenError } from '@earshot/shared/cli';
 import type { Logger } from '@earshot/shared/log';
 import { type DeviceHeartbeat, type RemoteConfig, Topics } from '@earshot/shared/protocol';
 import { bytesPerFrame, type PcmFormat } from '@earshot/shared/wav';
@@ -149,16 +151,29 @@ export class DeviceDaemon implements PressTarget {
   }
 
   async start(): Promise<{ httpPort: number }> {
+    const { http, stateDir } = this.config;
+    // Every clip passes through the state directory: one that cannot be written fails now, by name.
+    await ensureWritableDir('the state directory', stateDir, 'stateDir');
     await this.outbox.open();
     await this.journal.open();
-    // Inputs first: one that cannot work (no GPIO tools) fails the start before anything runs.
+    // Inputs and the press endpoint first: one that cannot work (no GPIO tools, a port taken)
+    // fails the start before the recorder or the uplink runs.
     await this.inputs.start();
+    let address: AddressInfo;
+    try {
+      address = await this.endpoint.listen(http.host, http.port);
+    } catch (error) {
+      await this.inputs.stop();
+      throw explainListenError(
+        { what: 'the press endpoint (HTTP)', host: http.host, port: http.port, portKey: 'http.port' },
+        error,
+      );
+    }
     this.clockSync.start();
     this.source.start(this.capture);
     // In the background: capture must not wait for last run's clips to be encoded.
     this.pipeline.recover().catch((error: unknown) => this.logger.error({ err: error }, 'recovery failed'));
     this.uplink.start();
-    const address = await this.endpoint.listen(this.config.http.host, this.config.http.port);
     this.feedback = await createFeedback(
       this.config.feedback,
       this.arduinos,

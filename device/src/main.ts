@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { finish, serveUntilSignal, UsageError } from '@earshot/shared/cli';
+import { EX_UNAVAILABLE, finish, runCommand, serveUntilSignal, StartupFailure, UsageError } from '@earshot/shared/cli';
 import { configCommand } from '@earshot/shared/config';
 import { createLogger } from '@earshot/shared/log';
 import { DeviceConfigSchema, loadDeviceConfig } from './config/device-config.js';
@@ -24,59 +24,65 @@ ${DOCTOR_USAGE}
 Every config key can be set from the environment: EARSHOT_MQTT__URL=mqtt://host sets mqtt.url.
 EARSHOT_CONFIG names the config file when --config is not given.`;
 
-async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'doctor') return doctorCli(argv.slice(1));
-  if (argv[0] === 'config') return configCommand('earshot-device', DeviceConfigSchema, argv.slice(1));
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string', short: 'c' },
-      server: { type: 'string' },
-      token: { type: 'string' },
-      'config-out': { type: 'string' },
-      'state-dir': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (values.version) {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
-  const [command = 'run', ...rest] = positionals;
-  if (command === 'enrol') return enrolCommand(values);
-  const config = loadDeviceConfig({ file: values.config });
-  if (command === 'press') {
-    const button = Number(rest[0]);
-    if (!Number.isInteger(button)) throw new UsageError('press needs a button number, e.g. `earshot-device press 1`');
-    const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
-    const response = await fetch(`http://${host}:${config.http.port}/api/v1/press`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ button }),
-    });
-    process.stdout.write(`${await response.text()}\n`);
-    return response.ok ? 0 : 1;
-  }
-  if (command !== 'run') throw new UsageError(`unknown command "${command}"`);
+/** Every subcommand, each parsing its own arguments: the one place a command is dispatched. */
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  run: runDaemon,
+  press: pressCommand,
+  doctor: doctorCli,
+  enrol: enrolCommand,
+  config: async (args) => configCommand('earshot-device', DeviceConfigSchema, args),
+};
 
+async function runDaemon(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
+  const config = loadDeviceConfig({ file: values.config });
   const logger = createLogger({ name: 'earshot-device', level: config.logLevel });
   const daemon = new DeviceDaemon(config, logger);
   await daemon.start();
   return serveUntilSignal(logger, () => daemon.stop(), { unwell: () => daemon.unwell() });
 }
 
-async function enrolCommand(values: {
-  server?: string | undefined;
-  token?: string | undefined;
-  'config-out'?: string | undefined;
-  'state-dir'?: string | undefined;
-}): Promise<number> {
+/** `press N`: what a press on the daemon's own page does, from a shell. */
+async function pressCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { config: { type: 'string', short: 'c' } },
+  });
+  const button = Number(positionals[0]);
+  if (!Number.isInteger(button)) throw new UsageError('press needs a button number, e.g. `earshot-device press 1`');
+  const config = loadDeviceConfig({ file: values.config });
+  const host = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+  const endpoint = `http://${host}:${config.http.port}`;
+  let response: Response;
+  try {
+    response = await fetch(`${endpoint}/api/v1/press`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ button }),
+    });
+  } catch (error) {
+    const code = ((error as Error).cause as { code?: string } | undefined)?.code ?? (error as Error).message;
+    throw new StartupFailure(
+      `no daemon answers on ${endpoint} (${code}): is earshot-device running? (systemctl status earshot-device; its port is http.port)`,
+      EX_UNAVAILABLE,
+      { cause: error },
+    );
+  }
+  process.stdout.write(`${await response.text()}\n`);
+  return response.ok ? 0 : 1;
+}
+
+async function enrolCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      server: { type: 'string' },
+      token: { type: 'string' },
+      'config-out': { type: 'string' },
+      'state-dir': { type: 'string' },
+    },
+  });
   if (!values.server || !values.token) {
     throw new UsageError('enrol needs --server URL and --token TOKEN (the claim token from `scripts/provision`)');
   }
@@ -109,4 +115,8 @@ async function stateDirOf(configFile: string | undefined): Promise<string | unde
   }
 }
 
-finish('earshot-device', USAGE, main(process.argv.slice(2)));
+finish(
+  'earshot-device',
+  USAGE,
+  runCommand(process.argv.slice(2), { commands: COMMANDS, fallback: 'run', usage: USAGE, version: VERSION }),
+);

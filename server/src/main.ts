@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { EX_USAGE, finish, serveUntilSignal } from '@earshot/shared/cli';
+import { finish, runCommand, serveUntilSignal } from '@earshot/shared/cli';
 import { configCommand } from '@earshot/shared/config';
 import { createLogger } from '@earshot/shared/log';
 import { ACCESS_USAGE, accessCli } from './access/access-cli.js';
@@ -12,7 +12,7 @@ import { EarshotServer } from './server.js';
 import { VERSION } from './version.js';
 
 const USAGE = `Usage:
-  earshot-server [--config FILE]   run the server
+  earshot-server [run] [--config FILE]   run the server
 ${IMPORT_USAGE}
 ${ANSWERS_USAGE}
 ${ACCESS_USAGE}
@@ -23,36 +23,19 @@ ${CREDENTIALS_USAGE}
 Every config key can be set from the environment: EARSHOT_HTTP__PORT=8080 sets http.port.
 EARSHOT_CONFIG names the config file when --config is not given.`;
 
-async function main(argv: string[]): Promise<number> {
-  if (argv[0] === 'import') return importCli(argv.slice(1));
-  if (argv[0] === 'config') return configCommand('earshot-server', ServerConfigSchema, argv.slice(1));
-  if (argv[0] === 'answers') return answersCli(argv.slice(1));
-  if (argv[0] === 'users' || argv[0] === 'tokens') return accessCli(argv[0], argv.slice(1));
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      config: { type: 'string', short: 'c' },
-      help: { type: 'boolean', short: 'h' },
-      version: { type: 'boolean' },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (values.version) {
-    process.stdout.write(`${VERSION}\n`);
-    return 0;
-  }
-  if (positionals[0] === 'credentials') {
-    const config = loadServerConfig({ file: values.config });
-    return credentialsCommand(config, positionals.slice(1), (line) => process.stdout.write(`${line}\n`));
-  }
-  if (positionals.length > 0) {
-    process.stderr.write(`earshot-server: unexpected argument "${positionals[0]}"\n\n${USAGE}\n`);
-    return EX_USAGE;
-  }
+/** Every subcommand, each parsing its own arguments: the one place a command is dispatched. */
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  run: runServer,
+  import: importCli,
+  answers: answersCli,
+  users: (args) => accessCli('users', args),
+  tokens: (args) => accessCli('tokens', args),
+  credentials: credentialsCli,
+  config: async (args) => configCommand('earshot-server', ServerConfigSchema, args),
+};
+
+async function runServer(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { config: { type: 'string', short: 'c' } } });
   const config = loadServerConfig({ file: values.config });
   const logger = createLogger({ name: 'earshot-server', level: config.logLevel });
   const server = new EarshotServer(config, logger);
@@ -60,4 +43,19 @@ async function main(argv: string[]): Promise<number> {
   return serveUntilSignal(logger, () => server.stop());
 }
 
-finish('earshot-server', USAGE, main(process.argv.slice(2)), [AccountError]);
+async function credentialsCli(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { config: { type: 'string', short: 'c' } },
+  });
+  const config = loadServerConfig({ file: values.config });
+  return credentialsCommand(config, positionals, (line) => process.stdout.write(`${line}\n`));
+}
+
+finish(
+  'earshot-server',
+  USAGE,
+  runCommand(process.argv.slice(2), { commands: COMMANDS, fallback: 'run', usage: USAGE, version: VERSION }),
+  [AccountError],
+);

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { hostname } from 'node:os';
+import { ensureWritableDir, explainListenError } from '@earshot/shared/cli';
 import type { Logger } from '@earshot/shared/log';
 import { Topics } from '@earshot/shared/protocol';
 import { Users } from './access/users.js';
@@ -9,7 +11,7 @@ import { ClipDestroyer } from './retention/clip-destroyer.js';
 import { RetentionPolicy } from './retention/retention-policy.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { databaseUrl, type ServerConfig } from './config/server-config.js';
-import { type Database, openDatabase } from './db/database.js';
+import { openDatabase } from './db/database.js';
 import { DeviceLink, type Publish } from './devices/device-link.js';
 import { MqttAccounts } from './devices/mqtt-accounts.js';
 import { buildApp } from './http/app.js';
@@ -21,13 +23,15 @@ import { FleetMonitor } from './fleet/fleet-monitor.js';
 import { TestPress } from './fleet/test-press.js';
 import { ButtonMap } from './questions/button-map.js';
 import { seedQuestions } from './questions/seed-questions.js';
-import type { JobQueue } from './queue/job-queue.js';
 import { openQueue } from './queue/open-queue.js';
 import { openBlobStore } from './storage/open-blob-store.js';
 import { ImportRuns } from './import/import-runs.js';
 import { RecordingImporter } from './import/recording-importer.js';
 import { buildEngines } from './transcription/build-engines.js';
 import { TranscriptionWorker } from './transcription/transcription-worker.js';
+import { checkPrograms, requiredPrograms } from './transcription/required-programs.js';
+import { Lifecycle } from './lifecycle/lifecycle.js';
+import { PeriodicTask } from './lifecycle/periodic-task.js';
 
 export interface StartedServer {
   httpPort: number;
@@ -39,42 +43,71 @@ export interface StartedServer {
  * job queue; the HTTP API reads the same database and store.
  */
 export class EarshotServer {
-  private db: Database | undefined;
-  private broker: EmbeddedBroker | undefined;
-  private ingest: MqttIngest | undefined;
-  private app: Awaited<ReturnType<typeof buildApp>> | undefined;
-  private retentionTimer: NodeJS.Timeout | undefined;
+  private readonly lifecycle: Lifecycle;
   private worker: TranscriptionWorker | undefined;
-  private webhooks: WebhookDispatcher | undefined;
-  private queue: JobQueue | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
-  private fleetTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: ServerConfig,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.lifecycle = new Lifecycle(logger.child({ component: 'lifecycle' }));
+  }
 
+  /**
+   * Starts every service in order: database, queue, broker, webhooks, ingest and its background
+   * tasks, transcription, retention, HTTP last (nothing is served before all it needs runs). A
+   * failure stops what already started, in reverse, and is thrown on: the process then ends
+   * with the failure's one line rather than running on half-started.
+   */
   async start(): Promise<StartedServer> {
-    const { config, logger } = this;
-    const db = await openDatabase(databaseUrl(config));
-    this.db = db;
+    try {
+      return await this.startServices();
+    } catch (error) {
+      await this.lifecycle.stop();
+      throw error;
+    }
+  }
+
+  /** Stops every started service, the last started first. */
+  async stop(): Promise<void> {
+    await this.lifecycle.stop();
+  }
+
+  private async startServices(): Promise<StartedServer> {
+    const { config, logger, lifecycle } = this;
+    const url = databaseUrl(config);
+    if (config.database.url === undefined) {
+      // The default database lives there; named here so the message names the setting to change.
+      await ensureWritableDir('the data directory', resolve(config.dataDir), 'dataDir');
+    }
+    const stt = config.transcription;
+    if (stt.enabled) await checkPrograms(requiredPrograms(stt));
+    const blobs = openBlobStore(config);
+    await blobs.check();
+    const db = await lifecycle.open(
+      'database',
+      () => openDatabase(url),
+      (opened) => opened.destroy(),
+    );
     await seedQuestions(db, config.questions);
     const buttonMap = new ButtonMap(db);
     await buttonMap.seed(config.buttonMap);
-    const blobs = openBlobStore(config);
-    const queue = await openQueue(config, db, logger.child({ component: 'queue' }));
-    this.queue = queue;
+    const queue = await lifecycle.open(
+      'job queue',
+      () => openQueue(config, db, logger.child({ component: 'queue' })),
+      (opened) => opened.stop(),
+    );
     const metrics = new ServerMetrics(queue, TRANSCRIBE_QUEUE);
     const topics = new Topics(config.mqtt.root);
 
     let mqttPort: number | undefined;
-    let url = config.mqtt.url;
+    let brokerUrl = config.mqtt.url;
     let login = { username: config.mqtt.username, password: config.mqtt.password };
+    let broker: EmbeddedBroker | undefined;
     const tls = config.mqtt.tls;
+    const serveTls = tls?.certFile !== undefined && tls.keyFile !== undefined;
     if (config.mqtt.embedded) {
-      const serveTls = tls?.certFile !== undefined && tls.keyFile !== undefined;
-      this.broker = new EmbeddedBroker({
+      const embedded = new EmbeddedBroker({
         host: config.mqtt.host,
         port: config.mqtt.port,
         topics,
@@ -85,21 +118,43 @@ export class EarshotServer {
           : undefined,
         logger: logger.child({ component: 'broker' }),
       });
-      mqttPort = (await this.broker.start()).port;
-      url = `${serveTls ? 'mqtts' : 'mqtt'}://127.0.0.1:${mqttPort}`;
-      login = this.broker.internalLogin;
+      await lifecycle.start({
+        name: 'embedded MQTT broker',
+        start: async () => {
+          try {
+            mqttPort = (await embedded.start()).port;
+          } catch (error) {
+            await embedded.stop();
+            throw explainListenError(
+              {
+                what: 'MQTT',
+                host: config.mqtt.host,
+                port: config.mqtt.port,
+                portKey: 'mqtt.port',
+                inUseHint: 'is Mosquitto running? to use it instead, set mqtt.embedded to false and mqtt.url;',
+              },
+              error,
+            );
+          }
+        },
+        stop: () => embedded.stop(),
+      });
+      broker = embedded;
+      brokerUrl = `${serveTls ? 'mqtts' : 'mqtt'}://127.0.0.1:${mqttPort}`;
+      login = embedded.internalLogin;
     }
     const webhooks = new Webhooks(config.webhooks.hooks, queue);
     if (config.webhooks.hooks.length > 0) {
-      this.webhooks = new WebhookDispatcher({
-        webhooks,
-        queue,
-        retry: { maxAttempts: config.webhooks.maxAttempts, initialDelayMs: 5_000, maxDelayMs: 3_600_000 },
-        timeoutMs: config.webhooks.timeoutSeconds * 1000,
-        pollIntervalMs: 1000,
-        logger: logger.child({ component: 'webhooks' }),
-      });
-      await this.webhooks.start();
+      await lifecycle.start(
+        new WebhookDispatcher({
+          webhooks,
+          queue,
+          retry: { maxAttempts: config.webhooks.maxAttempts, initialDelayMs: 5_000, maxDelayMs: 3_600_000 },
+          timeoutMs: config.webhooks.timeoutSeconds * 1000,
+          pollIntervalMs: 1000,
+          logger: logger.child({ component: 'webhooks' }),
+        }),
+      );
     }
     const clipIngest = new ClipIngest({
       db,
@@ -115,13 +170,15 @@ export class EarshotServer {
       },
     });
     const abandonMs = config.ingest.abandonAfterHours * 3600_000;
-    const expire = () =>
-      clipIngest
-        .expireAbandoned(new Date(Date.now() - abandonMs))
-        .catch((error: unknown) => logger.error({ err: error }, 'expiring abandoned transfers failed'));
-    await expire();
-    this.expiryTimer = setInterval(() => void expire(), Math.min(abandonMs, 3600_000));
-    this.expiryTimer.unref();
+    await lifecycle.start(
+      new PeriodicTask({
+        name: 'expiry of abandoned transfers',
+        intervalMs: Math.min(abandonMs, 3600_000),
+        run: () => clipIngest.expireAbandoned(new Date(Date.now() - abandonMs)),
+        runAtStart: true,
+        logger,
+      }),
+    );
     const publish: Publish = (topic, payload, options) => ingest.publish(topic, payload, options);
     const link = new DeviceLink(topics, publish);
     const { checkIntervalSeconds, historyHours, testPressTimeoutSeconds, ...thresholds } = config.fleet;
@@ -134,7 +191,7 @@ export class EarshotServer {
     });
     const testPress = new TestPress(link, testPressTimeoutSeconds * 1000);
     const ingest = new MqttIngest({
-      url: url as string,
+      url: brokerUrl as string,
       username: login.username,
       password: login.password,
       clientId: config.mqtt.clientId ?? (config.mqtt.embedded ? 'earshot-server' : `earshot-server-${hostname()}`),
@@ -150,15 +207,17 @@ export class EarshotServer {
       logger: logger.child({ component: 'mqtt-ingest' }),
       onResponse: (deviceId, name, payload) => link.answered(deviceId, name, payload),
     });
-    this.ingest = ingest;
-    await ingest.start();
-    const checkFleet = () =>
-      fleet.evaluateAll().catch((error: unknown) => logger.error({ err: error }, 'fleet check failed'));
-    this.fleetTimer = setInterval(() => void checkFleet(), checkIntervalSeconds * 1000);
-    this.fleetTimer.unref();
+    await lifecycle.start({ name: 'MQTT ingest', start: () => ingest.start(), stop: () => ingest.stop() });
+    await lifecycle.start(
+      new PeriodicTask({
+        name: 'fleet check',
+        intervalMs: checkIntervalSeconds * 1000,
+        run: () => fleet.evaluateAll(),
+        logger,
+      }),
+    );
 
     // Transcription: a worker in this process unless disabled (e.g. when workers run elsewhere).
-    const stt = config.transcription;
     if (stt.enabled) {
       const engines = buildEngines(stt);
       this.worker = new TranscriptionWorker({
@@ -174,7 +233,7 @@ export class EarshotServer {
         defaultLanguage: stt.defaultLanguage,
         logger: logger.child({ component: 'transcription' }),
       });
-      await this.worker.start();
+      await lifecycle.start(this.worker);
     }
 
     const caFileForDevices = config.enrolment.caFile ?? tls?.caFile;
@@ -194,16 +253,17 @@ export class EarshotServer {
       defaultDays: config.retention.defaultDays,
       logger: logger.child({ component: 'retention' }),
     });
-    const purge = () => {
-      retention
-        .purge()
-        .catch((error: unknown) => logger.error({ err: error }, 'retention purge failed; retried next time'));
-    };
-    purge();
-    this.retentionTimer = setInterval(purge, config.retention.checkIntervalMinutes * 60_000);
-    this.retentionTimer.unref();
+    await lifecycle.start(
+      new PeriodicTask({
+        name: 'retention purge',
+        intervalMs: config.retention.checkIntervalMinutes * 60_000,
+        run: () => retention.purge(),
+        runAtStart: true,
+        logger,
+      }),
+    );
 
-    this.app = await buildApp({
+    const app = await buildApp({
       retention,
       destroyer,
       imports,
@@ -220,14 +280,11 @@ export class EarshotServer {
         link,
         broker: {
           url: config.enrolment.brokerUrl,
-          embedded:
-            mqttPort === undefined
-              ? undefined
-              : { port: mqttPort, tls: tls?.certFile !== undefined && tls.keyFile !== undefined },
+          embedded: mqttPort === undefined ? undefined : { port: mqttPort, tls: serveTls },
           root: config.mqtt.root,
           caPem: caFileForDevices === undefined ? undefined : readFileSync(caFileForDevices, 'utf8'),
         },
-        disconnect: this.broker ? (deviceId) => this.broker?.disconnectDevice(deviceId) : undefined,
+        disconnect: broker ? (deviceId) => broker.disconnectDevice(deviceId) : undefined,
         tokenHours: config.enrolment.tokenHours,
         attemptsPerMinute: config.enrolment.attemptsPerMinute,
         rotationTimeoutMs: config.enrolment.rotationTimeoutSeconds * 1000,
@@ -238,28 +295,24 @@ export class EarshotServer {
     if ((await new Users(db).count()) === 0) {
       logger.warn('no users yet: create the first admin with `earshot-server users add <name> --role admin`');
     }
-    await this.app.listen({ host: config.http.host, port: config.http.port });
-    const address = this.app.server.address();
+    await lifecycle.start({
+      name: 'HTTP',
+      start: async () => {
+        try {
+          await app.listen({ host: config.http.host, port: config.http.port });
+        } catch (error) {
+          await app.close();
+          throw explainListenError(
+            { what: 'HTTP', host: config.http.host, port: config.http.port, portKey: 'http.port' },
+            error,
+          );
+        }
+      },
+      stop: () => app.close(),
+    });
+    const address = app.server.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
     logger.info({ httpPort, mqttPort }, 'earshot server started');
     return { httpPort, mqttPort };
-  }
-
-  async stop(): Promise<void> {
-    const log = this.logger;
-    clearInterval(this.retentionTimer);
-    clearInterval(this.expiryTimer);
-    clearInterval(this.fleetTimer);
-    await this.app?.close();
-    log.debug('http closed');
-    await this.ingest?.stop();
-    log.debug('ingest closed');
-    await this.worker?.stop();
-    await this.webhooks?.stop();
-    await this.queue?.stop();
-    log.debug('transcription stopped');
-    await this.broker?.stop();
-    log.debug('broker closed');
-    await this.db?.destroy();
   }
 }

@@ -9,7 +9,7 @@ import { tempDir } from '@earshot/test-kit/temp-dir';
 /** A service that is unwell while a given file exists. */
 const SERVICE = `
 import { existsSync } from 'node:fs';
-import { serveUntilSignal } from ${JSON.stringify(new URL('../src/cli/service-process.js', import.meta.url).href)};
+import { serveUntilSignal } from ${JSON.stringify(new URL('../src/cli/serve-until-signal.js', import.meta.url).href)};
 import { createLogger } from ${JSON.stringify(new URL('../src/log/logger.js', import.meta.url).href)};
 const unwellFile = process.env.UNWELL_FILE;
 const logger = createLogger({ name: 'fixture' });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startNotifySocket, type NotifySocket } from '@earshot/test-kit/notify-socket';
@@ -100,5 +101,33 @@ describe('systemd notification from the daemons', () => {
     // WATCHDOG_PID names the process systemd watches; pid 1 is never this daemon.
     const other = await lifecycle(args, /earshot server started/, { WATCHDOG_USEC, WATCHDOG_PID: '1' }, false);
     assertOrder(other, false);
+  });
+
+  it('a start that fails: systemd reads why (STATUS=) and STOPPING=1, never READY=1', async () => {
+    socket = await startNotifySocket();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const daemon = startProcess(process.execPath, [BIN.server], {
+        env: {
+          NOTIFY_SOCKET: socket.path,
+          EARSHOT_DATA_DIR: join(dir.path, 'failing'),
+          EARSHOT_HTTP__PORT: String(port),
+          EARSHOT_MQTT__PORT: '0',
+          EARSHOT_TRANSCRIPTION__ENABLED: 'false',
+        },
+      });
+      assert.equal(await daemon.exited, 69, daemon.output());
+      await socket.waitFor('STOPPING=1');
+      const received = socket.assignments();
+      assert.ok(
+        received.some((a) => a.startsWith(`STATUS=earshot-server: HTTP port ${port} is in use`)),
+        received.join(' '),
+      );
+      assert.equal(received.includes('READY=1'), false);
+    } finally {
+      holder.close();
+    }
   });
 });

@@ -24,11 +24,12 @@ export interface RunningProcess {
 export function startProcess(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; user?: { uid: number; gid: number } } = {},
 ): RunningProcess {
   const child = spawn(command, args, {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...options.env },
+    ...options.user,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';

@@ -125,7 +125,7 @@ export const DeviceConfigSchema = Type.Object(
     mqtt: Type.Object(
       {
         url: Type.String({
-          default: 'mqtt://127.0.0.1:1883',
+          default: 'mqtt://127.0.0.1:1884',
           pattern: '^(mqtts?|wss?|tcp|ssl)://',
           description: 'the broker',
         }),

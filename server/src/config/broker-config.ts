@@ -5,7 +5,13 @@ export const MqttConfig = Type.Object(
   {
     embedded: Type.Boolean({ default: true, description: 'run the aedes broker in this process' }),
     host: Type.String({ default: '0.0.0.0', description: 'embedded broker: listen address' }),
-    port: Type.Integer({ minimum: 0, maximum: 65535, default: 1883, description: 'embedded broker: TCP port' }),
+    // Not 1883: that is Mosquitto's, which scripts/setup starts (and a scale-out site runs).
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 1884,
+      description: 'embedded broker: TCP port (1883 is left to Mosquitto)',
+    }),
     url: Type.Optional(
       Type.String({
         pattern: '^(mqtts?|wss?|tcp|ssl)://',

@@ -3,12 +3,19 @@ import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
 import pg from 'pg';
+import { EX_CONFIG, StartupFailure } from '@earshot/shared/cli';
+import { explainDatabaseError, MigrationError } from './database-failures.js';
 import { migrationProvider } from './migrations.js';
 import type { DatabaseSchema } from './schema.js';
 
 export type Database = Kysely<DatabaseSchema>;
 
-export class DatabaseUrlError extends Error {}
+/** A database URL Earshot cannot use: a configuration mistake. */
+export class DatabaseUrlError extends StartupFailure {
+  constructor(message: string) {
+    super(message, EX_CONFIG);
+  }
+}
 
 /**
  * Opens the database named by `url` and migrates it: `sqlite:<path>` or `sqlite::memory:` (the
@@ -17,6 +24,14 @@ export class DatabaseUrlError extends Error {}
  * installations (or test runs) can share one database.
  */
 export async function openDatabase(url: string): Promise<Database> {
+  try {
+    return await openAndMigrate(url);
+  } catch (error) {
+    throw explainDatabaseError(url, JSON.stringify(redact(url)), error);
+  }
+}
+
+async function openAndMigrate(url: string): Promise<Database> {
   const db = url.startsWith('sqlite:')
     ? openSqlite(url.slice('sqlite:'.length))
     : /^postgres(ql)?:\/\//.test(url)
@@ -121,7 +136,7 @@ async function migrate(db: Database, migrationTableSchema: string | undefined): 
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
     const reason = error instanceof Error ? error.message : JSON.stringify(error);
-    throw new Error(`database migration ${failed?.migrationName ?? '(none)'} failed: ${reason}`);
+    throw new MigrationError(`database migration ${failed?.migrationName ?? '(none)'} failed: ${reason}`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Logger } from '@earshot/shared/log';
 import { type ClipAck, decoders, MessageError, type RequestName, type Topics } from '@earshot/shared/protocol';
+import { firstConnection } from '../broker/first-connection.js';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { Database } from '../db/database.js';
 import { BackgroundFins } from './background-fins.js';
@@ -79,10 +80,7 @@ export class MqttIngest {
     };
     client.on('error', (error) => logger.warn({ err: error }, 'broker connection error'));
     client.on('reconnect', () => logger.info('reconnecting to broker'));
-    await new Promise<void>((resolve, reject) => {
-      client.once('connect', () => resolve());
-      client.once('error', reject);
-    });
+    await firstConnection(client, this.options.url);
     const group = this.options.sharedGroup;
     const filters = [topics.allClipMessages(), topics.allStatuses(), topics.allHeartbeats(), topics.allConfigStates()];
     const subscriptions = Object.fromEntries(

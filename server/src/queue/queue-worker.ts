@@ -1,4 +1,5 @@
 import type { Logger } from '@earshot/shared/log';
+import type { Service } from '../lifecycle/service.js';
 import type { Job, JobQueue } from './job-queue.js';
 
 export interface QueueWorkerOptions {
@@ -14,13 +15,17 @@ export interface QueueWorkerOptions {
  * job is enqueued in this process. Jobs left active by a process that died are due again at
  * start; a job in flight at stop is abandoned to the queue, not lost.
  */
-export abstract class QueueWorker<P> {
+export abstract class QueueWorker<P> implements Service {
   private running = false;
   private loops: Promise<void>[] = [];
   private wakeUp: (() => void)[] = [];
   private readonly abort = new AbortController();
 
   constructor(private readonly loop: QueueWorkerOptions) {}
+
+  get name(): string {
+    return `${this.loop.name} worker`;
+  }
 
   /** Aborted at stop: handlers pass it on to the work they wait for. */
   protected get signal(): AbortSignal {

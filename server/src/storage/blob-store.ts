@@ -16,6 +16,11 @@ export interface BlobStore {
   delete(key: string): Promise<void>;
   /** A URL a client may fetch the blob from directly for a while (S3: presigned GET), if any. */
   directUrl(key: string): Promise<string | undefined>;
+  /**
+   * Proves the store usable before the server accepts a clip: a folder it can write, a bucket that
+   * exists and takes our credentials. Throws a StartupFailure that names the setting to fix.
+   */
+  check(): Promise<void>;
 }
 
 export class BlobKeyError extends Error {}

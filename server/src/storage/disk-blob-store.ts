@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { ensureWritableDir } from '@earshot/shared/cli';
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -7,6 +8,10 @@ import { assertSafeKey, type BlobStore, type ByteRange } from './blob-store.js';
 /** Blobs as files under one directory, written atomically (temporary file, fsync, rename). */
 export class DiskBlobStore implements BlobStore {
   constructor(private readonly root: string) {}
+
+  check(): Promise<void> {
+    return ensureWritableDir('the clip folder', this.root, 'storage.dir (or dataDir)');
+  }
 
   async put(key: string, data: Buffer): Promise<void> {
     const path = this.pathOf(key);

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   HeadObjectCommand,
   NoSuchKey,
   NotFound,
@@ -9,6 +10,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { explainS3Error } from './s3-failures.js';
 import { assertSafeKey, type BlobStore, type ByteRange } from './blob-store.js';
 
 export interface S3BlobStoreOptions {
@@ -41,6 +43,14 @@ export class S3BlobStore implements BlobStore {
         ? { credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } }
         : {}),
     });
+  }
+
+  async check(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
+    } catch (error) {
+      throw explainS3Error(this.options.bucket, this.options.endpoint ?? 'AWS', error);
+    }
   }
 
   async put(key: string, data: Buffer): Promise<void> {

@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { EX_USAGE } from '../cli/service-process.js';
+import { EX_USAGE } from '../cli/exit-codes.js';
 
 /** One configuration key as the reference lists it. */
 export interface ConfigKeyDescription {

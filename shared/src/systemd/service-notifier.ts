@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import type { Logger } from 'pino';
 
 /** What a daemon tells its service manager (sd_notify(3)); a no-op outside systemd. */
@@ -77,4 +77,14 @@ export function createServiceNotifier(logger: Logger, env: NodeJS.ProcessEnv = p
   const forUs = env['WATCHDOG_PID'] === undefined || Number(env['WATCHDOG_PID']) === process.pid;
   const interval = forUs && Number.isFinite(usec) && usec > 0 ? Math.max(1, Math.floor(usec / 2000)) : undefined;
   return new SystemdNotifyCommand(interval, logger);
+}
+
+/**
+ * A process about to exit on a failure tells systemd why: `systemctl status` then shows the
+ * line (STATUS=) beside the exit code. Synchronous, since the process ends next; a no-op
+ * outside systemd.
+ */
+export function notifyFailure(message: string, env: NodeJS.ProcessEnv = process.env): void {
+  if (!env['NOTIFY_SOCKET']) return;
+  spawnSync('systemd-notify', [`STATUS=${message}`, 'STOPPING=1'], { timeout: 5_000, stdio: 'ignore' });
 }

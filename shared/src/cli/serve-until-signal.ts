@@ -1,15 +1,5 @@
 import type { Logger } from 'pino';
-import { ConfigError } from '../config/load-config.js';
 import { createServiceNotifier } from '../systemd/service-notifier.js';
-
-/** sysexits: systemd's journal then tells a bad command line from a bad configuration. */
-export const EX_USAGE = 64;
-export const EX_CONFIG = 78;
-
-/** A mistake in the command line: printed with the usage text, exit 64. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 /** A stop that hangs (a peer that never answers) must not keep the service from restarting. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -67,38 +57,4 @@ export async function serveUntilSignal(
   await stop();
   logger.info('stopped');
   return 0;
-}
-
-/**
- * The end of an executable: its exit code, or for an error a message fit for a technician (the
- * configuration problems, or the usage) and the matching sysexits code.
- */
-export function finish(
-  name: string,
-  usage: string,
-  run: Promise<number>,
-  usageErrors: (new (...args: never[]) => Error)[] = [],
-): void {
-  run.then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof ConfigError) {
-        process.stderr.write(`${name}: ${message}\n`);
-        process.exitCode = EX_CONFIG;
-      } else if (
-        error instanceof UsageError ||
-        usageErrors.some((kind) => error instanceof kind) ||
-        (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-      ) {
-        process.stderr.write(`${name}: ${message}\n\n${usage}\n`);
-        process.exitCode = EX_USAGE;
-      } else {
-        process.stderr.write(`${name}: ${(error as Error).stack ?? message}\n`);
-        process.exitCode = 1;
-      }
-    },
-  );
 }
