@@ -28,6 +28,13 @@ export function explainS3Error(bucket: string, endpoint: string, error: unknown)
       cause: error,
     });
   }
+  if (name === 'CredentialsProviderError') {
+    return new StartupFailure(
+      `${where}: no credentials found (set storage.s3.accessKeyId and storage.s3.secretAccessKey, or the AWS_* environment)`,
+      EX_NOPERM,
+      { cause: error },
+    );
+  }
   if (status === 401 || status === 403 || (name !== undefined && REFUSED.has(name))) {
     return new StartupFailure(
       `${where} refused the credentials (${name ?? status}): check storage.s3.accessKeyId and storage.s3.secretAccessKey`,
