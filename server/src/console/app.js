@@ -1,5 +1,6 @@
 // The console's shell: who is signed in, the navigation, the language switch, and which view the
-// address (#/clips, #/clips/ID, #/review, #/dashboard, #/devices, #/devices/ID) shows.
+// address (#/clips, #/clips/ID, #/review, #/dashboard, #/devices, #/devices/ID) shows, and which of them
+// the signed-in role may open.
 import * as api from './api.js';
 import { h } from './dom.js';
 import { LANGUAGES, currentLanguage, onLanguageChange, setLanguage, t } from './i18n.js';
@@ -16,19 +17,42 @@ let user = null;
 /** Stops what the current view started (audio, timers). */
 let leaveView = () => {};
 
+/** The pages and who may open them: technicians never see customers' voices or words. */
+const CLIPS = ['admin', 'manager'];
+const EVERYONE = ['admin', 'manager', 'technician'];
 const ROUTES = [
-  { pattern: /^\/clips\/([^/]+)$/, nav: 'clips', render: (main, [id], query) => renderPlayer(main, id, query, user) },
-  { pattern: /^\/clips$/, nav: 'clips', render: (main, _, query) => renderClipList(main, query) },
-  { pattern: /^\/review$/, nav: 'review', render: (main, _, query) => renderReview(main, query) },
-  { pattern: /^\/dashboard$/, nav: 'dashboard', render: (main, _, query) => renderDashboard(main, query) },
-  { pattern: /^\/devices$/, nav: 'devices', render: (main) => renderDevices(main) },
-  { pattern: /^\/devices\/([^/]+)$/, nav: 'devices', render: (main, [id]) => renderDeviceDetail(main, id, user) },
+  {
+    pattern: /^\/clips\/([^/]+)$/,
+    nav: 'clips',
+    roles: CLIPS,
+    render: (main, [id], query) => renderPlayer(main, id, query, user),
+  },
+  { pattern: /^\/clips$/, nav: 'clips', roles: CLIPS, render: (main, _, query) => renderClipList(main, query) },
+  { pattern: /^\/review$/, nav: 'review', roles: CLIPS, render: (main, _, query) => renderReview(main, query) },
+  {
+    pattern: /^\/dashboard$/,
+    nav: 'dashboard',
+    roles: CLIPS,
+    render: (main, _, query) => renderDashboard(main, query),
+  },
+  { pattern: /^\/devices$/, nav: 'devices', roles: EVERYONE, render: (main) => renderDevices(main) },
+  {
+    pattern: /^\/devices\/([^/]+)$/,
+    nav: 'devices',
+    roles: EVERYONE,
+    render: (main, [id]) => renderDeviceDetail(main, id, user),
+  },
 ];
+const NAV = ['clips', 'review', 'dashboard', 'devices'];
+/** Where each role starts: managers (and admins) with the clips, technicians with the fleet. */
+const HOME = { admin: '/clips', manager: '/clips', technician: '/devices' };
 
 function parseHash() {
   const [path, search = ''] = location.hash.replace(/^#/, '').split('?');
-  return { path: path || '/clips', query: new URLSearchParams(search) };
+  return { path: path || HOME[user.role] || '/devices', query: new URLSearchParams(search) };
 }
+
+const allowed = (route) => route.roles.includes(user.role);
 
 function languageSwitch() {
   return h(
@@ -56,7 +80,7 @@ function navigation(active) {
     'header',
     { class: 'topbar' },
     h('span', { class: 'brand' }, t('app.title')),
-    h('nav', {}, link('clips'), link('review'), link('dashboard'), link('devices')),
+    h('nav', {}, NAV.filter((name) => ROUTES.some((route) => route.nav === name && allowed(route))).map(link)),
     h(
       'div',
       { class: 'session' },
@@ -77,9 +101,12 @@ function render() {
     return;
   }
   const { path, query } = parseHash();
+  // The bare console address shows the role's home: say so in the address, as a link to it would.
+  if (!location.hash) history.replaceState(null, '', `#${path}`);
   const route = ROUTES.find((r) => r.pattern.test(path));
-  if (!route) {
-    location.hash = '#/clips';
+  // An unknown address, or a page this role may not open (an old link): its own home instead.
+  if (!route || !allowed(route)) {
+    location.hash = `#${HOME[user.role] || '/devices'}`;
     return;
   }
   const main = h('main', { 'data-view': route.nav });
