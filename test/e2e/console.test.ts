@@ -296,6 +296,12 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
       words,
       coffee.transcript?.words.map((w) => w.word),
     );
+    // Copied as a manager copies it (select the paragraph): words with spaces between them.
+    const copied = await page.evaluate<string>(
+      "(() => { const p = document.querySelector('[data-testid=transcript]'); const r = document.createRange(); r.selectNodeContents(p); const s = getSelection(); s.removeAllRanges(); s.addRange(r); const text = s.toString(); s.removeAllRanges(); return text; })()",
+    );
+    assert.equal(copied.trim().replace(/\s+/g, ' '), coffee.transcript?.words.map((w) => w.word).join(' '));
+    assert.match(copied, /\S \S/);
 
     // Play from the start, pause, then click the last word: playback jumps there.
     await page.evaluate(

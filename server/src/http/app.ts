@@ -3,7 +3,8 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
-import { accessPlugin } from '../access/access-plugin.js';
+import { accessPlugin, SESSION_COOKIE } from '../access/access-plugin.js';
+import { PUBLIC } from '../access/roles.js';
 import { ApiTokens } from '../access/api-tokens.js';
 import { Sessions } from '../access/sessions.js';
 import { Users } from '../access/users.js';
@@ -14,6 +15,7 @@ import type { ClipDestroyer } from '../retention/clip-destroyer.js';
 import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { VERSION } from '../version.js';
+import { refuseUnknownParameters } from './plugins/unknown-parameters.js';
 import { refuseNonFiniteNumbers } from './plugins/finite-numbers.js';
 import { addTimeFormats } from './time-formats.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
@@ -76,14 +78,38 @@ export async function buildApp(options: AppOptions) {
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.code(status).send({ error: status >= 500 ? 'internal server error' : error.message });
   });
+  app.addHook('preValidation', refuseUnknownParameters);
   app.addHook('preHandler', refuseNonFiniteNumbers);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
 
+  // /docs can authorise ("Try it out") with an API token or the console's session; public routes
+  // (health, sign-in, metrics) say they need neither.
+  app.addHook('onRoute', (route) => {
+    if ((route.config as { permission?: string } | undefined)?.permission === PUBLIC && route.schema) {
+      route.schema = { ...route.schema, security: [] };
+    }
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Earshot API', version: VERSION, description: 'Clips of in-store feedback and what they say.' },
+      components: {
+        securitySchemes: {
+          apiToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'an API token: `earshot-server tokens create NAME`, or POST /api/v1/tokens',
+          },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: SESSION_COOKIE,
+            description: 'the console session, set by POST /api/v1/auth/login',
+          },
+        },
+      },
+      security: [{ apiToken: [] }, { session: [] }],
       tags: [
         { name: 'clips', description: 'Recorded answers' },
         { name: 'access', description: 'Sign-in, users, API tokens, the audit log' },

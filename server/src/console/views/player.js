@@ -120,22 +120,31 @@ function transcriptView(clip, seek) {
       highlight: () => {},
     };
   }
+  // Spans, not buttons, with a space between them: the transcript reads, selects and copies as
+  // text; each word still plays from its place on a click or on Enter.
   const spans = transcript.words.map((word) =>
     h(
-      'button',
+      'span',
       {
-        type: 'button',
+        role: 'button',
+        tabindex: '0',
         class: 'word',
         'data-start-ms': word.startMs,
         title: formatDuration(word.startMs),
         onclick: () => seek(word.startMs / 1000),
+        onkeydown: (event) => {
+          if (event.key !== 'Enter') return;
+          event.preventDefault();
+          seek(word.startMs / 1000);
+        },
       },
       word.word,
     ),
   );
+  const text = spans.flatMap((span, i) => (i === 0 ? [span] : [' ', span]));
   let current;
   return {
-    element: h('p', { class: 'transcript', 'data-testid': 'transcript', lang: transcript.language }, spans),
+    element: h('p', { class: 'transcript', 'data-testid': 'transcript', lang: transcript.language }, text),
     highlight(ms) {
       const index = transcript.words.findLastIndex((w) => w.startMs <= ms && ms < Math.max(w.endMs, w.startMs + 1));
       const next = index >= 0 ? spans[index] : undefined;
