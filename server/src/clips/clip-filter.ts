@@ -12,7 +12,10 @@ export interface ClipFilter {
   questionId?: string[];
   /** Pressed at or after: an instant with offset, or a store-local date/time (each store's own zone). */
   from?: string;
-  /** Pressed before; same forms as `from`. */
+  /**
+   * Pressed before; same forms as `from`. A plain date names the whole day, inclusive: `to`
+   * 2026-11-28 ends where 2026-11-29 begins, so from 11/28 to 11/28 is that one day.
+   */
   to?: string;
   hasTranscript?: boolean;
   npsMin?: number;
@@ -78,7 +81,7 @@ function intersect(scope: readonly string[] | undefined, wanted: string[] | unde
 async function timeRange(db: Database, filter: ClipFilter, stores: string[] | undefined): Promise<Expression<SqlBool>> {
   const bounds = (zone: string) => ({
     from: filter.from === undefined ? undefined : instant(filter.from, zone),
-    to: filter.to === undefined ? undefined : instant(filter.to, zone),
+    to: filter.to === undefined ? undefined : instant(endOfDay(filter.to), zone),
   });
   const between = (range: { from: string | undefined; to: string | undefined }) =>
     sql.join(
@@ -97,6 +100,14 @@ async function timeRange(db: Database, filter: ClipFilter, stores: string[] | un
   );
   perStore.push(sql`(clips.store_id is null and ${between(bounds('UTC'))})`);
   return sql<boolean>`(${sql.join(perStore, sql` or `)})`;
+}
+
+/** A plain date as the upper bound means the day after it begins; a time is its own bound. */
+function endOfDay(text: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+  const next = new Date(`${text}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
 }
 
 function instant(text: string, zone: string): string {

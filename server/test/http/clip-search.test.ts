@@ -91,7 +91,9 @@ for (const kind of DATABASE_KINDS) {
         await expectIds('npsMax=6', [three]);
         // Each store's own day: Tver is UTC+3 (20:30Z is 23:30 on 1 March there), Vladivostok
         // UTC+10 (14:30Z is already 00:30 on 2 March there).
-        await expectIds('from=2026-03-01&to=2026-03-02', [queueRu, nine]);
+        // A range of dates names whole local days, both included: from 1 March to 1 March is that day.
+        await expectIds('from=2026-03-01&to=2026-03-01', [queueRu, nine]);
+        await expectIds('from=2026-03-01&to=2026-03-02', [silent, three, queueRu, nine]);
         await expectIds('from=2026-03-02', [silent, three]);
         await expectIds('from=2026-03-01T14:00:00Z&to=2026-03-01T15:00:00Z', [three]);
 

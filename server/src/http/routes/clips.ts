@@ -130,7 +130,7 @@ const FilterQuery = {
   deviceId: Ids('devices'),
   questionId: Ids('questions (categories)'),
   from: TimeBound('pressed at or after'),
-  to: TimeBound('pressed before'),
+  to: TimeBound('pressed before; a plain date includes that whole day'),
   hasTranscript: Type.Optional(Type.Boolean()),
   npsMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
   npsMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
