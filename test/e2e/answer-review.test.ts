@@ -234,6 +234,10 @@ it('answer review: the unsure answers wait in "To review", one key answers each,
     await page.goto(`${api}/console/#/clips/${first.clipId}`);
     await page.locator('[data-testid=clip-score][data-source=human]').waitFor();
     await page.locator('[data-testid=press-mark]').waitFor({ state: 'attached' });
+    // What the machine did is said in words, never a bare dash.
+    const machineSaid = (await page.locator('[data-testid=machine-said]').textContent()) ?? '';
+    assert.match(machineSaid, /^The machine (read: \S|gave no answer and left the clip for review\.$)/);
+    assert.doesNotMatch(machineSaid, /—/);
     for (const size of [
       { width: 1280, height: 800 },
       { width: 390, height: 844 },

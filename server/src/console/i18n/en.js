@@ -190,6 +190,7 @@ export default {
   'answer.none': 'no answer yet',
   'answer.reason': 'Why',
   'answer.machineSaid': 'The machine read: {value}',
+  'answer.machineWithheld': 'The machine gave no answer and left the clip for review.',
   'answer.correct': 'Press a key to set or correct the answer:',
   'answer.revert': 'Back to the machine’s answer',
   'dashboard.answersTitle': 'Who gave the answers',

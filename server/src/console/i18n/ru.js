@@ -190,6 +190,7 @@ export default {
   'answer.none': 'ответа пока нет',
   'answer.reason': 'Почему',
   'answer.machineSaid': 'Система услышала: {value}',
+  'answer.machineWithheld': 'Система не дала ответа и оставила клип на проверку.',
   'answer.correct': 'Нажмите клавишу, чтобы указать или исправить ответ:',
   'answer.revert': 'Вернуть ответ системы',
   'dashboard.answersTitle': 'Кто дал ответы',

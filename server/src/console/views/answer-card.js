@@ -78,7 +78,13 @@ function answerBody(answer, canAnswer, revert) {
       h('span', { class: 'muted' }, source),
     ),
     answer.source === 'human' && answer.machine
-      ? h('p', { class: 'muted small' }, t('answer.machineSaid', { value: answerLabel(answer.form, answer.machine) }))
+      ? h(
+          'p',
+          { class: 'muted small', 'data-testid': 'machine-said' },
+          machineHadValue(answer.form, answer.machine)
+            ? t('answer.machineSaid', { value: answerLabel(answer.form, answer.machine) })
+            : t('answer.machineWithheld'),
+        )
       : null,
     h(
       'dl',
@@ -101,4 +107,9 @@ function answerBody(answer, canAnswer, revert) {
         )
       : null,
   ];
+}
+
+/** Whether the machine's reading gave a value (it withholds one when unsure or contradicted). */
+function machineHadValue(form, machine) {
+  return form === 'text' || machine.declined || (machine.value !== null && machine.value !== undefined);
 }
