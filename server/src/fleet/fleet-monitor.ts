@@ -1,4 +1,5 @@
 import type { Logger } from '@earshot/shared/log';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Database } from '../db/database.js';
 import type { DeviceReports } from './device-reports.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
@@ -24,8 +25,11 @@ export interface FleetMonitorOptions {
  * device and kind, so two evaluations racing (two server instances) raise it once.
  */
 export class FleetMonitor {
-  /** Per device, the evaluation in progress: evaluations of one device run one after another. */
-  private readonly running = new Map<string, Promise<void>>();
+  /**
+   * Per device, a queue of one: evaluations of one device run one after another. One entry per
+   * device this instance has heard of, as bounded as the fleet.
+   */
+  private readonly queues = new Map<string, LimitFunction>();
   private readonly now: () => number;
 
   constructor(private readonly options: FleetMonitorOptions) {
@@ -34,17 +38,16 @@ export class FleetMonitor {
 
   /** Evaluates one device's alerts; never throws (a failure is logged and retried by the timer). */
   evaluate(deviceId: string): Promise<void> {
-    const previous = this.running.get(deviceId) ?? Promise.resolve();
-    const next = previous.then(() =>
+    let queue = this.queues.get(deviceId);
+    if (!queue) {
+      queue = pLimit(1);
+      this.queues.set(deviceId, queue);
+    }
+    return queue(() =>
       this.evaluateNow(deviceId).catch((error: unknown) =>
         this.options.logger.warn({ deviceId, err: error }, 'fleet alert evaluation failed; retried by the timer'),
       ),
     );
-    this.running.set(deviceId, next);
-    void next.finally(() => {
-      if (this.running.get(deviceId) === next) this.running.delete(deviceId);
-    });
-    return next;
   }
 
   /** The periodic pass: every known device, then the history pruned. */
