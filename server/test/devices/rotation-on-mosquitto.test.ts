@@ -22,7 +22,8 @@ import { DeviceReports } from '../../src/fleet/device-reports.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { ingestHarness, quietLogger } from '../support/ingest-harness.js';
 import { simDeviceHandlers } from '../support/sim-device-handlers.js';
-import { LogCapture, makeClip } from '../support/transfer-rig.js';
+import { LogCapture } from '../support/sim-device.js';
+import { makeClip } from '../support/test-clips.js';
 
 const topics = new Topics('earshot');
 
