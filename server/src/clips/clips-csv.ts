@@ -20,7 +20,12 @@ const HEADER = [
  * leading =, +, - or @ is defused so that spreadsheets do not run a transcript as a formula.
  */
 export function clipsCsv(clips: Clip[]): string {
-  return stringify([HEADER, ...clips.map(csvRecord)], { record_delimiter: 'windows', escape_formulas: true });
+  return stringify([HEADER, ...clips.map(csvRecord)], {
+    record_delimiter: 'windows',
+    // Any line break in a field, not only CRLF: a lone \n would end the line in a spreadsheet.
+    quote_record_delimiter: true,
+    escape_formulas: true,
+  });
 }
 
 function csvRecord(clip: Clip): string[] {
