@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { report } from '@earshot/test-kit/bench';
 import { connect, type MqttClient } from 'mqtt';
-import { type BrokerKind, makeClip, type SimDevice, TransferRig } from '../test/support/transfer-rig.js';
+import type { SimDevice } from '../test/support/sim-device.js';
+import { makeClip } from '../test/support/test-clips.js';
+import { type BrokerKind, TransferRig } from '../test/support/transfer-rig.js';
 
 /**
  * End-to-end ingest: N simulated devices (real Outbox + Uplink). A clip counts when its device

@@ -9,16 +9,18 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { Webhooks } from './webhooks/webhooks.js';
 import { ClipDestroyer } from './retention/clip-destroyer.js';
 import { RetentionPolicy } from './retention/retention-policy.js';
+import { BrokerClient } from './broker/broker-client.js';
 import { EmbeddedBroker } from './broker/embedded-broker.js';
 import { databaseUrl, type ServerConfig } from './config/server-config.js';
 import { openDatabase } from './db/database.js';
-import { DeviceLink, type Publish } from './devices/device-link.js';
+import { DeviceLink } from './devices/device-link.js';
 import { MqttAccounts } from './devices/mqtt-accounts.js';
 import { buildApp } from './http/app.js';
 import { ServerMetrics } from './http/plugins/metrics.js';
 import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
 import { ConfigPush } from './fleet/config-push.js';
+import { DeviceReports } from './fleet/device-reports.js';
 import { FleetMonitor } from './fleet/fleet-monitor.js';
 import { TestPress } from './fleet/test-press.js';
 import { ButtonMap } from './questions/button-map.js';
@@ -179,18 +181,7 @@ export class EarshotServer {
         logger,
       }),
     );
-    const publish: Publish = (topic, payload, options) => ingest.publish(topic, payload, options);
-    const link = new DeviceLink(topics, publish);
-    const { checkIntervalSeconds, historyHours, testPressTimeoutSeconds, ...thresholds } = config.fleet;
-    const fleet = new FleetMonitor({
-      db,
-      webhooks,
-      thresholds,
-      historyHours,
-      logger: logger.child({ component: 'fleet' }),
-    });
-    const testPress = new TestPress(link, testPressTimeoutSeconds * 1000);
-    const ingest = new MqttIngest({
+    const client = new BrokerClient({
       url: brokerUrl as string,
       username: login.username,
       password: login.password,
@@ -199,10 +190,26 @@ export class EarshotServer {
       sharedGroup: config.mqtt.sharedGroup,
       // A private CA also serves the embedded broker's own loopback client.
       ca: tls?.caFile === undefined ? undefined : readFileSync(tls.caFile),
+      logger: logger.child({ component: 'mqtt-ingest' }),
+    });
+    const link = new DeviceLink(topics, client.publish);
+    const { checkIntervalSeconds, historyHours, testPressTimeoutSeconds, ...thresholds } = config.fleet;
+    const reports = new DeviceReports({ db, logger: logger.child({ component: 'fleet' }) });
+    const fleet = new FleetMonitor({
+      db,
+      reports,
+      webhooks,
+      thresholds,
+      historyHours,
+      logger: logger.child({ component: 'fleet' }),
+    });
+    reports.listen((deviceId) => void fleet.evaluate(deviceId));
+    const testPress = new TestPress(link, testPressTimeoutSeconds * 1000);
+    const ingest = new MqttIngest({
+      client,
       topics,
       ingest: clipIngest,
-      db,
-      fleet,
+      reports,
       maxFinsInProgress: config.ingest.maxFinsInProgress,
       logger: logger.child({ component: 'mqtt-ingest' }),
       onResponse: (deviceId, name, payload) => link.answered(deviceId, name, payload),
@@ -271,7 +278,7 @@ export class EarshotServer {
       blobs,
       metrics,
       logger,
-      brokerConnected: () => ingest.connected,
+      brokerConnected: () => client.connected,
       queue,
       buttonMap,
       onJobQueued: () => this.worker?.wake(),
@@ -290,7 +297,7 @@ export class EarshotServer {
         rotationTimeoutMs: config.enrolment.rotationTimeoutSeconds * 1000,
         retireOnAnswer: !config.mqtt.embedded,
       },
-      fleet: { configPush: new ConfigPush(db, topics, publish), testPress },
+      fleet: { configPush: new ConfigPush(db, topics, client.publish), testPress },
     });
     if ((await new Users(db).count()) === 0) {
       logger.warn('no users yet: create the first admin with `earshot-server users add <name> --role admin`');

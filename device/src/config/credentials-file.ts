@@ -4,12 +4,13 @@ import { dirname, join } from 'node:path';
 import { ConfigError } from '@earshot/shared/config';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Id } from '@earshot/shared/protocol';
 import { syncDir, writeDurably } from '../storage/durable-write.js';
 import type { DeviceConfig } from './device-config.js';
 
 const MqttCredentials = Type.Object(
   {
-    deviceId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }),
+    deviceId: Id,
     username: Type.String({ minLength: 1 }),
     password: Type.String({ minLength: 1 }),
     /**

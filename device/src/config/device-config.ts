@@ -1,5 +1,11 @@
 import { ConfigError, type LoadConfigOptions, LogLevelSchema, loadConfig } from '@earshot/shared/config';
-import { DEFAULT_CHUNK_BYTES, MAX_CHUNK_BYTES, MIN_CHUNK_BYTES, validateRoot } from '@earshot/shared/protocol';
+import {
+  DEFAULT_CHUNK_BYTES,
+  ID_PATTERN,
+  MAX_CHUNK_BYTES,
+  MIN_CHUNK_BYTES,
+  validateRoot,
+} from '@earshot/shared/protocol';
 import { type Static, Type } from '@sinclair/typebox';
 import { InputsConfig, inputProblems } from '../buttons/input-config.js';
 import { FeedbackConfig, feedbackProblems } from '../feedback/feedback-config.js';
@@ -61,7 +67,7 @@ const ButtonWindow = Type.Object(
 export const DeviceConfigSchema = Type.Object(
   {
     deviceId: Type.String({
-      pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$',
+      pattern: ID_PATTERN,
       description: 'unique id: letters, digits, `_`, `-`; a topic level',
     }),
     stateDir: Type.String({ minLength: 1, default: '/var/lib/earshot', description: 'outbox and state' }),

@@ -4,12 +4,13 @@ import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { Id } from '@earshot/shared/protocol';
 import { CredentialsFile } from '../config/credentials-file.js';
 import { syncDir, writeDurably } from '../storage/durable-write.js';
 
 /** What the server answers to a claim (server/src/http/routes/enrolment.ts). */
 const EnrolmentAnswer = Type.Object({
-  deviceId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }),
+  deviceId: Id,
   mqtt: Type.Object({
     url: Type.String({ pattern: '^(mqtts?|wss?|tcp|ssl)://' }),
     root: Type.String({ minLength: 1 }),

@@ -8,6 +8,7 @@ import { findQuestion } from './question-finder.js';
 import type { ReadingCircumstances } from './reading-confidence.js';
 import { CSAT_SCALE, NPS_SCALE, readScale } from './scale-reader.js';
 import { readYesNo } from './yes-no-reader.js';
+import { primaryLanguage } from '../transcription/language-tag.js';
 
 /** What the reader needs to know about the clip besides its words. */
 export interface AnswerContext {
@@ -67,9 +68,4 @@ export function questionPhrases(context: AnswerContext): string[] {
     ...(context.settings.cues[language] ?? []),
     ...(DEFAULT_CUES[context.form][language] ?? []),
   ].filter((p): p is string => p !== null && p.trim() !== '');
-}
-
-/** "ru-RU" → "ru". */
-export function primaryLanguage(tag: string): string {
-  return tag.split('-')[0]?.toLowerCase() ?? tag;
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase, sql } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { EX_CONFIG, StartupFailure } from '@earshot/shared/cli';
 import { explainDatabaseError, MigrationError } from './database-failures.js';
@@ -69,7 +70,7 @@ function openSqlite(path: string): Database {
  * text varies (lists of values) do not accumulate.
  */
 function preparedOnce(sqlite: SQLite.Database, capacity = 500): SqliteDatabase {
-  const statements = new Map<string, SQLite.Statement>();
+  const statements = new LRUCache<string, SQLite.Statement>({ max: capacity });
   return {
     close: () => sqlite.close(),
     prepare(text: string) {
@@ -77,7 +78,6 @@ function preparedOnce(sqlite: SQLite.Database, capacity = 500): SqliteDatabase {
       if (!statement) {
         statement = sqlite.prepare(text);
         statements.set(text, statement);
-        if (statements.size > capacity) statements.delete(statements.keys().next().value as string);
       }
       return statement;
     },

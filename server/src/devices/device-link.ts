@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestName, Topics } from '@earshot/shared/protocol';
-
-/** Publishes one MQTT message through the server's own client (QoS 1). */
-export type Publish = (topic: string, payload: string, options: { retain: boolean }) => Promise<void>;
+import type { Publish } from '../broker/broker-client.js';
 
 export class DeviceLinkError extends Error {
   override name = 'DeviceLinkError';

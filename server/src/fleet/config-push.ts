@@ -1,6 +1,6 @@
 import { type RemoteConfig, type Topics } from '@earshot/shared/protocol';
 import type { Database } from '../db/database.js';
-import type { Publish } from '../devices/device-link.js';
+import type { Publish } from '../broker/broker-client.js';
 
 /** A remote configuration without its version: the server numbers it. */
 export type RemoteSettings = Omit<RemoteConfig, 'version'>;

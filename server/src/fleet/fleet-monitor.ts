@@ -1,12 +1,15 @@
 import type { Logger } from '@earshot/shared/log';
-import { type DeviceHeartbeat, decoders } from '@earshot/shared/protocol';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Database } from '../db/database.js';
+import type { DeviceReports } from './device-reports.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
 import { activeConditions, type AlertThresholds, alertChanges } from './alert-rules.js';
 import type { OpeningHours } from './opening-hours.js';
 
 export interface FleetMonitorOptions {
   db: Database;
+  /** What devices reported: their heartbeats are read, and the history pruned, through it. */
+  reports: DeviceReports;
   webhooks: Webhooks;
   thresholds: AlertThresholds;
   /** Heartbeats older than this are pruned from the history. */
@@ -22,47 +25,40 @@ export interface FleetMonitorOptions {
  * device and kind, so two evaluations racing (two server instances) raise it once.
  */
 export class FleetMonitor {
-  /** Per device, the evaluation in progress: evaluations of one device run one after another. */
-  private readonly running = new Map<string, Promise<void>>();
+  /**
+   * Per device, a queue of one: evaluations of one device run one after another. One entry per
+   * device this instance has heard of, as bounded as the fleet.
+   */
+  private readonly queues = new Map<string, LimitFunction>();
   private readonly now: () => number;
 
   constructor(private readonly options: FleetMonitorOptions) {
     this.now = options.now ?? Date.now;
   }
 
-  /** Keeps a heartbeat in the history (the latest is in `device_heartbeats`). */
-  async recordHeartbeat(deviceId: string, heartbeatJson: string, receivedAt: string): Promise<void> {
-    await this.options.db
-      .insertInto('device_heartbeat_history')
-      .values({ device_id: deviceId, received_at: receivedAt, heartbeat_json: heartbeatJson })
-      .execute();
-  }
-
   /** Evaluates one device's alerts; never throws (a failure is logged and retried by the timer). */
   evaluate(deviceId: string): Promise<void> {
-    const previous = this.running.get(deviceId) ?? Promise.resolve();
-    const next = previous.then(() =>
+    let queue = this.queues.get(deviceId);
+    if (!queue) {
+      queue = pLimit(1);
+      this.queues.set(deviceId, queue);
+    }
+    return queue(() =>
       this.evaluateNow(deviceId).catch((error: unknown) =>
         this.options.logger.warn({ deviceId, err: error }, 'fleet alert evaluation failed; retried by the timer'),
       ),
     );
-    this.running.set(deviceId, next);
-    void next.finally(() => {
-      if (this.running.get(deviceId) === next) this.running.delete(deviceId);
-    });
-    return next;
   }
 
   /** The periodic pass: every known device, then the history pruned. */
   async evaluateAll(): Promise<void> {
     const devices = await this.options.db.selectFrom('devices').select('id').execute();
     for (const { id } of devices) await this.evaluate(id);
-    const cutoff = new Date(this.now() - this.options.historyHours * 3_600_000).toISOString();
-    await this.options.db.deleteFrom('device_heartbeat_history').where('received_at', '<', cutoff).execute();
+    await this.options.reports.pruneHistory(new Date(this.now() - this.options.historyHours * 3_600_000));
   }
 
   private async evaluateNow(deviceId: string): Promise<void> {
-    const { db, thresholds, webhooks, logger } = this.options;
+    const { db, reports, thresholds, webhooks, logger } = this.options;
     const device = await db
       .selectFrom('devices')
       .leftJoin('stores', 'stores.id', 'devices.store_id')
@@ -76,31 +72,7 @@ export class FleetMonitor {
       .where('devices.id', '=', deviceId)
       .executeTakeFirst();
     if (!device) return;
-    const rows = await db
-      .selectFrom('device_heartbeat_history')
-      .select('heartbeat_json')
-      .where('device_id', '=', deviceId)
-      .orderBy('received_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(thresholds.backlogHeartbeats + 1)
-      .execute();
-    if (rows.length === 0) {
-      // History pruned (a device silent for long): its last word still stands.
-      const latest = await db
-        .selectFrom('device_heartbeats')
-        .select('heartbeat_json')
-        .where('device_id', '=', deviceId)
-        .executeTakeFirst();
-      if (latest) rows.push(latest);
-    }
-    const heartbeats: DeviceHeartbeat[] = [];
-    for (const row of rows.reverse()) {
-      try {
-        heartbeats.push(decoders.deviceHeartbeat.decode(row.heartbeat_json));
-      } catch {
-        // Stored before a schema change: not evidence of anything now.
-      }
-    }
+    const heartbeats = await reports.recentHeartbeats(deviceId, thresholds.backlogHeartbeats + 1);
     const active = activeConditions(
       {
         state: device.state,

@@ -24,6 +24,7 @@ import { answersRereadRoutes } from './routes/answers-reread.js';
 import { answersRoutes } from './routes/answers.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
+import { clipAudioRoutes } from './routes/clip-audio.js';
 import { clipsRoutes } from './routes/clips.js';
 import { consoleRoutes } from './routes/console.js';
 import { tokensRoutes } from './routes/tokens.js';
@@ -151,7 +152,8 @@ export async function buildApp(options: AppOptions) {
   await app.register(auditRoutes, { audit });
   await app.register(metricsRoutes, { metrics: options.metrics });
   await app.register(healthRoutes, { db: options.db, brokerConnected: options.brokerConnected });
-  await app.register(clipsRoutes, { db: options.db, blobs: options.blobs, audit });
+  await app.register(clipsRoutes, { db: options.db, audit });
+  await app.register(clipAudioRoutes, { db: options.db, blobs: options.blobs, audit });
   await app.register(scorecardsRoutes, { db: options.db, audit });
   await app.register(answersRoutes, { db: options.db, audit });
   await app.register(answerReviewRoutes, { db: options.db });

@@ -1,3 +1,4 @@
+import parseRange from 'range-parser';
 import type { ByteRange } from '../storage/blob-store.js';
 
 /**
@@ -7,18 +8,23 @@ import type { ByteRange } from '../storage/blob-store.js';
  */
 export function parseByteRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | undefined {
   if (!header) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  const ranges = parseRange(size, header.trim());
+  if (ranges === -2) return undefined;
+  if (ranges === -1) return notServed(header.trim(), size);
+  if (ranges.type !== 'bytes' || ranges.length !== 1) return undefined;
+  const [range] = ranges;
+  return range && { start: range.start, end: range.end };
+}
+
+/**
+ * range-parser answers -1 for every range it cannot serve as written; RFC 9110 tells them apart:
+ * a suffix longer than the resource selects all of it, a last byte before the first makes the
+ * header invalid (ignored), and only a range past the end or an empty suffix is unsatisfiable.
+ */
+function notServed(header: string, size: number): ByteRange | 'unsatisfiable' | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header);
   if (!match) return undefined;
   const [, first = '', last = ''] = match;
-  if (first === '' && last === '') return undefined;
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(first);
-  if (start >= size) return 'unsatisfiable';
-  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
-  if (end < start) return undefined;
-  return { start, end };
+  if (first === '') return Number(last) === 0 ? 'unsatisfiable' : { start: 0, end: size - 1 };
+  return Number(first) >= size ? 'unsatisfiable' : undefined;
 }

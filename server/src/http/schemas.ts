@@ -1,10 +1,12 @@
+import { Id } from '@earshot/shared/protocol';
 import { Type } from '@sinclair/typebox';
 
 /** What every error answer looks like. */
 export const ErrorBody = Type.Object({ error: Type.String() });
 
 export const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' });
-export const DeviceId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' });
+/** The `:id` of a clip or device in a path. */
+export const IdParams = Type.Object({ id: Id });
 export const DateTime = Type.String({ format: 'date-time' });
 /** An IANA zone name the runtime knows. Checked again in the handler (see validTimeZone). */
 export const TimeZone = Type.String({ minLength: 1, maxLength: 64, examples: ['Europe/Moscow'] });

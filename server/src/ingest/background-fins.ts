@@ -1,3 +1,5 @@
+import pLimit, { type LimitFunction } from 'p-limit';
+
 /**
  * Fins being processed off the message path. A fin carries no data, so it is acknowledged to
  * the broker at once; if the process dies before the answer, the device hears nothing and
@@ -7,9 +9,12 @@
  */
 export class BackgroundFins {
   private readonly running = new Map<string, Promise<void>>();
+  private readonly limit: LimitFunction;
   private closed = false;
 
-  constructor(private readonly limit: number) {}
+  constructor(limit: number) {
+    this.limit = pLimit(limit);
+  }
 
   get size(): number {
     return this.running.size;
@@ -17,14 +22,19 @@ export class BackgroundFins {
 
   /**
    * Starts `work` for `key` unless a fin for it is running already (false: dropped as a repeat).
-   * Throws once closed: the fin is then not acknowledged, and the broker or the device repeats it.
+   * Resolves once `work` has started, so the caller waits while `limit` fins run. Throws once
+   * closed: the fin is then not acknowledged, and the broker or the device repeats it.
    */
   async start(key: string, work: () => Promise<void>): Promise<boolean> {
-    while (this.running.size >= this.limit) await Promise.race(this.running.values());
-    if (this.closed) throw new Error('stopping: fin left for redelivery');
     if (this.running.has(key)) return false;
-    const done = work().finally(() => this.running.delete(key));
-    this.running.set(key, done);
+    await new Promise<void>((started, refused) => {
+      const done = this.limit(async () => {
+        if (this.closed) return refused(new Error('stopping: fin left for redelivery'));
+        started();
+        await work();
+      }).finally(() => this.running.delete(key));
+      this.running.set(key, done);
+    });
     return true;
   }
 

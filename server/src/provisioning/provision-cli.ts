@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { finish, UsageError } from '@earshot/shared/cli';
+import { isValidId } from '@earshot/shared/protocol';
 import { type BootSettings, checkBootSettings } from './boot-settings.js';
 import { openBootPartition } from './boot-partition.js';
 import { cloudInitFiles, cmdlineWithFirstrun, firstrunFiles } from './first-boot.js';
@@ -114,7 +115,7 @@ async function provision(argv: string[], out: (line: string) => void): Promise<n
   const device = values.device;
   if (!server || !device) throw new UsageError('--server and --device are required');
   if (!apiToken) throw new UsageError('--api-token (or EARSHOT_API_TOKEN) is required');
-  if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(device)) throw new UsageError(`--device: "${device}" is not a valid id`);
+  if (!isValidId(device)) throw new UsageError(`--device: "${device}" is not a valid id`);
   if ((values['config-out'] === undefined) === (values.boot === undefined)) {
     throw new UsageError('give exactly one of --config-out FILE (a running Pi) or --boot PATH (a first-boot package)');
   }

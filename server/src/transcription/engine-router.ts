@@ -1,5 +1,6 @@
 import type { TargetedRecogniser } from '../answers/answer.js';
 import type { TranscriptionEngine } from './transcript.js';
+import { primaryLanguage } from './language-tag.js';
 
 /**
  * Picks an engine by language: the exact tag ("ru-RU"), then its primary subtag ("ru"), then
@@ -25,7 +26,7 @@ export class EngineRouter {
   }
 
   private nameFor(language: string): string | undefined {
-    const primary = language.split('-')[0] ?? language;
+    const primary = primaryLanguage(language);
     return this.routes[language] ?? this.routes[primary] ?? this.routes['*'];
   }
 }

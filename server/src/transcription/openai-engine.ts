@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { httpCall, jsonBody } from './http-call.js';
 import { type ClipAudio, EngineError, type Transcript, type TranscriptionEngine } from './transcript.js';
+import { primaryLanguage } from './language-tag.js';
 
 export interface OpenAiOptions {
   /** Base URL, e.g. http://127.0.0.1:8000 (whisper.cpp server, speaches, LocalAI, vLLM) or https://api.openai.com */
@@ -81,9 +82,4 @@ export class OpenAiEngine implements TranscriptionEngine {
       durationMs: result.duration !== undefined ? result.duration * 1000 : audio.durationMs,
     };
   }
-}
-
-/** Whisper wants ISO 639-1 ("ru"), not a BCP 47 tag ("ru-RU"). */
-function primaryLanguage(tag: string): string {
-  return tag.split('-')[0]?.toLowerCase() ?? tag;
 }

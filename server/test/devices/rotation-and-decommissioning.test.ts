@@ -17,6 +17,8 @@ import { Decommissioning } from '../../src/devices/decommissioning.js';
 import { DeviceLink, DeviceLinkError } from '../../src/devices/device-link.js';
 import { MqttAccounts } from '../../src/devices/mqtt-accounts.js';
 import { MqttIngest } from '../../src/ingest/mqtt-ingest.js';
+import { BrokerClient } from '../../src/broker/broker-client.js';
+import { DeviceReports } from '../../src/fleet/device-reports.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { ingestHarness, quietLogger } from '../support/ingest-harness.js';
 import { simDeviceHandlers } from '../support/sim-device-handlers.js';
@@ -57,16 +59,20 @@ describe('credential rotation and decommissioning on the embedded broker', () =>
       logger: quietLogger,
     });
     await broker.start();
-    link = new DeviceLink(topics, (topic, payload, options) => ingest.publish(topic, payload, options));
-    const { ingest: clipIngest } = ingestHarness(db, new DiskBlobStore(join(dir.path, 'clips')));
-    ingest = new MqttIngest({
+    const client = new BrokerClient({
       url,
       ...broker.internalLogin,
       clientId: 'earshot-server',
       protocolVersion: 4,
+      logger: quietLogger,
+    });
+    link = new DeviceLink(topics, client.publish);
+    const { ingest: clipIngest } = ingestHarness(db, new DiskBlobStore(join(dir.path, 'clips')));
+    ingest = new MqttIngest({
+      client,
       topics,
       ingest: clipIngest,
-      db,
+      reports: new DeviceReports({ db, logger: quietLogger }),
       maxFinsInProgress: 8,
       logger: quietLogger,
       onResponse: (deviceId, name, payload) => link.answered(deviceId, name, payload),

@@ -17,10 +17,13 @@ import { DeviceLink } from '../../src/devices/device-link.js';
 import { mosquittoAclFile, mosquittoPasswordFile } from '../../src/devices/mosquitto-files.js';
 import { MqttAccounts } from '../../src/devices/mqtt-accounts.js';
 import { MqttIngest } from '../../src/ingest/mqtt-ingest.js';
+import { BrokerClient } from '../../src/broker/broker-client.js';
+import { DeviceReports } from '../../src/fleet/device-reports.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { ingestHarness, quietLogger } from '../support/ingest-harness.js';
 import { simDeviceHandlers } from '../support/sim-device-handlers.js';
-import { LogCapture, makeClip } from '../support/transfer-rig.js';
+import { LogCapture } from '../support/sim-device.js';
+import { makeClip } from '../support/test-clips.js';
 
 const topics = new Topics('earshot');
 
@@ -88,17 +91,21 @@ describe('credential rotation on Mosquitto', () => {
     const serverPassword = await accounts.issue('server-a', 'server');
     await mkdir(join(dir.path, 'mosquitto'));
     mosquitto = await startPrivateMosquitto({ dir: join(dir.path, 'mosquitto'), ...(await brokerFiles()) });
-    const link = new DeviceLink(topics, (topic, payload, options) => ingest.publish(topic, payload, options));
-    const { ingest: clipIngest } = ingestHarness(db, new DiskBlobStore(join(dir.path, 'clips')));
-    ingest = new MqttIngest({
+    const client = new BrokerClient({
       url: mosquitto.url,
       username: 'server-a',
       password: serverPassword,
       clientId: 'earshot-server-a',
       protocolVersion: 5,
+      logger: quietLogger,
+    });
+    const link = new DeviceLink(topics, client.publish);
+    const { ingest: clipIngest } = ingestHarness(db, new DiskBlobStore(join(dir.path, 'clips')));
+    ingest = new MqttIngest({
+      client,
       topics,
       ingest: clipIngest,
-      db,
+      reports: new DeviceReports({ db, logger: quietLogger }),
       maxFinsInProgress: 8,
       logger: quietLogger,
       onResponse: (deviceId, name, payload) => link.answered(deviceId, name, payload),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DeviceHeartbeat } from '@earshot/shared/protocol';
+import { DeviceReports } from '../../src/fleet/device-reports.js';
 import { FleetMonitor } from '../../src/fleet/fleet-monitor.js';
 import { TableJobQueue } from '../../src/queue/job-queue.js';
 import { Webhooks } from '../../src/webhooks/webhooks.js';
@@ -44,9 +45,11 @@ describe('fleet monitor', () => {
       const { db } = test;
       t.after(() => test.close());
       let now = Date.parse('2026-03-02T08:00:00Z'); // Monday, 11:00 in Moscow
+      const reports = new DeviceReports({ db, logger: quietLogger, now: () => now });
       const monitor = (): FleetMonitor =>
         new FleetMonitor({
           db,
+          reports,
           webhooks: new Webhooks([HOOK], new TableJobQueue(db)),
           thresholds,
           historyHours: 24,
@@ -92,7 +95,7 @@ describe('fleet monitor', () => {
           },
         );
 
-      await a.recordHeartbeat('pi', beat({ mic: { state: 'dead', silentSeconds: 40 } }), iso());
+      await reports.heartbeat('pi', Buffer.from(beat({ mic: { state: 'dead', silentSeconds: 40 } })));
       // Two instances evaluate the same heartbeat at once: the partial unique index lets one raise.
       await Promise.all([a.evaluate('pi'), b.evaluate('pi')]);
       await a.evaluate('pi');
@@ -100,7 +103,10 @@ describe('fleet monitor', () => {
       assert.deepEqual(await events(), ['device.alert.raised mic-dead']);
 
       now += 60_000;
-      await a.recordHeartbeat('pi', beat({ buttons: [{ input: 'serial', button: 1, condition: 'stuck' }] }), iso());
+      await reports.heartbeat(
+        'pi',
+        Buffer.from(beat({ buttons: [{ input: 'serial', button: 1, condition: 'stuck' }] })),
+      );
       await a.evaluate('pi');
       assert.deepEqual(await openAlerts(), ['button-stuck']);
       assert.deepEqual(await events(), [
@@ -126,14 +132,10 @@ describe('fleet monitor', () => {
       assert.equal(resolved.resolved_at, '2026-03-02T19:00:00.000Z');
 
       // A day later the history is pruned; the last heartbeat (device_heartbeats) still stands.
-      await db
-        .insertInto('device_heartbeats')
-        .values({
-          device_id: 'pi',
-          heartbeat_json: beat({ buttons: [{ input: 'serial', button: 1, condition: 'stuck' }] }),
-          received_at: iso(),
-        })
-        .execute();
+      await reports.heartbeat(
+        'pi',
+        Buffer.from(beat({ buttons: [{ input: 'serial', button: 1, condition: 'stuck' }] })),
+      );
       now += 25 * 3_600_000;
       await a.evaluateAll();
       assert.equal((await db.selectFrom('device_heartbeat_history').select('id').execute()).length, 0);

@@ -1,24 +1,21 @@
-import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { Outbox } from '@earshot/device/outbox';
 import { Uplink, type UplinkOptions } from '@earshot/device/uplink';
-import { createLogger, type Logger } from '@earshot/shared/log';
-import { type ClipMeta, Topics } from '@earshot/shared/protocol';
-import { wavHeader } from '@earshot/shared/wav';
+import { Topics } from '@earshot/shared/protocol';
 import { startPrivateMosquitto, type PrivateMosquitto } from '@earshot/test-kit/mosquitto';
 import { freePort } from '@earshot/test-kit/ports';
 import { BIN, type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
 import { requireService } from '@earshot/test-kit/services';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import SQLite from 'better-sqlite3';
-import { ulid } from 'ulidx';
 import { openDatabase } from '../../src/db/database.js';
 import { mosquittoAclFile, mosquittoPasswordFile } from '../../src/devices/mosquitto-files.js';
 import { MqttAccounts } from '../../src/devices/mqtt-accounts.js';
+import { LogCapture, SimDevice } from './sim-device.js';
 import { simDeviceHandlers } from './sim-device-handlers.js';
+import { noiseWav, sha256 } from './test-clips.js';
 
 export type BrokerKind = 'aedes' | 'mosquitto';
 export const BROKERS: BrokerKind[] = ['aedes', 'mosquitto'];
@@ -286,100 +283,6 @@ export class TransferRig {
     this.db?.close();
     await this.removeDir();
   }
-}
-
-export class SimDevice {
-  /** clip id -> sha256 of every clip put in the outbox. */
-  readonly clips = new Map<string, string>();
-  readonly delivered = new Set<string>();
-
-  constructor(
-    readonly deviceId: string,
-    readonly outbox: Outbox,
-    readonly uplink: Uplink,
-    readonly log: LogCapture,
-  ) {}
-
-  start(): void {
-    this.uplink.start();
-  }
-
-  /** Puts a WAV clip of `seconds` of 16 kHz mono noise in the outbox and kicks the uplink. */
-  async press(seconds = 2, button = 1): Promise<string> {
-    const { meta, audio } = makeClip(seconds, button);
-    await this.outbox.put(meta, audio);
-    this.clips.set(meta.clipId, sha256(audio));
-    this.uplink.kick(meta.clipId);
-    return meta.clipId;
-  }
-}
-
-/** A pino logger whose lines are kept for assertions. */
-export class LogCapture {
-  readonly lines: string[] = [];
-  readonly logger: Logger;
-  constructor() {
-    const sink = new Writable({
-      write: (chunk: Buffer, _encoding, done) => {
-        this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        done();
-      },
-    });
-    this.logger = createLogger({ name: 'sim-device', level: 'debug', destination: sink });
-  }
-  has(pattern: RegExp): boolean {
-    return this.lines.some((l) => pattern.test(l));
-  }
-}
-
-export function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
-function noiseWav(sampleRate: number, channels: number, seconds: number): Buffer {
-  const samples = sampleRate * channels * seconds;
-  const pcm = Buffer.alloc(samples * 2);
-  let x = 12345;
-  for (let i = 0; i < samples; i++) {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    pcm.writeInt16LE((x % 20000) - 10000, i * 2);
-  }
-  return Buffer.concat([wavHeader({ sampleRate, channels, bitsPerSample: 16 }, pcm.length), pcm]);
-}
-
-/** A WAV clip of pseudo-random samples (so a corrupted byte changes the sha256) with its metadata. */
-export function makeClip(seconds: number, button = 1): { meta: ClipMeta; audio: Buffer } {
-  const rate = 16000;
-  const frames = Math.round(seconds * rate);
-  const pcm = Buffer.alloc(frames * 2);
-  let x = Math.floor(Math.random() * 2 ** 31);
-  for (let i = 0; i < frames; i++) {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    pcm.writeInt16LE((x % 20000) - 10000, i * 2);
-  }
-  const audio = Buffer.concat([wavHeader({ sampleRate: rate, channels: 1, bitsPerSample: 16 }, pcm.length), pcm]);
-  const now = Date.now();
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const meta: ClipMeta = {
-    clipId: ulid(),
-    button,
-    pressedAt: iso(now - seconds * 500),
-    startAt: iso(now - seconds * 1000),
-    endAt: iso(now),
-    startFrame: 0,
-    endFrame: frames,
-    pressFrame: Math.floor(frames / 2),
-    captureSession: 'sim',
-    sampleRate: rate,
-    channels: 1,
-    container: 'wav',
-    codec: 'pcm_s16le',
-    durationMs: seconds * 1000,
-    truncated: false,
-    gaps: [],
-    clock: { synchronized: null },
-  };
-  return { meta, audio };
 }
 
 function storedOnceProblems(stored: StoredClip[], devices: SimDevice[]): string[] {

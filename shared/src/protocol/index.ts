@@ -1,2 +1,3 @@
+export * from './ids.js';
 export * from './messages.js';
 export * from './topics.js';

@@ -1,12 +1,12 @@
 import { FormatRegistry, type Static, type TSchema, Type } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { Id } from './ids.js';
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 if (!FormatRegistry.Has('date-time')) {
   FormatRegistry.Set('date-time', (v) => ISO_DATE_TIME.test(v) && !Number.isNaN(Date.parse(v)));
 }
 
-const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' });
 const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
 const Timestamp = Type.String({ format: 'date-time' });
 const NonNegative = Type.Integer({ minimum: 0 });

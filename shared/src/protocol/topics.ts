@@ -1,3 +1,5 @@
+import { isValidId } from './ids.js';
+
 /**
  * MQTT topic layout, protocol v1:
  *
@@ -17,12 +19,6 @@
  * allows seven), so the root may have at most two levels.
  */
 export const PROTOCOL_VERSION = 'v1';
-
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-
-export function isValidId(id: string): boolean {
-  return ID_PATTERN.test(id);
-}
 
 export function validateRoot(root: string): string | undefined {
   if (root.startsWith('$')) return 'must not start with "$"';

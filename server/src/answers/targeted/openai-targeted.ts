@@ -6,7 +6,7 @@ import type { ClipAudio } from '../../transcription/transcript.js';
 import type { AnswerForm, AnswerReading, TargetedRecogniser, TimeSpan } from '../answer.js';
 import { readTargetedWords } from './targeted-reading.js';
 import { cutWindow } from './window-audio.js';
-import { primaryLanguage } from '../read-answer.js';
+import { primaryLanguage } from '../../transcription/language-tag.js';
 
 /** The prompt names the answer form, in the store's language: Whisper-style models follow it. */
 const PROMPTS: Record<string, Record<Exclude<AnswerForm, 'text'>, string>> = {

@@ -8,9 +8,7 @@ import { answerInForce } from '../../answers/answer-in-force.js';
 import { humanAnswerProblem } from '../../answers/human-answer.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
-import { ErrorBody } from '../schemas.js';
-
-const ClipParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) });
+import { ErrorBody, IdParams } from '../schemas.js';
 
 const HumanAnswerBody = Type.Object(
   {
@@ -111,7 +109,7 @@ export const answersRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: Aud
       schema: {
         tags: ['answers'],
         summary: "Set or correct a clip's answer: a person's answer wins over the machine's in NPS and statistics",
-        params: ClipParams,
+        params: IdParams,
         body: HumanAnswerBody,
         response: { 200: AnswerState, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
@@ -167,7 +165,7 @@ export const answersRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: Aud
       schema: {
         tags: ['answers'],
         summary: "Take back a person's answer: the machine's reading is in force again",
-        params: ClipParams,
+        params: IdParams,
         response: { 200: AnswerState, 404: ErrorBody },
       },
     },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { Id } from '@earshot/shared/protocol';
 import { canSeeStore, type Principal, storeScope } from '../../access/principal.js';
 import type { Database } from '../../db/database.js';
 import type { ButtonMap, ButtonMapVersion, MapScope } from '../../questions/button-map.js';
@@ -15,7 +16,7 @@ const Version = Type.Object({
 });
 const Params = Type.Object({
   scope: Type.Union([Type.Literal('default'), Type.Literal('store'), Type.Literal('device')]),
-  scopeId: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }),
+  scopeId: Id,
 });
 const VersionInput = Type.Object(
   {

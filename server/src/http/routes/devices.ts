@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { Id } from '@earshot/shared/protocol';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { Database } from '../../db/database.js';
-import { DeviceId, ErrorBody, Slug } from '../schemas.js';
+import { ErrorBody, IdParams, Slug } from '../schemas.js';
 
 const Device = Type.Object({
-  id: DeviceId,
+  id: Id,
   name: Type.Union([Type.String(), Type.Null()]),
   storeId: Type.Union([Slug, Type.Null()]),
   state: Type.String(),
@@ -18,7 +19,6 @@ const DeviceInput = Type.Object(
   },
   { additionalProperties: false },
 );
-const Params = Type.Object({ id: DeviceId });
 
 /** Devices: which store each stands in. A device may be registered before it first connects. */
 export const devicesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
@@ -54,7 +54,7 @@ export const devicesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
       schema: {
         tags: ['devices'],
         summary: 'Register a device or move it to a store',
-        params: Params,
+        params: IdParams,
         body: DeviceInput,
         response: { 200: Device, 400: ErrorBody },
       },

@@ -1,6 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { Id } from '@earshot/shared/protocol';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
 import { ClaimError, type ClaimRefusal, ClaimTokens } from '../../devices/claim-tokens.js';
@@ -10,7 +11,7 @@ import { type DeviceLink, DeviceLinkError } from '../../devices/device-link.js';
 import { type BrokerForDevices, Enrolment } from '../../devices/enrolment.js';
 import { AccountError, MqttAccounts } from '../../devices/mqtt-accounts.js';
 import type { ButtonMap } from '../../questions/button-map.js';
-import { DateTime, DeviceId, ErrorBody } from '../schemas.js';
+import { DateTime, ErrorBody, IdParams } from '../schemas.js';
 
 export interface EnrolmentRoutesOptions {
   db: Database;
@@ -27,8 +28,6 @@ export interface EnrolmentRoutesOptions {
   retireOnAnswer: boolean;
 }
 
-const Params = Type.Object({ id: DeviceId });
-
 const REFUSAL_STATUS: Record<ClaimRefusal, 401 | 403 | 409 | 410> = {
   unknown: 401,
   decommissioned: 403,
@@ -37,7 +36,7 @@ const REFUSAL_STATUS: Record<ClaimRefusal, 401 | 403 | 409 | 410> = {
 };
 
 const EnrolmentAnswer = Type.Object({
-  deviceId: DeviceId,
+  deviceId: Id,
   mqtt: Type.Object({
     url: Type.String(),
     root: Type.String(),
@@ -74,7 +73,7 @@ export const enrolmentRoutes: FastifyPluginAsyncTypebox<EnrolmentRoutesOptions> 
       schema: {
         tags: ['devices'],
         summary: 'A one-time token the device trades for its credentials at enrolment (first-boot files)',
-        params: Params,
+        params: IdParams,
         body: Type.Optional(
           Type.Object(
             { validHours: Type.Optional(Type.Number({ minimum: 0.01, maximum: 720 })) },
@@ -82,7 +81,7 @@ export const enrolmentRoutes: FastifyPluginAsyncTypebox<EnrolmentRoutesOptions> 
           ),
         ),
         response: {
-          201: Type.Object({ deviceId: DeviceId, token: Type.String(), expiresAt: DateTime }),
+          201: Type.Object({ deviceId: Id, token: Type.String(), expiresAt: DateTime }),
           404: ErrorBody,
           409: ErrorBody,
         },
@@ -171,9 +170,9 @@ export const enrolmentRoutes: FastifyPluginAsyncTypebox<EnrolmentRoutesOptions> 
       schema: {
         tags: ['devices'],
         summary: 'Send the device a new MQTT password over MQTT; the old one works until it is used',
-        params: Params,
+        params: IdParams,
         response: {
-          200: Type.Object({ deviceId: DeviceId, stored: Type.Literal(true), oldPasswordRetired: Type.Boolean() }),
+          200: Type.Object({ deviceId: Id, stored: Type.Literal(true), oldPasswordRetired: Type.Boolean() }),
           404: ErrorBody,
           409: ErrorBody,
           502: ErrorBody,
@@ -224,9 +223,9 @@ export const enrolmentRoutes: FastifyPluginAsyncTypebox<EnrolmentRoutesOptions> 
       schema: {
         tags: ['devices'],
         summary: 'Take a device out of service: credentials revoked, retained topics emptied, clips kept',
-        params: Params,
+        params: IdParams,
         response: {
-          200: Type.Object({ deviceId: DeviceId, decommissionedAt: DateTime, credentialsRevoked: Type.Boolean() }),
+          200: Type.Object({ deviceId: Id, decommissionedAt: DateTime, credentialsRevoked: Type.Boolean() }),
           404: ErrorBody,
           409: ErrorBody,
           503: ErrorBody,

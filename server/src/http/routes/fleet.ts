@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ConfigState, DeviceHeartbeat, RemoteClipSettings, RemoteConfig } from '@earshot/shared/protocol';
+import { ConfigState, DeviceHeartbeat, Id, RemoteClipSettings, RemoteConfig } from '@earshot/shared/protocol';
 import { Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { inStoreScope } from '../../access/store-scope-sql.js';
@@ -8,7 +8,7 @@ import type { Database } from '../../db/database.js';
 import type { DeviceAlertsTable } from '../../db/schema.js';
 import type { ConfigPush } from '../../fleet/config-push.js';
 import type { TestPress } from '../../fleet/test-press.js';
-import { DateTime, DeviceId, ErrorBody, Slug } from '../schemas.js';
+import { DateTime, ErrorBody, IdParams, Slug } from '../schemas.js';
 
 /** What the fleet routes change on devices; absent (API-only tests), those routes answer 503. */
 export interface FleetControl {
@@ -27,7 +27,7 @@ const Alert = Type.Object({
 });
 
 const FleetDevice = Type.Object({
-  id: DeviceId,
+  id: Id,
   name: Nullable(Type.String()),
   storeId: Nullable(Slug),
   state: Type.String(),
@@ -56,7 +56,6 @@ const DeviceDetail = Type.Composite([
 ]);
 
 const SettingsInput = Type.Object({ clips: RemoteClipSettings }, { additionalProperties: false });
-const Params = Type.Object({ id: DeviceId });
 
 /** Fleet health for technicians: state, heartbeats, alerts; config push and test press. */
 export const fleetRoutes: FastifyPluginAsyncTypebox<{
@@ -137,7 +136,7 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['devices'],
         summary: 'One device: state, heartbeat history, alerts, configuration',
-        params: Params,
+        params: IdParams,
         querystring: Type.Object(
           { hours: Type.Number({ minimum: 0.1, maximum: 720, default: 24 }) },
           { additionalProperties: false },
@@ -200,7 +199,7 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['devices'],
         summary: 'Push a configuration to a device (retained; the device answers applied or rejected)',
-        params: Params,
+        params: IdParams,
         body: SettingsInput,
         response: { 200: RemoteConfig, 404: ErrorBody, 503: ErrorBody },
       },
@@ -241,10 +240,10 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       schema: {
         tags: ['devices'],
         summary: 'Press a button on the device remotely; answers with the clip it cut (audited)',
-        params: Params,
+        params: IdParams,
         body: Type.Object({ button: Type.Integer({ minimum: 1, maximum: 64 }) }, { additionalProperties: false }),
         response: {
-          200: Type.Object({ clipId: DeviceId, pressedAt: DateTime }),
+          200: Type.Object({ clipId: Id, pressedAt: DateTime }),
           404: ErrorBody,
           409: ErrorBody,
           503: ErrorBody,

@@ -7,9 +7,10 @@ import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { isValidId } from '@earshot/shared/protocol';
 import type { ImportRuns } from '../../import/import-runs.js';
 import { parsePressLog, type PressLog, PressLogError } from '../../import/press-log.js';
-import { DeviceId, ErrorBody } from '../schemas.js';
+import { ErrorBody } from '../schemas.js';
 
 export interface ImportsRoutesOptions {
   runs: ImportRuns;
@@ -45,8 +46,6 @@ const Run = Type.Object({
   error: Type.Optional(Type.String()),
   startedAt: Type.String(),
 });
-
-const DEVICE_ID = new RegExp(DeviceId.pattern as string);
 
 /**
  * Batch import: POST a long recording (multipart: `deviceId`, `presses` as a file or a field, then
@@ -98,7 +97,7 @@ export const importsRoutes: FastifyPluginAsyncTypebox<ImportsRoutesOptions> = as
           }
         }
         if (problem) return await reply.code(problem.status).send({ error: problem.error });
-        if (!deviceId || !DEVICE_ID.test(deviceId)) {
+        if (!deviceId || !isValidId(deviceId)) {
           return await reply.code(400).send({ error: 'body/deviceId: required, a device id ([A-Za-z0-9_-], ≤ 64)' });
         }
         if (!log) return await reply.code(400).send({ error: 'body/presses: required (a JSON or CSV press log)' });

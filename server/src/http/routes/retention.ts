@@ -5,7 +5,7 @@ import { isLocalTime, localToUtc } from '../../clips/zoned-time.js';
 import type { Database } from '../../db/database.js';
 import type { ClipDestroyer } from '../../retention/clip-destroyer.js';
 import type { RetentionPolicy } from '../../retention/retention-policy.js';
-import { ErrorBody, Slug } from '../schemas.js';
+import { ErrorBody, IdParams, Slug } from '../schemas.js';
 
 export interface RetentionRoutesOptions {
   db: Database;
@@ -42,7 +42,7 @@ export const retentionRoutes: FastifyPluginAsyncTypebox<RetentionRoutesOptions> 
       schema: {
         tags: ['privacy'],
         summary: 'Put a clip under legal hold (kept past retention and erasure) or release it',
-        params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) }),
+        params: IdParams,
         body: Type.Object(
           { hold: Type.Boolean(), reason: Type.String({ minLength: 3, maxLength: 500 }) },
           { additionalProperties: false },

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
+import { Id } from '@earshot/shared/protocol';
 import { storeScope } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
-import { DateTime, ErrorBody, Slug } from '../schemas.js';
+import { DateTime, ErrorBody, IdParams, Slug } from '../schemas.js';
 
 const Item = Type.Object(
   {
@@ -54,8 +55,6 @@ const Scorecard = Type.Object({
   comment: Type.Union([Type.String(), Type.Null()]),
   scoredAt: Type.String(),
 });
-
-const ClipParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) });
 
 const Group = Type.Object({
   key: Type.String(),
@@ -151,7 +150,7 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
     '/api/v1/clips/:id/scorecards',
     {
       config: { permission: 'clips:read' },
-      schema: { tags: ['scorecards'], params: ClipParams, response: { 200: Type.Array(Scorecard), 404: ErrorBody } },
+      schema: { tags: ['scorecards'], params: IdParams, response: { 200: Type.Array(Scorecard), 404: ErrorBody } },
     },
     async (request, reply) => {
       const clip = await visibleClip(request, request.params.id);
@@ -180,7 +179,7 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
       schema: {
         tags: ['scorecards'],
         summary: "Score a clip against a checklist (the caller's own scorecard; again replaces it)",
-        params: Type.Object({ id: ClipParams.properties.id, checklistId: Slug }),
+        params: Type.Object({ id: Id, checklistId: Slug }),
         body: Type.Object(
           { answers: Answers, comment: Type.Optional(Type.String({ maxLength: 2000 })) },
           { additionalProperties: false },

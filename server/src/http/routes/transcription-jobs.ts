@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Database } from '../../db/database.js';
 import { TRANSCRIBE_QUEUE } from '../../ingest/clip-ingest.js';
 import type { JobQueue } from '../../queue/job-queue.js';
-import { ErrorBody } from '../schemas.js';
+import { ErrorBody, IdParams } from '../schemas.js';
 
 const Counts = Type.Object({
   queued: Type.Integer(),
@@ -84,7 +84,7 @@ export const transcriptionJobsRoutes: FastifyPluginAsyncTypebox<TranscriptionJob
       schema: {
         tags: ['transcription'],
         summary: 'Transcribe a clip again (e.g. after changing engines)',
-        params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$' }) }),
+        params: IdParams,
         response: { 202: Type.Object({ queued: Type.String() }), 404: ErrorBody },
       },
     },

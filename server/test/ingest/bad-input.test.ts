@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { type ClipAck, decoders } from '@earshot/shared/protocol';
 import { waitFor } from '@earshot/test-kit/processes';
 import { connect, type MqttClient } from 'mqtt';
-import { BROKERS, makeClip, sha256, topics, type TransferRig, TransferRig as Rig } from '../support/transfer-rig.js';
+import { makeClip, sha256 } from '../support/test-clips.js';
+import { BROKERS, topics, type TransferRig, TransferRig as Rig } from '../support/transfer-rig.js';
 
 const CHUNK = 32 * 1024;
 

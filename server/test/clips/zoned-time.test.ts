@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isLocalTime, localToUtc } from '../src/clips/zoned-time.js';
+import { isLocalTime, localToUtc } from '../../src/clips/zoned-time.js';
 
 describe('localToUtc', () => {
   const cases: [string, string, string][] = [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseByteRange } from '../src/http/byte-range.js';
+import { parseByteRange } from '../../src/http/byte-range.js';
 
 describe('parseByteRange', () => {
   const size = 1000;

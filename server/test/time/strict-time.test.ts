@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { instantProblem, localTimeProblem, parseInstant, timeBoundProblem } from '../src/time/strict-time.js';
+import { instantProblem, localTimeProblem, parseInstant, timeBoundProblem } from '../../src/time/strict-time.js';
 
 describe('strict time', () => {
   it('accepts real instants, with or without seconds and fractions', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Topics } from '@earshot/shared/protocol';
-import { openDatabase } from '../src/db/database.js';
-import { mosquittoAclFile, mosquittoPasswordFile } from '../src/devices/mosquitto-files.js';
-import { AccountError, MqttAccounts } from '../src/devices/mqtt-accounts.js';
+import { openDatabase } from '../../src/db/database.js';
+import { mosquittoAclFile, mosquittoPasswordFile } from '../../src/devices/mosquitto-files.js';
+import { AccountError, MqttAccounts } from '../../src/devices/mqtt-accounts.js';
 
 describe('MqttAccounts', () => {
   it('issues, checks, replaces and revokes passwords, storing only hashes', async (t) => {
