@@ -223,7 +223,11 @@ export class EarshotServer {
           embedded:
             mqttPort === undefined
               ? undefined
-              : { port: mqttPort, tls: tls?.certFile !== undefined && tls.keyFile !== undefined },
+              : {
+                  host: config.mqtt.host,
+                  port: mqttPort,
+                  tls: tls?.certFile !== undefined && tls.keyFile !== undefined,
+                },
           root: config.mqtt.root,
           caPem: caFileForDevices === undefined ? undefined : readFileSync(caFileForDevices, 'utf8'),
         },
