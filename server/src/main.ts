@@ -24,6 +24,9 @@ Every config key can be set from the environment: EARSHOT_HTTP__PORT=8080 sets h
 EARSHOT_CONFIG names the config file when --config is not given.`;
 
 async function main(argv: string[]): Promise<number> {
+  // The database, clips, queue and staging hold personal data and secrets: whatever this process
+  // creates is its user's alone (0600 files, 0700 folders), run by hand or under systemd.
+  process.umask(0o077);
   if (argv[0] === 'import') return importCli(argv.slice(1));
   if (argv[0] === 'config') return configCommand('earshot-server', ServerConfigSchema, argv.slice(1));
   if (argv[0] === 'answers') return answersCli(argv.slice(1));

@@ -216,6 +216,7 @@ export class EarshotServer {
       buttonMap,
       onJobQueued: () => this.worker?.wake(),
       access: config.access,
+      http: config.http,
       enrolment: {
         link,
         broker: {

@@ -6,6 +6,7 @@ import Fastify from 'fastify';
 import { accessPlugin } from '../access/access-plugin.js';
 import { ApiTokens } from '../access/api-tokens.js';
 import { Sessions } from '../access/sessions.js';
+import { SignInLockout } from '../access/sign-in-lockout.js';
 import { Users } from '../access/users.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -15,6 +16,7 @@ import type { RetentionPolicy } from '../retention/retention-policy.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { VERSION } from '../version.js';
 import { refuseNonFiniteNumbers } from './plugins/finite-numbers.js';
+import { privateResponses } from './plugins/private-responses.js';
 import { addTimeFormats } from './time-formats.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
 import { answerReviewRoutes } from './routes/answer-review.js';
@@ -54,6 +56,8 @@ export interface AppOptions {
   onJobQueued: () => void;
   imports: ImportsRoutesOptions;
   access: ServerConfig['access'];
+  /** trustProxy: whose X-Forwarded-For names the client (rate limits, lockouts, audit); metricsToken: guards /metrics. */
+  http: Pick<ServerConfig['http'], 'trustProxy' | 'metricsToken'>;
   retention: RetentionPolicy;
   destroyer: ClipDestroyer;
   /** Claim tokens, enrolment, credential rotation and decommissioning. */
@@ -66,6 +70,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions) {
   const app = Fastify({
     loggerInstance: options.logger,
+    trustProxy: options.http.trustProxy,
     ajv: { onCreate: addTimeFormats },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -77,6 +82,7 @@ export async function buildApp(options: AppOptions) {
     return reply.code(status).send({ error: status >= 500 ? 'internal server error' : error.message });
   });
   app.addHook('preHandler', refuseNonFiniteNumbers);
+  app.addHook('onSend', privateResponses);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
@@ -119,11 +125,16 @@ export async function buildApp(options: AppOptions) {
     audit,
     secureCookies: options.access.secureCookies,
     loginAttemptsPerMinute: options.access.loginAttemptsPerMinute,
+    lockout: new SignInLockout({
+      failures: options.access.lockoutFailures,
+      baseSeconds: options.access.lockoutSeconds,
+      maxSeconds: options.access.lockoutMaxSeconds,
+    }),
   });
   await app.register(usersRoutes, { users, audit });
   await app.register(tokensRoutes, { tokens, audit });
   await app.register(auditRoutes, { audit });
-  await app.register(metricsRoutes, { metrics: options.metrics });
+  await app.register(metricsRoutes, { metrics: options.metrics, token: options.http.metricsToken });
   await app.register(healthRoutes, { db: options.db, brokerConnected: options.brokerConnected });
   await app.register(clipsRoutes, { db: options.db, blobs: options.blobs, audit });
   await app.register(scorecardsRoutes, { db: options.db, audit });

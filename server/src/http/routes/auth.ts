@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { SESSION_COOKIE } from '../../access/access-plugin.js';
 import type { ApiTokens } from '../../access/api-tokens.js';
 import type { Sessions } from '../../access/sessions.js';
+import type { SignInLockout } from '../../access/sign-in-lockout.js';
 import { UserError, type Users } from '../../access/users.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { ErrorBody } from '../schemas.js';
@@ -17,6 +18,7 @@ export interface AuthRoutesOptions {
   secureCookies: boolean;
   /** Sign-in attempts per client address and minute. */
   loginAttemptsPerMinute: number;
+  lockout: SignInLockout;
 }
 
 export const UserBody = Type.Object({
@@ -54,11 +56,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesOptions> = async (a
     },
     async (request, reply) => {
       const { username, password } = request.body;
+      const wait = options.lockout.retryAfter(username, request.ip);
+      if (wait > 0) {
+        await audit.record(request, { action: 'user.login_locked', details: { retryAfterSeconds: wait } }, username);
+        return reply
+          .code(429)
+          .header('retry-after', String(wait))
+          .send({ error: `too many wrong passwords for this account from here: try again in ${wait} s` });
+      }
       const user = await users.checkPassword(username, password);
       if (!user) {
+        options.lockout.failed(username, request.ip);
         await audit.record(request, { action: 'user.login_failed' }, username);
         return reply.code(401).send({ error: 'wrong username or password' });
       }
+      options.lockout.succeeded(username);
+      // Sessions that ran out are dropped here, so the table holds live sign-ins only.
+      await sessions.sweep();
       const session = await sessions.open(user.id);
       request.principal = {
         userId: user.id,
