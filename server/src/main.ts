@@ -53,6 +53,10 @@ async function credentialsCli(argv: string[]): Promise<number> {
   return credentialsCommand(config, positionals, (line) => process.stdout.write(`${line}\n`));
 }
 
+// The database, clips, queue and staging hold personal data and secrets: whatever this process
+// creates is its user's alone (0600 files, 0700 folders), run by hand or under systemd.
+process.umask(0o077);
+
 finish(
   'earshot-server',
   USAGE,

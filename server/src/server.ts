@@ -283,11 +283,12 @@ export class EarshotServer {
       buttonMap,
       onJobQueued: () => this.worker?.wake(),
       access: config.access,
+      http: config.http,
       enrolment: {
         link,
         broker: {
           url: config.enrolment.brokerUrl,
-          embedded: mqttPort === undefined ? undefined : { port: mqttPort, tls: serveTls },
+          embedded: mqttPort === undefined ? undefined : { host: config.mqtt.host, port: mqttPort, tls: serveTls },
           root: config.mqtt.root,
           caPem: caFileForDevices === undefined ? undefined : readFileSync(caFileForDevices, 'utf8'),
         },

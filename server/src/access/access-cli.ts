@@ -7,6 +7,10 @@ import { UserError, Users } from './users.js';
 
 export const ACCESS_USAGE = `  earshot-server users add NAME --role admin|technician|manager [--stores a,b] [--config FILE]
                                    create or update a user; prints a generated password once
+  earshot-server users reset-password NAME [--stdin] [--config FILE]
+                                   a new password: generated and printed once, or (--stdin) the
+                                   first line of stdin, which must pass the password policy;
+                                   the user's sessions and API tokens end
   earshot-server users list [--config FILE]
   earshot-server users disable NAME [--config FILE]
   earshot-server users enable NAME [--config FILE]
@@ -28,6 +32,7 @@ export async function accessCli(command: 'users' | 'tokens', argv: string[]): Pr
       stores: { type: 'string' },
       name: { type: 'string' },
       days: { type: 'string', default: '90' },
+      stdin: { type: 'boolean', default: false },
     },
   });
   const [action, username] = positionals;
@@ -60,6 +65,19 @@ export async function accessCli(command: 'users' | 'tokens', argv: string[]): Pr
       if (result.generatedPassword) process.stdout.write(`${result.generatedPassword}\n`);
       return 0;
     }
+    if (command === 'users' && action === 'reset-password') {
+      const user = await users.byUsername(username);
+      if (!user) return usage(`no user ${username}`);
+      const chosen = values.stdin ? await firstLine(process.stdin) : undefined;
+      const result = await users.upsert({
+        username,
+        role: user.role,
+        ...(chosen === undefined ? { generatePassword: true } : { password: chosen }),
+      });
+      process.stderr.write(`${username}: password reset; their sessions and API tokens ended\n`);
+      if (result.generatedPassword) process.stdout.write(`${result.generatedPassword}\n`);
+      return 0;
+    }
     if (command === 'users' && action === 'disable') {
       if (!(await users.disable(username))) return usage(`no active user ${username}`);
       return 0;
@@ -87,4 +105,14 @@ export async function accessCli(command: 'users' | 'tokens', argv: string[]): Pr
   } finally {
     await db.destroy();
   }
+}
+
+/** The first line of a stream (a password piped in), without its line end. */
+async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
 }

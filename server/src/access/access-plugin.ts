@@ -11,6 +11,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What a caller needs to use the route; every route registered after the access plugin must say. */
     permission?: RoutePermission;
+    /** A public route that checks the Authorization header itself (/metrics and its own token). */
+    ownAuthorization?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -65,6 +67,7 @@ export const accessPlugin = fastifyPlugin<AccessOptions>(async (app, { users, to
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     // Routes registered before this plugin (the docs UI) and the not-found handler are public.
     const permission = request.routeOptions.config.permission ?? PUBLIC;
+    if (permission === PUBLIC && request.routeOptions.config.ownAuthorization === true) return;
     const identified = await identify(request);
     if (identified === 'invalid') {
       return reply.code(401).send({ error: 'the API token is invalid, expired or revoked' });

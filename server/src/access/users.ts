@@ -1,12 +1,15 @@
 import { ulid } from 'ulidx';
+import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
+import type { DatabaseSchema } from '../db/schema.js';
 import { generatePassword, hashPassword, verifyPassword } from '../devices/password-hash.js';
+import { passwordWeakness } from './password-policy.js';
 import { ROLES, type Role } from './roles.js';
+import { hashSecret } from './secret-token.js';
 
 /** OWASP's figure for PBKDF2-SHA512 protecting passwords people choose. */
 const USER_PASSWORD_ITERATIONS = 210_000;
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
-const MIN_PASSWORD = 12;
 
 export interface User {
   id: string;
@@ -19,6 +22,12 @@ export interface User {
 
 export class UserError extends Error {
   override name = 'UserError';
+}
+
+/** The credential a request came with, which a change of its own password leaves open. */
+export interface KeptCredential {
+  sessionId?: string | undefined;
+  tokenId?: string | undefined;
 }
 
 /** People who use the API and the console, their roles and, for managers, their stores. */
@@ -53,9 +62,9 @@ export class Users {
     if (!ROLES.includes(input.role)) throw new UserError(`role "${input.role}": one of ${ROLES.join(', ')}`);
     const generatedPassword = input.generatePassword ? generatePassword() : undefined;
     const password = generatedPassword ?? input.password;
-    if (password !== undefined && password.length < MIN_PASSWORD) {
-      throw new UserError(`password: at least ${MIN_PASSWORD} characters`);
-    }
+    // A generated password is 256 random bits: only chosen ones need judging.
+    const weakness = generatedPassword ? undefined : input.password && passwordWeakness(input.password, input.username);
+    if (weakness) throw new UserError(`password: ${weakness}`);
     const passwordHash = password === undefined ? undefined : await hashPassword(password, USER_PASSWORD_ITERATIONS);
     const existing = await this.db
       .selectFrom('users')
@@ -70,6 +79,8 @@ export class Users {
           .set({ role: input.role, ...(passwordHash ? { password_hash: passwordHash } : {}) })
           .where('id', '=', id)
           .execute();
+        // A reset password is one somebody else may have known: whatever it opened is closed.
+        if (passwordHash) await this.endCredentials(trx, id, {});
       } else {
         await trx
           .insertInto('users')
@@ -113,15 +124,41 @@ export class Users {
         .executeTakeFirst();
       if (!user) return false;
       await trx.updateTable('users').set({ disabled_at: now }).where('id', '=', user.id).execute();
-      await trx.deleteFrom('sessions').where('user_id', '=', user.id).execute();
-      await trx
-        .updateTable('api_tokens')
-        .set({ revoked_at: now })
-        .where('user_id', '=', user.id)
-        .where('revoked_at', 'is', null)
-        .execute();
+      await this.endCredentials(trx, user.id, {});
       return true;
     });
+  }
+
+  /**
+   * A user changes their own password: the current one must be right, the new one pass the
+   * policy. Every other session and API token of theirs ends; the one in use stays open.
+   */
+  async changePassword(userId: string, current: string, next: string, keep: KeptCredential): Promise<void> {
+    const user = await this.byId(userId);
+    if (!user || !(await this.checkPassword(user.username, current))) {
+      throw new UserError('currentPassword: wrong password');
+    }
+    const weakness = passwordWeakness(next, user.username);
+    if (weakness) throw new UserError(`newPassword: ${weakness}`);
+    const passwordHash = await hashPassword(next, USER_PASSWORD_ITERATIONS);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', userId).execute();
+      await this.endCredentials(trx, userId, keep);
+    });
+  }
+
+  /** Ends the user's sessions and revokes their API tokens, but for the one kept. */
+  private async endCredentials(trx: Transaction<DatabaseSchema>, userId: string, keep: KeptCredential): Promise<void> {
+    let sessions = trx.deleteFrom('sessions').where('user_id', '=', userId);
+    if (keep.sessionId !== undefined) sessions = sessions.where('id_hash', '!=', hashSecret(keep.sessionId));
+    await sessions.execute();
+    let tokens = trx
+      .updateTable('api_tokens')
+      .set({ revoked_at: this.now().toISOString() })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null);
+    if (keep.tokenId !== undefined) tokens = tokens.where('id', '!=', keep.tokenId);
+    await tokens.execute();
   }
 
   /** Undoes `disable`; false when there is no disabled user of that name. */

@@ -58,7 +58,8 @@ export const EnrolmentConfig = Type.Object(
     brokerUrl: Type.Optional(
       Type.String({
         pattern: '^(mqtts?|wss?|tcp|ssl)://',
-        description: 'the broker as devices reach it; default: the embedded broker on the host the device called',
+        description:
+          'the broker as devices reach it; default: the embedded broker at `mqtt.host` when that is a specific address (never the Host a request names)',
       }),
     ),
     caFile: Type.Optional(Type.String({ description: 'PEM CA handed to enrolling devices (default mqtt.tls.caFile)' })),
@@ -66,7 +67,7 @@ export const EnrolmentConfig = Type.Object(
       minimum: 0.01,
       maximum: 720,
       default: 24,
-      description: 'claim token lifetime, hours',
+      description: 'claim token lifetime, and the longest a caller may ask for, hours',
     }),
     attemptsPerMinute: Type.Integer({ minimum: 1, default: 10, description: 'enrolment calls per client address' }),
     rotationTimeoutSeconds: Type.Number({

@@ -96,6 +96,18 @@ export const ServerConfigSchema = Type.Object(
       {
         host: Type.String({ default: '127.0.0.1', description: 'the API and console: listen address' }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'the API and console: TCP port' }),
+        trustProxy: Type.Union([Type.Boolean(), Type.String({ minLength: 1 })], {
+          default: false,
+          description:
+            'behind a reverse proxy: `true` trusts X-Forwarded-For from any peer, or name the proxies ("127.0.0.1,10.0.0.0/8"); the client address then counts for rate limits, lockouts and the audit log',
+        }),
+        metricsToken: Type.Optional(
+          Type.String({
+            minLength: 16,
+            description:
+              '`/metrics` answers only to `Authorization: Bearer <this>` (Prometheus `authorization.credentials`); unset: open to anyone who reaches the port',
+          }),
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -116,6 +128,17 @@ export const ServerConfigSchema = Type.Object(
           default: 10,
           description: 'sign-in attempts per client address',
         }),
+        lockoutFailures: Type.Integer({
+          minimum: 1,
+          default: 5,
+          description: 'wrong passwords for one account before it locks for the addresses that sent them',
+        }),
+        lockoutSeconds: Type.Integer({
+          minimum: 1,
+          default: 30,
+          description: 'the first lock of an account, seconds; each further one doubles',
+        }),
+        lockoutMaxSeconds: Type.Integer({ minimum: 1, default: 900, description: 'the longest lock, seconds' }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -1,8 +1,9 @@
 import { hashSecret, newSecret } from '../access/secret-token.js';
 import type { Database } from '../db/database.js';
+import { MqttAccounts } from './mqtt-accounts.js';
 
 /** Why a claim was refused; each maps to its own HTTP status and message. */
-export type ClaimRefusal = 'unknown' | 'used' | 'expired' | 'decommissioned';
+export type ClaimRefusal = 'unknown' | 'used' | 'expired' | 'decommissioned' | 'enrolled';
 
 export class ClaimError extends Error {
   override name = 'ClaimError';
@@ -81,6 +82,14 @@ export class ClaimTokens {
     if (row.used_at !== null) {
       if (row.request_hash === requestHash) return { deviceId: row.device_id, retry: true };
       throw new ClaimError('used', `this claim token was already used at ${row.used_at}; make a new one`);
+    }
+    // A token made before the device enrolled (or one leaked since) must not re-key a working device:
+    // replacing one is an explicit act that revokes its account first (see the claim-tokens route).
+    if (await new MqttAccounts(this.db).live(row.device_id)) {
+      throw new ClaimError(
+        'enrolled',
+        `device ${row.device_id} is enrolled already; to replace it, make a claim token with "replace": true`,
+      );
     }
     const result = await this.db
       .updateTable('claim_tokens')

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, writeFile } from 'node:fs/promises';
 import { Topics } from '@earshot/shared/protocol';
 import { databaseUrl, type ServerConfig } from '../config/server-config.js';
 import { openDatabase } from '../db/database.js';
@@ -39,6 +39,8 @@ export async function credentialsCommand(
       const live = await accounts.list();
       await writeFile(first, mosquittoPasswordFile(live), { mode: 0o600 });
       await writeFile(second, mosquittoAclFile(new Topics(config.mqtt.root), live), { mode: 0o644 });
+      // The ACL holds no secret and Mosquitto may run as another user: readable whatever the umask.
+      await chmod(second, 0o644);
       out(`wrote ${live.length} accounts to ${first} and the ACL to ${second}; reload Mosquitto (SIGHUP)`);
       return 0;
     }

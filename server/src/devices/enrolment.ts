@@ -5,12 +5,32 @@ import { MqttAccounts } from './mqtt-accounts.js';
 
 /** Where devices reach the broker, as the enrolment answer tells them. */
 export interface BrokerForDevices {
-  /** Configured URL; absent: the embedded broker on the host the device reached the API by. */
+  /** Configured URL; absent: the embedded broker at its configured listen address. */
   url: string | undefined;
-  embedded: { port: number; tls: boolean } | undefined;
+  embedded: { host: string; port: number; tls: boolean } | undefined;
   root: string;
   /** PEM of a private CA the device must trust; absent for a public CA or plain MQTT. */
   caPem: string | undefined;
+}
+
+export class BrokerUrlError extends Error {
+  override name = 'BrokerUrlError';
+}
+
+const WILDCARD_HOSTS = new Set(['', '0.0.0.0', '::', '[::]']);
+
+/**
+ * The broker URL devices are told, from configuration only: a request's Host header is the
+ * caller's to choose, and must not steer a device to another broker.
+ */
+export function brokerUrl(broker: BrokerForDevices): string {
+  const { url, embedded } = broker;
+  if (url !== undefined) return url;
+  if (!embedded || WILDCARD_HOSTS.has(embedded.host)) {
+    throw new BrokerUrlError('no broker URL for devices: set enrolment.brokerUrl (the broker as devices reach it)');
+  }
+  const host = embedded.host.includes(':') && !embedded.host.startsWith('[') ? `[${embedded.host}]` : embedded.host;
+  return `${embedded.tls ? 'mqtts' : 'mqtt'}://${host}:${embedded.port}`;
 }
 
 /** What a device receives for its claim token: everything it needs to connect and record. */
@@ -38,7 +58,8 @@ export class Enrolment {
     this.accounts = new MqttAccounts(db);
   }
 
-  async enrol(token: string, requestId: string, requestHost: string): Promise<EnrolmentPackage & { retry: boolean }> {
+  async enrol(token: string, requestId: string): Promise<EnrolmentPackage & { retry: boolean }> {
+    const url = brokerUrl(this.broker);
     const { deviceId, retry } = await this.tokens.claim(token, requestId);
     const password = await this.accounts.issue(deviceId, 'device');
     const { root, caPem } = this.broker;
@@ -46,7 +67,7 @@ export class Enrolment {
       retry,
       deviceId,
       mqtt: {
-        url: this.brokerUrl(requestHost),
+        url,
         root,
         username: deviceId,
         password,
@@ -54,15 +75,6 @@ export class Enrolment {
       },
       clips: { buttons: await this.buttonCount(deviceId) },
     };
-  }
-
-  private brokerUrl(requestHost: string): string {
-    const { url, embedded } = this.broker;
-    if (url !== undefined) return url;
-    if (!embedded) throw new Error('no broker URL for devices: set enrolment.brokerUrl');
-    // The host part of a Host header (an IPv6 literal keeps its brackets).
-    const host = /^(\[[^\]]+\]|[^:]+)/.exec(requestHost)?.[1] ?? '127.0.0.1';
-    return `${embedded.tls ? 'mqtts' : 'mqtt'}://${host}:${embedded.port}`;
   }
 
   /** The highest button any map in force for the device (its own, its store's, the default) names. */

@@ -111,6 +111,17 @@ export class MqttAccounts {
     return Number((await query.executeTakeFirst()).numUpdatedRows) > 0;
   }
 
+  /** Whether the account exists and is not revoked. */
+  async live(username: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('mqtt_accounts')
+      .select('username')
+      .where('username', '=', username)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async list(): Promise<MqttAccount[]> {
     const rows = await this.db
       .selectFrom('mqtt_accounts')

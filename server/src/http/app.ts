@@ -7,6 +7,7 @@ import { accessPlugin, SESSION_COOKIE } from '../access/access-plugin.js';
 import { PUBLIC } from '../access/roles.js';
 import { ApiTokens } from '../access/api-tokens.js';
 import { Sessions } from '../access/sessions.js';
+import { SignInLockout } from '../access/sign-in-lockout.js';
 import { Users } from '../access/users.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { ServerConfig } from '../config/server-config.js';
@@ -17,6 +18,7 @@ import type { BlobStore } from '../storage/blob-store.js';
 import { VERSION } from '../version.js';
 import { refuseUnknownParameters } from './plugins/unknown-parameters.js';
 import { refuseNonFiniteNumbers } from './plugins/finite-numbers.js';
+import { privateResponses } from './plugins/private-responses.js';
 import { addTimeFormats } from './time-formats.js';
 import { metricsRoutes, type ServerMetrics } from './plugins/metrics.js';
 import { answerReviewRoutes } from './routes/answer-review.js';
@@ -57,6 +59,8 @@ export interface AppOptions {
   onJobQueued: () => void;
   imports: ImportsRoutesOptions;
   access: ServerConfig['access'];
+  /** trustProxy: whose X-Forwarded-For names the client (rate limits, lockouts, audit); metricsToken: guards /metrics. */
+  http: Pick<ServerConfig['http'], 'trustProxy' | 'metricsToken'>;
   retention: RetentionPolicy;
   destroyer: ClipDestroyer;
   /** Claim tokens, enrolment, credential rotation and decommissioning. */
@@ -69,6 +73,7 @@ export interface AppOptions {
 export async function buildApp(options: AppOptions) {
   const app = Fastify({
     loggerInstance: options.logger,
+    trustProxy: options.http.trustProxy,
     ajv: { onCreate: addTimeFormats },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -81,6 +86,7 @@ export async function buildApp(options: AppOptions) {
   });
   app.addHook('preValidation', refuseUnknownParameters);
   app.addHook('preHandler', refuseNonFiniteNumbers);
+  app.addHook('onSend', privateResponses);
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
@@ -146,11 +152,16 @@ export async function buildApp(options: AppOptions) {
     audit,
     secureCookies: options.access.secureCookies,
     loginAttemptsPerMinute: options.access.loginAttemptsPerMinute,
+    lockout: new SignInLockout({
+      failures: options.access.lockoutFailures,
+      baseSeconds: options.access.lockoutSeconds,
+      maxSeconds: options.access.lockoutMaxSeconds,
+    }),
   });
   await app.register(usersRoutes, { users, audit });
   await app.register(tokensRoutes, { tokens, audit });
   await app.register(auditRoutes, { audit });
-  await app.register(metricsRoutes, { metrics: options.metrics });
+  await app.register(metricsRoutes, { metrics: options.metrics, token: options.http.metricsToken });
   await app.register(healthRoutes, { db: options.db, brokerConnected: options.brokerConnected });
   await app.register(clipsRoutes, { db: options.db, audit });
   await app.register(clipAudioRoutes, { db: options.db, blobs: options.blobs, audit });

@@ -33,6 +33,7 @@ export async function appHarness(parts: {
   buttonMap: ButtonMap;
   ingest: ClipIngest;
   access?: Partial<AppOptions['access']>;
+  http?: Partial<AppOptions['http']>;
   enrolment?: Partial<AppOptions['enrolment']>;
 }) {
   const importer = new RecordingImporter({
@@ -48,7 +49,16 @@ export async function appHarness(parts: {
     ...parts,
     destroyer,
     retention: new RetentionPolicy({ db: parts.db, destroyer, defaultDays: 90, logger: quietLogger }),
-    access: { sessionHours: 1, secureCookies: false, loginAttemptsPerMinute: 1000, ...parts.access },
+    access: {
+      sessionHours: 1,
+      secureCookies: false,
+      loginAttemptsPerMinute: 1000,
+      lockoutFailures: 5,
+      lockoutSeconds: 30,
+      lockoutMaxSeconds: 900,
+      ...parts.access,
+    },
+    http: { trustProxy: false, metricsToken: undefined, ...parts.http },
     imports: { runs, maxUploadBytes: 64 * 1024 * 1024 },
     metrics: new ServerMetrics(parts.queue, TRANSCRIBE_QUEUE),
     logger: quietLogger,

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fastifyPlugin from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { JobQueue } from '../../queue/job-queue.js';
@@ -32,17 +33,36 @@ export class ServerMetrics {
   }
 }
 
-/** Wrapped with fastify-plugin so that its response hook counts the routes of every plugin. */
-export const metricsRoutes = fastifyPlugin<{ metrics: ServerMetrics }>(async (app, { metrics }) => {
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unknown', status: reply.statusCode });
-  });
-  app.get(
-    '/metrics',
-    { config: { permission: 'public' }, schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false } },
-    async (_request, reply) => {
-      reply.type(metrics.registry.contentType);
-      return metrics.registry.metrics();
-    },
-  );
-});
+/**
+ * Wrapped with fastify-plugin so that its response hook counts the routes of every plugin.
+ * With a token, /metrics checks it itself: Prometheus sends it as a bearer token, which is no
+ * API token, so the access plugin leaves this route's Authorization header alone.
+ */
+export const metricsRoutes = fastifyPlugin<{ metrics: ServerMetrics; token: string | undefined }>(
+  async (app, { metrics, token }) => {
+    app.addHook('onResponse', async (request, reply) => {
+      metrics.httpRequests.inc({ route: request.routeOptions.url ?? 'unknown', status: reply.statusCode });
+    });
+    const expected = token === undefined ? undefined : digest(`Bearer ${token}`);
+    app.get(
+      '/metrics',
+      {
+        config: { permission: 'public', ownAuthorization: true },
+        schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false },
+      },
+      async (request, reply) => {
+        if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
+          return reply
+            .code(401)
+            .header('www-authenticate', 'Bearer realm="earshot-metrics"')
+            .send({ error: 'send "Authorization: Bearer <http.metricsToken>"' });
+        }
+        reply.type(metrics.registry.contentType);
+        return metrics.registry.metrics();
+      },
+    );
+  },
+);
+
+/** Equal-length digests, so that comparing them takes the same time whatever was sent. */
+const digest = (text: string) => createHash('sha256').update(text).digest();

@@ -54,7 +54,6 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply
         .type(CONTENT_TYPES[type] ?? 'application/octet-stream')
         .header('cache-control', 'no-cache')
-        .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', CONTENT_SECURITY_POLICY)
         .send(body);
     },

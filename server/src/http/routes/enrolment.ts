@@ -8,7 +8,7 @@ import { ClaimError, type ClaimRefusal, ClaimTokens } from '../../devices/claim-
 import { CredentialRotation, RotationError } from '../../devices/credential-rotation.js';
 import { DecommissionError, Decommissioning } from '../../devices/decommissioning.js';
 import { type DeviceLink, DeviceLinkError } from '../../devices/device-link.js';
-import { type BrokerForDevices, Enrolment } from '../../devices/enrolment.js';
+import { type BrokerForDevices, BrokerUrlError, Enrolment } from '../../devices/enrolment.js';
 import { AccountError, MqttAccounts } from '../../devices/mqtt-accounts.js';
 import type { ButtonMap } from '../../questions/button-map.js';
 import { DateTime, ErrorBody, IdParams } from '../schemas.js';
@@ -21,6 +21,7 @@ export interface EnrolmentRoutesOptions {
   broker: BrokerForDevices;
   /** Closes a device's live connection on the embedded broker; absent with an external broker. */
   disconnect: ((deviceId: string) => void) | undefined;
+  /** A claim token's lifetime, and the longest a caller may ask for. */
   tokenHours: number;
   attemptsPerMinute: number;
   rotationTimeoutMs: number;
@@ -32,6 +33,7 @@ const REFUSAL_STATUS: Record<ClaimRefusal, 401 | 403 | 409 | 410> = {
   unknown: 401,
   decommissioned: 403,
   used: 409,
+  enrolled: 409,
   expired: 410,
 };
 
@@ -61,6 +63,7 @@ export const enrolmentRoutes: FastifyPluginAsyncTypebox<EnrolmentRoutesOptions> 
     retireOnAnswer: options.retireOnAnswer,
   });
   const decommissioning = new Decommissioning(db, options.link, options.disconnect);
+  const accounts = new MqttAccounts(db);
   await app.register(rateLimit, { global: false });
 
   const deviceRow = (id: string) =>
@@ -76,12 +79,23 @@ export const enrolmentRoutes: FastifyPluginAsyncTypebox<EnrolmentRoutesOptions> 
         params: IdParams,
         body: Type.Optional(
           Type.Object(
-            { validHours: Type.Optional(Type.Number({ minimum: 0.01, maximum: 720 })) },
+            {
+              validHours: Type.Optional(
+                Type.Number({ minimum: 0.01, description: 'at most enrolment.tokenHours (the default)' }),
+              ),
+              replace: Type.Optional(
+                Type.Boolean({
+                  description:
+                    'the device is enrolled already and is being replaced: its current credentials are revoked now',
+                }),
+              ),
+            },
             { additionalProperties: false },
           ),
         ),
         response: {
           201: Type.Object({ deviceId: Id, token: Type.String(), expiresAt: DateTime }),
+          400: ErrorBody,
           404: ErrorBody,
           409: ErrorBody,
         },
@@ -96,13 +110,30 @@ export const enrolmentRoutes: FastifyPluginAsyncTypebox<EnrolmentRoutesOptions> 
         return reply.code(409).send({ error: `device ${id} was decommissioned at ${device.decommissioned_at}` });
       }
       const hours = request.body?.validHours ?? options.tokenHours;
+      if (hours > options.tokenHours) {
+        return reply
+          .code(400)
+          .send({ error: `body/validHours must be <= ${options.tokenHours} (enrolment.tokenHours)` });
+      }
+      const replace = request.body?.replace === true;
+      const enrolled = await accounts.live(id);
+      if (enrolled && !replace) {
+        return reply.code(409).send({
+          error: `device ${id} is enrolled already; send "replace": true to replace it (its current credentials are revoked)`,
+        });
+      }
+      if (enrolled) {
+        // Replacing: the old unit must not keep delivering, nor fight the new one for its client id.
+        await accounts.revoke(id);
+        options.disconnect?.(id);
+      }
       const { token, expiresAt } = await tokens.create(id, request.principal?.userId ?? null, hours);
       await audit.record(request, {
         action: 'device.claim_token_create',
         subjectType: 'device',
         subjectId: id,
         storeId: device.store_id,
-        details: { expiresAt },
+        details: { expiresAt, replaced: enrolled },
       });
       return reply.code(201).send({ deviceId: id, token, expiresAt });
     },
@@ -133,16 +164,13 @@ export const enrolmentRoutes: FastifyPluginAsyncTypebox<EnrolmentRoutesOptions> 
           409: ErrorBody,
           410: ErrorBody,
           429: ErrorBody,
+          503: ErrorBody,
         },
       },
     },
     async (request, reply) => {
       try {
-        const { retry, ...answer } = await enrolment.enrol(
-          request.body.token,
-          request.body.requestId,
-          request.headers.host ?? '',
-        );
+        const { retry, ...answer } = await enrolment.enrol(request.body.token, request.body.requestId);
         await audit.record(
           request,
           {
@@ -156,6 +184,7 @@ export const enrolmentRoutes: FastifyPluginAsyncTypebox<EnrolmentRoutesOptions> 
         );
         return answer;
       } catch (error) {
+        if (error instanceof BrokerUrlError) return reply.code(503).send({ error: error.message });
         if (!(error instanceof ClaimError)) throw error;
         await audit.record(request, { action: 'device.enrol_refused', details: { refusal: error.refusal } });
         return reply.code(REFUSAL_STATUS[error.refusal]).send({ error: error.message });
