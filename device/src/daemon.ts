@@ -132,7 +132,12 @@ export class DeviceDaemon implements PressTarget {
         this.feedback?.signal('delivered');
       },
     });
-    this.endpoint = new PressEndpoint(this, logger.child({ component: 'http' }), this.pageButtons());
+    this.endpoint = new PressEndpoint(
+      this,
+      logger.child({ component: 'http' }),
+      this.pageButtons(),
+      config.http.allowedHosts,
+    );
     const { hubInputs, arduinos } = createInputs(config.inputs, this.buttons, config.feedback, logger);
     this.arduinos = arduinos;
     this.inputs = new InputHub(hubInputs, this, clock, logger.child({ component: 'buttons' }), () =>
