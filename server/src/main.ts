@@ -8,6 +8,7 @@ import { loadServerConfig, ServerConfigSchema } from './config/server-config.js'
 import { importCli, IMPORT_USAGE } from './import/import-cli.js';
 import { CREDENTIALS_USAGE, credentialsCommand } from './devices/credentials-cli.js';
 import { AccountError } from './devices/mqtt-accounts.js';
+import { UnregisteredDeviceError } from './import/registered-device.js';
 import { EarshotServer } from './server.js';
 import { VERSION } from './version.js';
 
@@ -60,4 +61,4 @@ async function main(argv: string[]): Promise<number> {
   return serveUntilSignal(logger, () => server.stop());
 }
 
-finish('earshot-server', USAGE, main(process.argv.slice(2)), [AccountError]);
+finish('earshot-server', USAGE, main(process.argv.slice(2)), [AccountError, UnregisteredDeviceError]);

@@ -9,6 +9,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { ImportRuns } from '../../import/import-runs.js';
 import { parsePressLog, type PressLog, PressLogError } from '../../import/press-log.js';
+import { UnregisteredDeviceError } from '../../import/registered-device.js';
 import { DeviceId, ErrorBody } from '../schemas.js';
 
 export interface ImportsRoutesOptions {
@@ -103,6 +104,12 @@ export const importsRoutes: FastifyPluginAsyncTypebox<ImportsRoutesOptions> = as
         }
         if (!log) return await reply.code(400).send({ error: 'body/presses: required (a JSON or CSV press log)' });
         if (!recording) return await reply.code(400).send({ error: 'body/recording: required (an audio file)' });
+        try {
+          await runs.checkDevice(deviceId);
+        } catch (error) {
+          if (!(error instanceof UnregisteredDeviceError)) throw error;
+          return await reply.code(400).send({ error: `body/deviceId: ${error.message}` });
+        }
         const run = runs.start(recordingPath, log, deviceId);
         handedOver = true;
         return await reply.code(202).header('location', `/api/v1/imports/${run.id}`).send(run);
