@@ -54,6 +54,7 @@ export class DeviceDaemon implements PressTarget {
   private readonly endpoint: PressEndpoint;
   private readonly captureSession = ulid();
   private presses = 0;
+  private pressesRefused = 0;
   private lastPressAt: string | null = null;
   private readonly startedAt = Date.now();
   private readonly inputs: InputHub;
@@ -192,6 +193,7 @@ export class DeviceDaemon implements PressTarget {
     try {
       clip = this.cutter.press({ clipId, button, ...windowFor(this.config, button) });
     } catch (error) {
+      this.pressesRefused++;
       this.feedback?.signal('refused');
       throw error;
     }
@@ -247,6 +249,7 @@ export class DeviceDaemon implements PressTarget {
       version: VERSION,
       connected: this.uplink.connected,
       presses: this.presses,
+      pressesRefused: this.pressesRefused,
       pendingClips: this.cutter.pendingCount,
       bufferedSeconds: (this.capture.ring.endFrame - this.capture.ring.startFrame) / this.format.sampleRate,
       mic: {
@@ -299,6 +302,7 @@ export class DeviceDaemon implements PressTarget {
       clock: this.clockSync.current,
       buttons: this.inputs.conditions(),
       lastPressAt: this.lastPressAt,
+      pressesRefused: this.pressesRefused,
     };
   }
 

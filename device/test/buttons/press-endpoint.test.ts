@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { captureLog } from '@earshot/test-kit/log-capture';
+import { NO_AUDIO_ADVICE } from '../../src/buttons/button-page.js';
 import { type CancelResult, PressEndpoint, type PressTarget } from '../../src/buttons/press-endpoint.js';
 
 describe('press endpoint and on-screen buttons', () => {
@@ -47,6 +48,9 @@ describe('press endpoint and on-screen buttons', () => {
     assert.match(html, /fetch\(path/);
     assert.match(html, /'\/api\/v1\/press'/);
     assert.match(html, /'\/api\/v1\/cancel'/);
+    // A press refused for want of audio (503) tells staff what to do, in plain words.
+    assert.ok(html.includes(`status === 503 ? ${JSON.stringify(NO_AUDIO_ADVICE)}`));
+    assert.match(NO_AUDIO_ADVICE, /microphone is not working.*plugged in.*call your technician/);
   });
 
   it('shows new labels after a remote configuration changed them', async () => {
