@@ -137,7 +137,8 @@ export class DeviceDaemon implements PressTarget {
       this,
       logger.child({ component: 'http' }),
       this.pageButtons(),
-      config.http.allowedHosts,
+      // The name it is bound to (what `earshot-device press` calls) is always allowed.
+      [config.http.host, ...config.http.allowedHosts],
     );
     const { hubInputs, arduinos } = createInputs(config.inputs, this.buttons, config.feedback, logger);
     this.arduinos = arduinos;
