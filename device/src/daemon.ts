@@ -56,6 +56,7 @@ export class DeviceDaemon implements PressTarget {
   private readonly endpoint: PressEndpoint;
   private readonly captureSession = ulid();
   private presses = 0;
+  private pressesRefused = 0;
   private lastPressAt: string | null = null;
   private readonly startedAt = Date.now();
   private readonly inputs: InputHub;
@@ -134,7 +135,13 @@ export class DeviceDaemon implements PressTarget {
         this.feedback?.signal('delivered');
       },
     });
-    this.endpoint = new PressEndpoint(this, logger.child({ component: 'http' }), this.pageButtons());
+    this.endpoint = new PressEndpoint(
+      this,
+      logger.child({ component: 'http' }),
+      this.pageButtons(),
+      // The name it is bound to (what `earshot-device press` calls) is always allowed.
+      [config.http.host, ...config.http.allowedHosts],
+    );
     const { hubInputs, arduinos } = createInputs(config.inputs, this.buttons, config.feedback, logger);
     this.arduinos = arduinos;
     this.inputs = new InputHub(hubInputs, this, clock, logger.child({ component: 'buttons' }), () =>
@@ -202,6 +209,7 @@ export class DeviceDaemon implements PressTarget {
     try {
       clip = this.cutter.press({ clipId, button, ...windowFor(this.config, button) });
     } catch (error) {
+      this.pressesRefused++;
       this.feedback?.signal('refused');
       throw error;
     }
@@ -257,6 +265,7 @@ export class DeviceDaemon implements PressTarget {
       version: VERSION,
       connected: this.uplink.connected,
       presses: this.presses,
+      pressesRefused: this.pressesRefused,
       pendingClips: this.cutter.pendingCount,
       bufferedSeconds: (this.capture.ring.endFrame - this.capture.ring.startFrame) / this.format.sampleRate,
       mic: {
@@ -309,6 +318,7 @@ export class DeviceDaemon implements PressTarget {
       clock: this.clockSync.current,
       buttons: this.inputs.conditions(),
       lastPressAt: this.lastPressAt,
+      pressesRefused: this.pressesRefused,
     };
   }
 

@@ -65,7 +65,11 @@ describe('daemon with a serial button box', () => {
       await box('CANCEL');
       await waitFor('cancel', async () => (log.withMessage('cancel').length === 1 ? true : undefined));
       assert.equal(log.withMessage('cancel')[0]?.['cancelled'], true, 'the clip was still in its post-roll');
-      const again = await fetch(`http://127.0.0.1:${httpPort}/api/v1/cancel`, { method: 'POST' });
+      const again = await fetch(`http://127.0.0.1:${httpPort}/api/v1/cancel`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       assert.equal(again.status, 409, 'nothing left to cancel');
 
       const problems = (await status()).problems;

@@ -6,8 +6,10 @@ import { ACCESS_USAGE, accessCli } from './access/access-cli.js';
 import { ANSWERS_USAGE, answersCli } from './answers/answers-cli.js';
 import { loadServerConfig, ServerConfigSchema } from './config/server-config.js';
 import { importCli, IMPORT_USAGE } from './import/import-cli.js';
+import { provisionCli, PROVISION_USAGE_LINE } from './provisioning/provision-cli.js';
 import { CREDENTIALS_USAGE, credentialsCommand } from './devices/credentials-cli.js';
 import { AccountError } from './devices/mqtt-accounts.js';
+import { UnregisteredDeviceError } from './import/registered-device.js';
 import { EarshotServer } from './server.js';
 import { VERSION } from './version.js';
 
@@ -17,6 +19,7 @@ ${IMPORT_USAGE}
 ${ANSWERS_USAGE}
 ${ACCESS_USAGE}
 ${CREDENTIALS_USAGE}
+${PROVISION_USAGE_LINE}
   earshot-server config --describe   every config key, its default and meaning (Markdown)
   earshot-server --version | --help
 
@@ -31,6 +34,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   users: (args) => accessCli('users', args),
   tokens: (args) => accessCli('tokens', args),
   credentials: credentialsCli,
+  provision: provisionCli,
   config: async (args) => configCommand('earshot-server', ServerConfigSchema, args),
 };
 
@@ -61,5 +65,5 @@ finish(
   'earshot-server',
   USAGE,
   runCommand(process.argv.slice(2), { commands: COMMANDS, fallback: 'run', usage: USAGE, version: VERSION }),
-  [AccountError],
+  [AccountError, UnregisteredDeviceError],
 );

@@ -20,7 +20,10 @@ const Schema = Type.Object(
       { preRollSeconds: Type.Number({ default: 60 }), enabled: Type.Boolean({ default: true }) },
       { additionalProperties: false, default: {} },
     ),
-    password: Type.Optional(Type.String()),
+    password: Type.Optional(Type.String({ minLength: 8 })),
+    engines: Type.Record(Type.String({ pattern: '^[a-z0-9_-]+$' }), Type.Object({ url: Type.String() }), {
+      default: {},
+    }),
   },
   { additionalProperties: false },
 );
@@ -43,7 +46,7 @@ describe('loadConfig', () => {
         EARSHOT_HTTP__PORT: '9000',
         EARSHOT_AUDIO__PRE_ROLL_SECONDS: '12.5',
         EARSHOT_AUDIO__ENABLED: 'false',
-        EARSHOT_PASSWORD: '1234',
+        EARSHOT_PASSWORD: '12345678',
         OTHER: 'ignored',
       },
     });
@@ -51,7 +54,8 @@ describe('loadConfig', () => {
       name: 'till',
       http: { port: 9000, host: '127.0.0.1' },
       audio: { preRollSeconds: 12.5, enabled: false },
-      password: '1234',
+      password: '12345678',
+      engines: {},
     });
   });
 
@@ -103,5 +107,57 @@ describe('loadConfig', () => {
       problemsOf(() => loadConfig(Schema, { env: { EARSHOT_HTTP: '{"port": }' } }))[0] ?? '',
       /EARSHOT_HTTP looks like JSON but does not parse/,
     );
+  });
+
+  it('ignores a variable that names no key, telling its name but never its value', () => {
+    const warnings: string[] = [];
+    const config = loadConfig(Schema, {
+      env: {
+        EARSHOT_NAME: 'till',
+        EARSHOT_API_TOKEN: 's3cret-token',
+        EARSHOT_WIFI_PSK: 'hunter22',
+        EARSHOT_HTTP__COLOUR: 'red',
+      },
+      warn: (message) => warnings.push(message),
+    });
+    assert.equal(config.name, 'till');
+    assert.equal(warnings.length, 1);
+    assert.match(warnings[0] ?? '', /EARSHOT_API_TOKEN, EARSHOT_HTTP__COLOUR, EARSHOT_WIFI_PSK/);
+    assert.doesNotMatch(warnings.join('\n'), /s3cret|hunter22|red/);
+  });
+
+  it('sets keys of a record (engine names, device ids) from the environment', () => {
+    const config = loadConfig(Schema, {
+      env: {
+        EARSHOT_NAME: 'till',
+        EARSHOT_ENGINES__WHISPER__URL: 'http://w',
+        'EARSHOT_ENGINES__fast-one': '{"url": "http://f"}',
+      },
+      warn: () => assert.fail('nothing should be ignored'),
+    });
+    assert.deepEqual(config.engines, { whisper: { url: 'http://w' }, 'fast-one': { url: 'http://f' } });
+  });
+
+  it('matches a record key the file already has, ignoring case and - or _', async () => {
+    const dir = await tempDir();
+    const file = join(dir.path, 'c.json');
+    writeFileSync(file, JSON.stringify({ name: 'x', engines: { 'open-ai': { url: 'http://a' } } }));
+    const config = loadConfig(Schema, { file, env: { EARSHOT_ENGINES__OPEN_AI__URL: 'http://b' } });
+    assert.deepEqual(config.engines, { 'open-ai': { url: 'http://b' } });
+    await dir.remove();
+  });
+
+  it('never quotes a secret in an error', async () => {
+    const problems = problemsOf(() => loadConfig(Schema, { env: { EARSHOT_NAME: 'x', EARSHOT_PASSWORD: 'short1' } }));
+    assert.deepEqual(problems, [
+      '/password: Expected string length greater or equal to 8 (value not shown) [set by EARSHOT_PASSWORD]',
+    ]);
+    const json = problemsOf(() => loadConfig(Schema, { env: { EARSHOT_PASSWORD: '{"hunter22' } }));
+    assert.doesNotMatch(json.join('\n'), /hunter22/);
+    const dir = await tempDir();
+    const file = join(dir.path, 'c.json');
+    writeFileSync(file, '{"name": "x", "password": hunter22}');
+    assert.doesNotMatch(problemsOf(() => loadConfig(Schema, { file, env: {} })).join('\n'), /hunter22/);
+    await dir.remove();
   });
 });

@@ -58,4 +58,27 @@ describe('configuration errors of the executables', () => {
     assert.equal(await run.exited, 64);
     assert.match(run.output(), /unknown command "dance"[\s\S]*Usage:/);
   });
+
+  // README's provisioning step exports these in the same shell: they name no key, so they are
+  // ignored by name and their values never appear.
+  it('earshot-server ignores EARSHOT_ variables that name no key and never prints their values', async () => {
+    const run = startProcess(process.execPath, [BIN.server], {
+      env: { EARSHOT_HTTP__PORT: 'eighty', EARSHOT_API_TOKEN: 'tok-5ecret' },
+    });
+    assert.equal(await run.exited, 78);
+    const output = run.output();
+    assert.match(output, /ignoring EARSHOT_API_TOKEN: not configuration keys/);
+    assert.match(output, /\/http\/port: Expected integer/);
+    assert.doesNotMatch(output, /tok-5ecret|apiToken/);
+  });
+
+  it('earshot-device ignores EARSHOT_WIFI_PSK and never prints it', async () => {
+    const run = startProcess(process.execPath, [BIN.device], {
+      env: { EARSHOT_DEVICE_ID: 'till-1', EARSHOT_AUDIO__BUFFER_SECONDS: '100', EARSHOT_WIFI_PSK: 'hunter22' },
+    });
+    assert.equal(await run.exited, 78);
+    const output = run.output();
+    assert.match(output, /\/audio\/bufferSeconds: 100 s cannot hold/);
+    assert.doesNotMatch(output, /hunter22|wifiPsk/);
+  });
 });

@@ -143,7 +143,11 @@ describe('press to stored clip, end to end', () => {
   });
 
   it('answers a bad press with 400 and the reason, and keeps running', async () => {
-    const response = await fetch(`${deviceApi}/api/v1/press`, { method: 'POST', body: '{"button": "one"}' });
+    const response = await fetch(`${deviceApi}/api/v1/press`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"button": "one"}',
+    });
     assert.equal(response.status, 400);
     assert.match(((await response.json()) as { error: string }).error, /\/button must be an integer from 1 to 8/);
     const status = await fetch(`${deviceApi}/api/v1/status`);

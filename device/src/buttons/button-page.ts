@@ -3,6 +3,13 @@ export interface PageButton {
   label: string;
 }
 
+/**
+ * What staff read when a press is refused because the box hears nothing (503): what happened and
+ * what to do, in plain words, no jargon.
+ */
+export const NO_AUDIO_ADVICE =
+  'Not recorded: the microphone is not working. Check that it is plugged in, then switch the box off and on. If it still fails, call your technician.';
+
 /** The page's cancel gesture: hold any button this long. */
 const PAGE_LONG_PRESS_MS = 2000;
 
@@ -46,7 +53,7 @@ ${items}
 const msg = document.getElementById('msg');
 async function post(path, body) {
   const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return res.ok;
+  return res.status;
 }
 function flash(el, ok, text) {
   el.classList.add(ok ? 'ok' : 'bad');
@@ -64,11 +71,11 @@ for (const el of document.querySelectorAll('button[data-button]')) {
     downAt = 0;
     try {
       if (held >= ${PAGE_LONG_PRESS_MS}) {
-        const ok = await post('/api/v1/cancel', {});
+        const ok = (await post('/api/v1/cancel', {})) === 200;
         flash(el, ok, ok ? 'Last clip cancelled' : 'Nothing to cancel');
       } else {
-        const ok = await post('/api/v1/press', { button: Number(el.dataset.button) });
-        flash(el, ok, ok ? 'Recorded' : 'Not recorded: see the device');
+        const status = await post('/api/v1/press', { button: Number(el.dataset.button) });
+        flash(el, status === 202, status === 202 ? 'Recorded' : status === 503 ? ${JSON.stringify(NO_AUDIO_ADVICE)} : 'Not recorded: see the device');
       }
     } catch {
       flash(el, false, 'Device not reachable');

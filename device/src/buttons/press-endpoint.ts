@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '@earshot/shared/log';
 import { buttonProblem } from './button-number.js';
 import { buttonPage, type PageButton } from './button-page.js';
+import { refusal } from './request-guard.js';
 
 export interface PressResult {
   clipId: string;
@@ -42,6 +43,8 @@ export class PressEndpoint {
     private readonly target: PressTarget,
     private readonly logger: Logger,
     pageButtons: PageButton[],
+    /** Names besides IP addresses and `localhost` the page may be reached by (request-guard.ts). */
+    private readonly allowedHosts: readonly string[] = [],
   ) {
     this.page = buttonPage(pageButtons);
     this.server = createServer((req, res) => {
@@ -77,6 +80,10 @@ export class PressEndpoint {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/api/v1/status' && req.method === 'GET') return send(res, 200, this.target.status());
     if (path === '/' && req.method === 'GET') return sendPage(res, this.page);
+    if ((path === '/api/v1/cancel' || path === '/api/v1/press') && req.method === 'POST') {
+      const refused = refusal(req, this.allowedHosts);
+      if (refused !== undefined) return send(res, refused.status, { error: refused.error });
+    }
     if (path === '/api/v1/cancel') {
       if (req.method !== 'POST') return send(res, 405, { error: 'use POST' });
       const result = this.target.cancelLast('http');

@@ -194,6 +194,11 @@ export const DeviceConfigSchema = Type.Object(
           description: 'the local button endpoint and on-screen buttons; keep it local',
         }),
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8081, description: 'its TCP port' }),
+        allowedHosts: Type.Array(Type.String({ minLength: 1 }), {
+          default: [],
+          description:
+            'host names (besides IP addresses and `localhost`) the on-screen page may be opened by; presses from other sites are refused',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { captureLog } from '@earshot/test-kit/log-capture';
+import { NO_AUDIO_ADVICE } from '../../src/buttons/button-page.js';
 import { type CancelResult, PressEndpoint, type PressTarget } from '../../src/buttons/press-endpoint.js';
 
 describe('press endpoint and on-screen buttons', () => {
@@ -15,11 +17,16 @@ describe('press endpoint and on-screen buttons', () => {
     cancelLast: () => cancelResult,
     status: () => ({ ok: true }),
   };
-  const endpoint = new PressEndpoint(target, captureLog().logger, [
-    { button: 1, label: 'Service' },
-    { button: 2, label: 'Price <& "quality">' },
-    { button: 3, label: 'Button 3' },
-  ]);
+  const endpoint = new PressEndpoint(
+    target,
+    captureLog().logger,
+    [
+      { button: 1, label: 'Service' },
+      { button: 2, label: 'Price <& "quality">' },
+      { button: 3, label: 'Button 3' },
+    ],
+    ['till-1.local'],
+  );
   let base = '';
   before(async () => {
     const address = await endpoint.listen('127.0.0.1', 0);
@@ -41,6 +48,9 @@ describe('press endpoint and on-screen buttons', () => {
     assert.match(html, /fetch\(path/);
     assert.match(html, /'\/api\/v1\/press'/);
     assert.match(html, /'\/api\/v1\/cancel'/);
+    // A press refused for want of audio (503) tells staff what to do, in plain words.
+    assert.ok(html.includes(`status === 503 ? ${JSON.stringify(NO_AUDIO_ADVICE)}`));
+    assert.match(NO_AUDIO_ADVICE, /microphone is not working.*plugged in.*call your technician/);
   });
 
   it('shows new labels after a remote configuration changed them', async () => {
@@ -68,7 +78,8 @@ describe('press endpoint and on-screen buttons', () => {
   });
 
   it('cancels the last clip on POST /api/v1/cancel, and says why when it cannot', async () => {
-    const cancel = () => fetch(`${base}/api/v1/cancel`, { method: 'POST' });
+    const cancel = () =>
+      fetch(`${base}/api/v1/cancel`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     const done = await cancel();
     assert.equal(done.status, 200);
     assert.deepEqual(await done.json(), { cancelled: true, clipId: '01ABC' });
@@ -77,5 +88,56 @@ describe('press endpoint and on-screen buttons', () => {
     assert.equal(refused.status, 409);
     assert.deepEqual(await refused.json(), cancelResult);
     assert.equal((await fetch(`${base}/api/v1/cancel`)).status, 405);
+  });
+
+  /** A raw request, so Host and Origin can be what a hostile page or a rebinding name would send. */
+  function raw(path: string, headers: Record<string, string>, body = '{"button": 1}'): Promise<number> {
+    const url = new URL(base);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path,
+          method: 'POST',
+          headers: { 'content-length': Buffer.byteLength(body), ...headers },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('refuses form and text bodies with 415: a cross-site form needs no preflight', async () => {
+    presses.length = 0;
+    const host = new URL(base).host;
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
+      assert.equal(await raw('/api/v1/press', { host, 'content-type': type }), 415, type);
+      assert.equal(await raw('/api/v1/cancel', { host, 'content-type': type }, ''), 415, type);
+    }
+    assert.equal(await raw('/api/v1/press', { host }), 415, 'no content-type');
+    assert.deepEqual(presses, []);
+  });
+
+  it('refuses a press posted by another site, or through a name that is not allowed, with 403', async () => {
+    presses.length = 0;
+    const { host, port } = new URL(base);
+    const json = { 'content-type': 'application/json' };
+    assert.equal(await raw('/api/v1/press', { ...json, host, origin: 'https://evil.example' }), 403);
+    assert.equal(await raw('/api/v1/press', { ...json, host, origin: 'null' }), 403);
+    assert.equal(await raw('/api/v1/cancel', { ...json, host, origin: 'http://evil.example' }), 403);
+    assert.equal(await raw('/api/v1/press', { ...json, host: `evil.example:${port}` }), 403, 'DNS rebinding');
+    assert.deepEqual(presses, []);
+    assert.equal(await raw('/api/v1/press', { ...json, host, origin: base }), 202, 'the on-screen page itself');
+    assert.equal(await raw('/api/v1/press', { ...json, host: `localhost:${port}` }), 202);
+    assert.equal(
+      await raw('/api/v1/press', { ...json, host: `till-1.local:${port}`, origin: `http://till-1.local:${port}` }),
+      202,
+    );
+    assert.equal(presses.length, 3);
   });
 });

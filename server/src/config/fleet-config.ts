@@ -24,6 +24,11 @@ export const FleetConfig = Type.Object(
       default: 1000,
       description: 'alert when the device clock is off by more than this many ms (or not synchronised)',
     }),
+    recorderRestarts: Type.Integer({
+      minimum: 1,
+      default: 3,
+      description: "alert when the device's recorder has restarted this many times since the device started",
+    }),
     checkIntervalSeconds: Type.Number({
       minimum: 1,
       default: 60,

@@ -33,6 +33,18 @@ export class MqttAccounts {
     if (!isValidId(username)) {
       throw new AccountError(`"${username}" is not a valid name: letters, digits, "_" and "-", at most 64`);
     }
+    // A new password never changes what an account is: `issue-server` on a device's name would
+    // otherwise turn that device into an unrestricted server account.
+    const existing = await this.db
+      .selectFrom('mqtt_accounts')
+      .select('role')
+      .where('username', '=', username)
+      .executeTakeFirst();
+    if (existing !== undefined && existing.role !== role) {
+      throw new AccountError(
+        `"${username}" is a ${existing.role} account; a ${role} account needs a name of its own (revoking keeps the name taken)`,
+      );
+    }
     const password = generatePassword();
     const passwordHash = await hashPassword(password);
     const at = this.now().toISOString();

@@ -1,4 +1,5 @@
 import type { DeviceHeartbeat } from '@earshot/shared/protocol';
+import { AUDIO_ALERT_KINDS, audioConditions } from './audio-alert-rules.js';
 import { isOpen, type OpeningHours } from './opening-hours.js';
 
 export const ALERT_KINDS = [
@@ -8,6 +9,7 @@ export const ALERT_KINDS = [
   'backlog-growing',
   'disk-low',
   'clock-unsynchronised',
+  ...AUDIO_ALERT_KINDS,
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -21,6 +23,8 @@ export interface AlertThresholds {
   diskLowMegabytes: number;
   /** A known clock offset beyond this counts as unsynchronised. */
   clockOffsetMs: number;
+  /** Recorder restarts (since the device started) that raise `recorder-restarting`. */
+  recorderRestarts: number;
 }
 
 /** What the rules look at for one device. */
@@ -54,6 +58,7 @@ export function activeConditions(
   }
   const latest = device.heartbeats.at(-1);
   if (!latest) return active;
+  for (const [kind, detail] of audioConditions(device.heartbeats, thresholds)) active.set(kind, detail);
   if (latest.mic.state === 'dead') {
     active.set('mic-dead', `the microphone hears only digital silence (${latest.mic.silentSeconds ?? '?'} s)`);
   }

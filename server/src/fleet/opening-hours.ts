@@ -14,6 +14,17 @@ export const OpeningHours = Type.Object(
 );
 export type OpeningHours = Static<typeof OpeningHours>;
 
+/**
+ * The first key of a raw `openingHours` body that is not a weekday, as `/<key>: …`. It is checked
+ * before validation because the HTTP layer strips unknown keys, which turned "monday" into a
+ * store that is never open.
+ */
+export function unknownDayProblem(hours: unknown): string | undefined {
+  if (typeof hours !== 'object' || hours === null || Array.isArray(hours)) return undefined;
+  const unknown = Object.keys(hours).find((key) => !(WEEKDAYS as readonly string[]).includes(key));
+  return unknown === undefined ? undefined : `/${unknown}: unknown day; days are ${WEEKDAYS.join(', ')}`;
+}
+
 /** The first range whose opening is not before its closing, as `/<day>/<index>`; undefined if all are fine. */
 export function openingHoursProblem(hours: OpeningHours): string | undefined {
   for (const day of WEEKDAYS) {

@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import type { Logger } from '@earshot/shared/log';
 import type { PressLog } from './press-log.js';
 import type { ImportProgress, ImportResult, RecordingImporter } from './recording-importer.js';
+import { withoutServerPaths } from './registered-device.js';
 
 export interface ImportRun {
   id: string;
@@ -44,13 +45,19 @@ export class ImportRuns {
         run.state = 'done';
       } catch (error) {
         run.state = 'failed';
-        run.error = error instanceof Error ? error.message : String(error);
-        this.logger.warn({ importId: run.id, error: run.error }, 'import failed');
+        const message = error instanceof Error ? error.message : String(error);
+        this.logger.warn({ importId: run.id, error: message }, 'import failed');
+        run.error = withoutServerPaths(message, recordingPath);
       } finally {
         await rm(recordingPath, { force: true });
       }
     });
     return run;
+  }
+
+  /** Refuses (UnregisteredDeviceError) an import for a device the server does not know. */
+  checkDevice(deviceId: string): Promise<void> {
+    return this.importer.checkDevice(deviceId);
   }
 
   get(id: string): ImportRun | undefined {

@@ -9,6 +9,7 @@ import type { Database } from '../db/database.js';
 import type { ClipIngest } from '../ingest/clip-ingest.js';
 import { decodeRecording } from './decode-recording.js';
 import type { PressLog } from './press-log.js';
+import { assertRegisteredDevice } from './registered-device.js';
 import { submitClip } from './submit-clip.js';
 
 export interface ImportProgress {
@@ -54,12 +55,18 @@ export interface RecordingImporterOptions {
 export class RecordingImporter {
   constructor(private readonly options: RecordingImporterOptions) {}
 
+  /** Refuses (UnregisteredDeviceError) before any upload is taken over. */
+  async checkDevice(deviceId: string): Promise<void> {
+    await assertRegisteredDevice(this.options.db, deviceId);
+  }
+
   async import(
     recordingPath: string,
     log: PressLog,
     deviceId: string,
     onProgress: (progress: ImportProgress) => void = () => undefined,
   ): Promise<ImportResult> {
+    await assertRegisteredDevice(this.options.db, deviceId);
     const dir = await mkdtemp(join(tmpdir(), 'earshot-import-'));
     const total = log.presses.length;
     try {

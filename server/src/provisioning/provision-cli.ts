@@ -1,10 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { finish, UsageError } from '@earshot/shared/cli';
+import { EX_USAGE, UsageError } from '@earshot/shared/cli';
 import { isValidId } from '@earshot/shared/protocol';
 import { type BootSettings, checkBootSettings } from './boot-settings.js';
 import { openBootPartition } from './boot-partition.js';
 import { cloudInitFiles, cmdlineWithFirstrun, firstrunFiles } from './first-boot.js';
+import { checkBootTarget, checkConfigOut, serverWarnings } from './preflight.js';
+
+export const PROVISION_USAGE_LINE =
+  '  earshot-server provision --server URL --device ID …   register a device, write its first-boot package or config (scripts/provision --help)';
 
 const PROVISION_USAGE = `Usage: scripts/provision --server URL --device ID [device options] (--config-out FILE | --boot PATH [boot options])
 
@@ -81,7 +85,7 @@ async function sshKeyOf(value: string): Promise<string> {
   }
 }
 
-async function provision(argv: string[], out: (line: string) => void): Promise<number> {
+async function provision(argv: string[], out: (line: string) => void, warn: (line: string) => void): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -125,6 +129,9 @@ async function provision(argv: string[], out: (line: string) => void): Promise<n
   const hours = values['token-hours'] === undefined ? undefined : Number(values['token-hours']);
   if (hours !== undefined && !(hours > 0)) throw new UsageError('--token-hours must be a positive number');
   const buttons = values.buttons === undefined ? undefined : parseButtons(values.buttons);
+  for (const warning of serverWarnings(server)) warn(warning);
+  if (values['config-out'] !== undefined) await checkConfigOut(values['config-out']);
+  if (values.boot !== undefined) await checkBootTarget(values.boot, values.style);
 
   // Boot settings are checked before the server is touched: a typo must not burn a token.
   let boot: Omit<BootSettings, 'claimToken'> | undefined;
@@ -198,14 +205,26 @@ async function provision(argv: string[], out: (line: string) => void): Promise<n
   return 0;
 }
 
-async function main(): Promise<number> {
+/**
+ * `earshot-server provision …` (what scripts/provision runs): its own usage on a usage error, one
+ * line for any other failure, never a stack trace.
+ */
+export async function provisionCli(argv: string[]): Promise<number> {
   try {
-    return await provision(process.argv.slice(2), (line) => process.stdout.write(`${line}\n`));
+    return await provision(
+      argv,
+      (line) => process.stdout.write(`${line}\n`),
+      (line) => process.stderr.write(`${line}\n`),
+    );
   } catch (error) {
-    if (!(error instanceof ProvisionError)) throw error;
-    process.stderr.write(`provision: ${error.message}\n`);
+    if (error instanceof UsageError) {
+      process.stderr.write(`provision: ${error.message}\n\n${PROVISION_USAGE}\n`);
+      return EX_USAGE;
+    }
+    // Anything else (a disk that filled up, a card pulled out) is told as a sentence, not a
+    // stack trace; the checks above make it rare after the device was registered.
+    const message = error instanceof ProvisionError ? error.message : `failed: ${(error as Error).message}`;
+    process.stderr.write(`provision: ${message}\n`);
     return 1;
   }
 }
-
-finish('provision', PROVISION_USAGE, main());

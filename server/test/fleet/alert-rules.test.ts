@@ -15,6 +15,7 @@ const thresholds: AlertThresholds = {
   backlogMinClips: 5,
   diskLowMegabytes: 500,
   clockOffsetMs: 1000,
+  recorderRestarts: 3,
 };
 
 function beat(changes: Partial<DeviceHeartbeat> = {}): DeviceHeartbeat {

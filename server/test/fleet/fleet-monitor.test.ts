@@ -21,6 +21,7 @@ const thresholds = {
   backlogMinClips: 5,
   diskLowMegabytes: 1,
   clockOffsetMs: 1000,
+  recorderRestarts: 3,
 };
 
 function beat(changes: Partial<DeviceHeartbeat> = {}): string {

@@ -34,6 +34,14 @@ for (const kind of DATABASE_KINDS) {
           await call('PUT', '/api/v1/stores/tver-1', { ...store, openingHours: { tue: [['21:00', '09:00']] } }),
           { status: 400, body: { error: 'body/openingHours/tue/0: opens at 21:00 but closes at 09:00' } },
         );
+        assert.deepEqual(
+          await call('PUT', '/api/v1/stores/tver-1', { ...store, openingHours: { monday: [['09:00', '21:00']] } }),
+          {
+            status: 400,
+            body: { error: 'body/openingHours/monday: unknown day; days are mon, tue, wed, thu, fri, sat, sun' },
+          },
+        );
+        assert.deepEqual((await call('GET', '/api/v1/stores/tver-1')).body.openingHours, openingHours);
         assert.equal(
           (await call('PUT', '/api/v1/stores/tver-1', { ...store, openingHours: { mon: [['9:00', '21:00']] } })).status,
           400,

@@ -8,6 +8,7 @@ import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { appHarness } from '../support/app-harness.js';
 import { testDatabase } from '../support/databases.js';
 import { ingestHarness } from '../support/ingest-harness.js';
+import { registerDevice } from '../support/register-device.js';
 import { writeIndexRecording } from '../support/recordings.js';
 
 interface Run {
@@ -15,6 +16,7 @@ interface Run {
   state: string;
   progress: { phase: string; clipsFiled: number };
   result?: { clips: { clipId: string; status: string }[] };
+  error?: string;
 }
 
 describe('batch import through the API', () => {
@@ -40,6 +42,18 @@ describe('batch import through the API', () => {
       });
       const headers = app.adminHeaders;
       const post = (form: FormData) => fetch(`${url}/api/v1/imports`, { method: 'POST', body: form, headers });
+
+      const unknown = new FormData();
+      unknown.append('deviceId', 'dictaphone-1');
+      unknown.append('presses', presses);
+      unknown.append('recording', audio, 'r.wav');
+      const unregistered = await post(unknown);
+      assert.equal(unregistered.status, 400);
+      assert.match(
+        ((await unregistered.json()) as { error: string }).error,
+        /^body\/deviceId: device dictaphone-1 is not registered/,
+      );
+      await registerDevice(db, 'dictaphone-1');
 
       const form = new FormData();
       form.append('deviceId', 'dictaphone-1');
@@ -81,6 +95,20 @@ describe('batch import through the API', () => {
         ((await bad.json()) as { error: string }).error,
         /^body\/presses: press log: no recording_start row/,
       );
+
+      // A recording no decoder reads: the run fails, saying why without the server's file paths.
+      const garbage = new FormData();
+      garbage.append('deviceId', 'dictaphone-1');
+      garbage.append('presses', presses);
+      garbage.append('recording', new Blob([Buffer.alloc(4096, 7)]), 'r.mp3');
+      const started2 = (await (await post(garbage)).json()) as Run;
+      const failed = await waitFor('the bad import to finish', async () => {
+        const run = (await (await fetch(`${url}/api/v1/imports/${started2.id}`, { headers })).json()) as Run;
+        return run.state === 'running' ? undefined : run;
+      });
+      assert.equal(failed.state, 'failed');
+      assert.ok(failed.error !== undefined && failed.error.length > 0);
+      assert.doesNotMatch(failed.error, /earshot-upload|earshot-import|\/tmp\//, failed.error);
 
       assert.equal(
         (await fetch(`${url}/api/v1/imports/00000000-0000-4000-8000-000000000000`, { headers })).status,

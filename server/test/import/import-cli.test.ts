@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { BIN, startProcess } from '@earshot/test-kit/processes';
 import { tempDir } from '@earshot/test-kit/temp-dir';
+import { registerDevice } from '../support/register-device.js';
 import { openDatabase } from '../../src/db/database.js';
 import type { ImportResult } from '../../src/import/recording-importer.js';
 
@@ -28,6 +29,26 @@ describe('earshot-server import (CLI)', () => {
       const opus = join(dir.path, 'tone.opus');
       await run('sox', [wav, mp3]);
       await run('opusenc', ['--quiet', wav, opus]);
+
+      const refused = startProcess(process.execPath, [
+        BIN.server,
+        'import',
+        '--config',
+        config,
+        '--device',
+        'dictaphone-mp3',
+        '--recording',
+        mp3,
+        '--presses',
+        presses,
+      ]);
+      assert.equal(await refused.exited, 64);
+      assert.match(refused.output(), /device dictaphone-mp3 is not registered/);
+      assert.doesNotMatch(refused.output(), /\n\s+at /, 'no stack trace');
+      const setup = await openDatabase(`sqlite:${join(dir.path, 'var', 'earshot.db')}`);
+      await registerDevice(setup, 'dictaphone-mp3');
+      await registerDevice(setup, 'dictaphone-opus');
+      await setup.destroy();
 
       for (const [device, recording] of [
         ['dictaphone-mp3', mp3],

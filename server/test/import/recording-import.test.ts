@@ -9,6 +9,7 @@ import { parsePressLog, PressLogError } from '../../src/import/press-log.js';
 import { type ImportProgress, RecordingImporter } from '../../src/import/recording-importer.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { testDatabase } from '../support/databases.js';
+import { registerDevice } from '../support/register-device.js';
 import { ingestHarness, quietLogger } from '../support/ingest-harness.js';
 import { firstIndexOf, writeIndexRecording } from '../support/recordings.js';
 
@@ -42,6 +43,8 @@ describe('batch import of a long recording', () => {
       await buttonMap.addVersion('default', '', {}, new Date(0));
       const progress: ImportProgress[] = [];
       const importer = new RecordingImporter({ db, ingest, preMs: 15_000, postMs: 15_000, logger: quietLogger });
+      await assert.rejects(importer.import(recording, log, 'dictaphone-1'), /device dictaphone-1 is not registered/);
+      await registerDevice(db, 'dictaphone-1');
       const result = await importer.import(recording, log, 'dictaphone-1', (p) => progress.push(p));
 
       assert.equal(result.durationMs, 3_600_000);
@@ -112,6 +115,7 @@ describe('batch import of a long recording', () => {
       const blobs = new DiskBlobStore(join(dir.path, 'blobs'));
       const { ingest } = ingestHarness(db, blobs);
       const importer = new RecordingImporter({ db, ingest, preMs: 10_000, postMs: 5_000, logger: quietLogger });
+      await registerDevice(db, 'pbx-1');
       const result = await importer.import(recording, log, 'pbx-1');
       assert.equal(result.channels, 2);
       assert.deepEqual(
@@ -176,6 +180,7 @@ describe('batch import of a long recording', () => {
       await import('node:fs/promises').then((fs) => fs.writeFile(bogus, 'this is not audio'));
       const { ingest } = ingestHarness(test.db, new DiskBlobStore(dir.path));
       const importer = new RecordingImporter({ db: test.db, ingest, preMs: 1000, postMs: 1000, logger: quietLogger });
+      await registerDevice(test.db, 'x');
       await assert.rejects(
         importer.import(bogus, { recordingStart: START, presses: [] }, 'x'),
         /cannot read the format|could not decode/,

@@ -2,18 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
+import { applyEnvOverrides, at, CONFIG_FILE_ENV, EnvValueError } from './env-overrides.js';
+
 /**
  * Configuration in the zigbee2mqtt manner: one JSON file, every key overridable from the
- * environment, the result validated against a schema before anything starts.
- *
- * `EARSHOT_MQTT__URL=mqtt://host` sets `mqtt.url`: `__` separates levels and SNAKE_CASE segments
- * become camelCase (`EARSHOT_AUDIO__PRE_ROLL_SECONDS` -> `audio.preRollSeconds`). A value that
- * starts with `{` or `[` is parsed as JSON; scalars are converted to the type the schema asks for.
+ * environment under a name derived from the schema (env-overrides.ts), the result validated
+ * against the schema before anything starts. No error quotes a value that may be a secret.
  */
-export const ENV_PREFIX = 'EARSHOT_';
-/** Names the config file; never treated as a config key. */
-export const CONFIG_FILE_ENV = 'EARSHOT_CONFIG';
-
 export class ConfigError extends Error {
   override name = 'ConfigError';
   constructor(
@@ -28,13 +23,26 @@ export interface LoadConfigOptions {
   /** Path of a JSON config file; optional when defaults and environment suffice. */
   file?: string | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Told about `EARSHOT_*` variables that name no key (names only); stderr by default. */
+  warn?: (message: string) => void;
 }
 
 export function loadConfig<S extends TSchema>(schema: S, options: LoadConfigOptions = {}): Static<S> {
   const env = options.env ?? process.env;
   const file = options.file ?? env[CONFIG_FILE_ENV];
   const raw: Record<string, unknown> = file ? readConfigFile(file) : {};
-  const origins = applyEnvOverrides(raw, env);
+  let overrides: ReturnType<typeof applyEnvOverrides>;
+  try {
+    overrides = applyEnvOverrides(schema, raw, env);
+  } catch (error) {
+    if (error instanceof EnvValueError) throw new ConfigError(error.message, []);
+    throw error;
+  }
+  const { origins, ignored } = overrides;
+  if (ignored.length > 0) {
+    const warn = options.warn ?? ((message: string) => process.stderr.write(`warning: ${message}\n`));
+    warn(`ignoring ${ignored.join(', ')}: not configuration keys (see \`config --describe\`)`);
+  }
   return validateConfig(schema, raw, { file, origins });
 }
 
@@ -58,7 +66,8 @@ export function validateConfig<S extends TSchema>(
     if (seen.has(path)) continue;
     seen.add(path);
     const origin = originOf(path, provenance);
-    problems.push(`${path}: ${error.message}${describeValue(error.value)}${origin}`);
+    const value = looksSecret(path) ? ' (value not shown)' : describeValue(error.value);
+    problems.push(`${path}: ${error.message}${value}${origin}`);
   }
   throw new ConfigError(`invalid configuration${provenance.file ? ` in ${provenance.file}` : ''}`, problems);
 }
@@ -77,7 +86,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`config file ${file} is not valid JSON: ${(error as Error).message}`, []);
+    throw new ConfigError(`config file ${file} is not valid JSON${at(error)}`, []);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`config file ${file} must contain a JSON object`, []);
@@ -85,39 +94,9 @@ function readConfigFile(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-function applyEnvOverrides(target: Record<string, unknown>, env: NodeJS.ProcessEnv): Map<string, string> {
-  const origins = new Map<string, string>();
-  for (const [name, text] of Object.entries(env)) {
-    if (!name.startsWith(ENV_PREFIX) || name === CONFIG_FILE_ENV || text === undefined) continue;
-    const segments = name.slice(ENV_PREFIX.length).split('__').map(camelCase);
-    if (segments.some((s) => s.length === 0)) continue;
-    let node = target;
-    for (const segment of segments.slice(0, -1)) {
-      const next = node[segment];
-      if (typeof next !== 'object' || next === null || Array.isArray(next)) node[segment] = {};
-      node = node[segment] as Record<string, unknown>;
-    }
-    node[segments.at(-1) as string] = parseEnvValue(name, text);
-    origins.set(`/${segments.join('/')}`, name);
-  }
-  return origins;
-}
-
-function parseEnvValue(name: string, text: string): unknown {
-  const trimmed = text.trim();
-  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return text;
-  try {
-    return JSON.parse(trimmed);
-  } catch (error) {
-    throw new ConfigError(
-      `environment variable ${name} looks like JSON but does not parse: ${(error as Error).message}`,
-      [],
-    );
-  }
-}
-
-function camelCase(segment: string): string {
-  return segment.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+/** Keys whose values are never quoted in an error: passwords, tokens, keys, Wi-Fi secrets. */
+function looksSecret(path: string): boolean {
+  return /pass|secret|token|psk|key|credential|auth/i.test(path);
 }
 
 function describeValue(value: unknown): string {

@@ -3,7 +3,17 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
 const KNOWN_STATES = ['online', 'offline', 'unknown'];
-const KNOWN_ALERTS = ['offline', 'mic-dead', 'button-stuck', 'backlog-growing', 'disk-low', 'clock-unsynchronised'];
+const KNOWN_ALERTS = [
+  'offline',
+  'mic-dead',
+  'button-stuck',
+  'backlog-growing',
+  'disk-low',
+  'clock-unsynchronised',
+  'mic-missing',
+  'recorder-restarting',
+  'presses-refused',
+];
 
 export function stateBadge(state) {
   const known = KNOWN_STATES.includes(state) ? state : 'unknown';

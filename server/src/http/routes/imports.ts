@@ -10,6 +10,7 @@ import { Type } from '@sinclair/typebox';
 import { isValidId } from '@earshot/shared/protocol';
 import type { ImportRuns } from '../../import/import-runs.js';
 import { parsePressLog, type PressLog, PressLogError } from '../../import/press-log.js';
+import { UnregisteredDeviceError } from '../../import/registered-device.js';
 import { ErrorBody } from '../schemas.js';
 
 export interface ImportsRoutesOptions {
@@ -102,6 +103,12 @@ export const importsRoutes: FastifyPluginAsyncTypebox<ImportsRoutesOptions> = as
         }
         if (!log) return await reply.code(400).send({ error: 'body/presses: required (a JSON or CSV press log)' });
         if (!recording) return await reply.code(400).send({ error: 'body/recording: required (an audio file)' });
+        try {
+          await runs.checkDevice(deviceId);
+        } catch (error) {
+          if (!(error instanceof UnregisteredDeviceError)) throw error;
+          return await reply.code(400).send({ error: `body/deviceId: ${error.message}` });
+        }
         const run = runs.start(recordingPath, log, deviceId);
         handedOver = true;
         return await reply.code(202).header('location', `/api/v1/imports/${run.id}`).send(run);

@@ -4,7 +4,7 @@ import type { Selectable } from 'kysely';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { Database } from '../../db/database.js';
 import type { StoresTable } from '../../db/schema.js';
-import { OpeningHours, openingHoursProblem } from '../../fleet/opening-hours.js';
+import { OpeningHours, openingHoursProblem, unknownDayProblem } from '../../fleet/opening-hours.js';
 import { ErrorBody, Language, Slug, TimeZone, validTimeZone } from '../schemas.js';
 
 const Store = Type.Object({
@@ -61,6 +61,10 @@ export const storesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
     '/api/v1/stores/:id',
     {
       config: { permission: 'stores:manage' },
+      preValidation: async (request, reply) => {
+        const problem = unknownDayProblem((request.body as { openingHours?: unknown } | null)?.openingHours);
+        if (problem) return reply.code(400).send({ error: `body/openingHours${problem}` });
+      },
       schema: {
         tags: ['stores'],
         summary: 'Create or update a store',
