@@ -14,12 +14,13 @@ const DOCTOR_CLIENT_PREFIX = 'earshot-doctor-';
  * Whether an account may connect with `clientId`. MQTT gives a client id to whoever connects
  * with it last and drops the session that held it, so an id not bound to its account lets any
  * valid login knock the server's ingest or another device offline (and fire that device's Last
- * Will). Server accounts own `earshot-server*`; a device owns `earshot-device-<id>`, its bare id
- * and its doctor's `earshot-doctor-<id>-<pid>` (digits only after the id, so `pi-1` cannot take
- * the doctor id of `pi-1-2`).
+ * Will). A device owns `earshot-device-<id>`, its bare id and its doctor's
+ * `earshot-doctor-<id>-<pid>` (digits only after the id, so `pi-1` cannot take the doctor id of
+ * `pi-1-2`), and nothing else: `earshot-server*` is the servers'. Server accounts are trusted
+ * with every device's topics already, so they may use any id (operators' tools among them).
  */
 export function mayUseClientId(owner: ClientIdOwner, clientId: string): boolean {
-  if (owner.role === 'server') return clientId.startsWith(SERVER_CLIENT_PREFIX);
+  if (owner.role === 'server') return true;
   const id = owner.deviceId;
   if (id === undefined) return false;
   if (clientId === id || clientId === `${DEVICE_CLIENT_PREFIX}${id}`) return true;

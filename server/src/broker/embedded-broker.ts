@@ -31,8 +31,6 @@ interface Identity {
   role: AccountRole;
   /** For a device: its id, which is its username. */
   deviceId: string | undefined;
-  /** The server's own in-process client, whose client id is whatever its config says. */
-  internal?: true;
 }
 
 /**
@@ -167,9 +165,7 @@ export class EmbeddedBroker {
   ): Promise<Identity | undefined> {
     const { accounts } = this.options;
     if (username === this.internalLogin.username) {
-      return password === this.internalLogin.password
-        ? { role: 'server', deviceId: undefined, internal: true }
-        : undefined;
+      return password === this.internalLogin.password ? { role: 'server', deviceId: undefined } : undefined;
     }
     if (!accounts) return { role: 'device', deviceId: deviceOfClientId(client.id) };
     if (username === undefined || password === undefined) return undefined;
@@ -180,7 +176,6 @@ export class EmbeddedBroker {
 
   /** Development without accounts binds nothing but the server's own ids. */
   private clientIdAllowed(identity: Identity, clientId: string): boolean {
-    if (identity.internal) return true;
     if (this.options.accounts || identity.role === 'server') return mayUseClientId(identity, clientId);
     return !clientId.startsWith(SERVER_CLIENT_PREFIX);
   }
