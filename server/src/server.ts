@@ -17,6 +17,7 @@ import { ServerMetrics } from './http/plugins/metrics.js';
 import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
 import { ConfigPush } from './fleet/config-push.js';
+import { republishConfigs } from './devices/config-republisher.js';
 import { FleetMonitor } from './fleet/fleet-monitor.js';
 import { TestPress } from './fleet/test-press.js';
 import { ButtonMap } from './questions/button-map.js';
@@ -152,6 +153,9 @@ export class EarshotServer {
     });
     this.ingest = ingest;
     await ingest.start();
+    await republishConfigs(db, topics, publish, logger).catch((error: unknown) =>
+      logger.error({ err: error }, 'republishing pushed configurations failed; devices get them on the next push'),
+    );
     const checkFleet = () =>
       fleet.evaluateAll().catch((error: unknown) => logger.error({ err: error }, 'fleet check failed'));
     this.fleetTimer = setInterval(() => void checkFleet(), checkIntervalSeconds * 1000);
