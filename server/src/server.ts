@@ -16,6 +16,7 @@ import { buildApp } from './http/app.js';
 import { ServerMetrics } from './http/plugins/metrics.js';
 import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
+import { StagingLimits } from './ingest/staging-limits.js';
 import { ConfigPush } from './fleet/config-push.js';
 import { republishConfigs } from './devices/config-republisher.js';
 import { FleetMonitor } from './fleet/fleet-monitor.js';
@@ -109,6 +110,11 @@ export class EarshotServer {
       buttonMap,
       webhooks,
       maxResends: config.ingest.maxResends,
+      limits: new StagingLimits(db, {
+        maxOpenTransfers: config.ingest.maxOpenTransfersPerDevice,
+        maxStagedBytes: config.ingest.maxStagedBytesPerDevice,
+        retryAfterSeconds: 60,
+      }),
       logger: logger.child({ component: 'ingest' }),
       onStored: () => {
         metrics.clipsStored.inc();
