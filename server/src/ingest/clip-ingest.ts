@@ -4,6 +4,7 @@ import type { CompiledQuery } from 'kysely';
 import { type ClipAck, type ClipInit, decoders, MessageError } from '@earshot/shared/protocol';
 import { parseWav, WavFormatError } from '@earshot/shared/wav';
 import type { Database } from '../db/database.js';
+import { returnFreeSpace } from '../db/free-space.js';
 import { stagingWrite } from '../db/staging-writes.js';
 import type { ButtonMap } from '../questions/button-map.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
@@ -239,6 +240,7 @@ export class ClipIngest {
         ),
       )
       .execute();
+    returnFreeSpace(db);
     if (stale.length > 0) {
       this.options.logger.info(
         { transfers: stale.length, cutoff: cutoff.toISOString() },

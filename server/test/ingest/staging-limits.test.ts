@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '@earshot/test-kit/temp-dir';
+import { sql } from 'kysely';
 import { ClipIngest } from '../../src/ingest/clip-ingest.js';
 import { StagingLimits } from '../../src/ingest/staging-limits.js';
 import { ButtonMap } from '../../src/questions/button-map.js';
@@ -11,11 +12,13 @@ import { DATABASE_KINDS, testDatabase } from '../support/databases.js';
 import { quietLogger } from '../support/ingest-harness.js';
 import { makeClip, sha256 } from '../support/transfer-rig.js';
 
+const CHUNK = 32 * 1024;
+
 /** An init for a fresh clip, as a device sends it; `size` is its announced size. */
-function initOf(): { clipId: string; payload: Buffer; size: number } {
-  const { meta, audio } = makeClip(1);
-  const init = { ...meta, size: audio.length, sha256: sha256(audio), chunkSize: 32 * 1024 };
-  return { clipId: meta.clipId, payload: Buffer.from(JSON.stringify(init)), size: audio.length };
+function initOf(seconds = 1): { clipId: string; payload: Buffer; size: number; audio: Buffer } {
+  const { meta, audio } = makeClip(seconds);
+  const init = { ...meta, size: audio.length, sha256: sha256(audio), chunkSize: CHUNK };
+  return { clipId: meta.clipId, payload: Buffer.from(JSON.stringify(init)), size: audio.length, audio };
 }
 
 /**
@@ -79,3 +82,37 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+describe('expired staging gives its space back (SQLite)', () => {
+  it('leaves no free pages in the file after abandoned transfers expire', async (t) => {
+    const database = await testDatabase(t, 'sqlite');
+    if (!database) return;
+    t.after(() => database.close());
+    const dir = await tempDir();
+    t.after(() => dir.remove());
+    const { db } = database;
+    const ingest = new ClipIngest({
+      db,
+      blobs: new DiskBlobStore(join(dir.path, 'clips')),
+      queue: new TableJobQueue(db),
+      buttonMap: new ButtonMap(db),
+      maxResends: 1,
+      logger: quietLogger,
+    });
+    const pragma = async (name: string) =>
+      Object.values((await sql.raw<Record<string, number>>(`pragma ${name}`).execute(db)).rows[0] ?? {})[0];
+    const before = await pragma('page_count');
+    for (let i = 0; i < 8; i++) {
+      const init = initOf(10);
+      await ingest.init('pi-1', init.clipId, init.payload);
+      for (let at = 0; at < init.size; at += CHUNK) {
+        await ingest.chunk('pi-1', init.clipId, at, init.audio.subarray(at, Math.min(at + CHUNK, init.size)));
+      }
+    }
+    const staged = await pragma('page_count');
+    assert.ok(staged !== undefined && before !== undefined && staged > before + 500, 'several MB staged');
+    assert.equal(await ingest.expireAbandoned(new Date(Date.now() + 60_000)), 8);
+    assert.equal(await pragma('freelist_count'), 0, 'no freed page is kept in the file');
+    assert.ok(((await pragma('page_count')) ?? Infinity) < staged, 'the file shrank');
+  });
+});
