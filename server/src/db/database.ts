@@ -52,17 +52,17 @@ const INCREMENTAL = 2;
 function openSqlite(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
+  // WAL lets the API read while ingest writes. FULL: a device deletes its copy once we answer
+  // "complete", so a commit must survive a power cut, not only a crash.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('busy_timeout = 5000');
   // Freed pages go back to the file system on `incremental_vacuum` (see free-space.ts). A file
   // made before this setting needs one full VACUUM to switch, once.
   if (sqlite.pragma('auto_vacuum', { simple: true }) !== INCREMENTAL) {
     sqlite.pragma('auto_vacuum = INCREMENTAL');
     sqlite.exec('VACUUM');
   }
-  // WAL lets the API read while ingest writes. FULL: a device deletes its copy once we answer
-  // "complete", so a commit must survive a power cut, not only a crash.
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
-  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
   sqliteFiles.set(db, sqlite);
