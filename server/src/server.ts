@@ -19,8 +19,10 @@ import { buildApp } from './http/app.js';
 import { ServerMetrics } from './http/plugins/metrics.js';
 import { ClipIngest, TRANSCRIBE_QUEUE } from './ingest/clip-ingest.js';
 import { MqttIngest } from './ingest/mqtt-ingest.js';
+import { StagingLimits } from './ingest/staging-limits.js';
 import { ConfigPush } from './fleet/config-push.js';
 import { DeviceReports } from './fleet/device-reports.js';
+import { republishConfigs } from './devices/config-republisher.js';
 import { FleetMonitor } from './fleet/fleet-monitor.js';
 import { TestPress } from './fleet/test-press.js';
 import { ButtonMap } from './questions/button-map.js';
@@ -165,6 +167,11 @@ export class EarshotServer {
       buttonMap,
       webhooks,
       maxResends: config.ingest.maxResends,
+      limits: new StagingLimits(db, {
+        maxOpenTransfers: config.ingest.maxOpenTransfersPerDevice,
+        maxStagedBytes: config.ingest.maxStagedBytesPerDevice,
+        retryAfterSeconds: 60,
+      }),
       logger: logger.child({ component: 'ingest' }),
       onStored: () => {
         metrics.clipsStored.inc();
@@ -215,6 +222,11 @@ export class EarshotServer {
       onResponse: (deviceId, name, payload) => link.answered(deviceId, name, payload),
     });
     await lifecycle.start({ name: 'MQTT ingest', start: () => ingest.start(), stop: () => ingest.stop() });
+    // The embedded broker forgets retained messages when it stops: put every device's pushed
+    // configuration back, so a device reconnecting after this restart still finds its own.
+    await republishConfigs(db, topics, client.publish, logger).catch((error: unknown) =>
+      logger.error({ err: error }, 'republishing pushed configurations failed; devices get them on the next push'),
+    );
     await lifecycle.start(
       new PeriodicTask({
         name: 'fleet check',

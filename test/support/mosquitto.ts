@@ -15,6 +15,8 @@ export interface PrivateMosquittoOptions {
   aclFile?: string;
   port?: number;
   messageSizeLimit?: number;
+  /** More configuration lines (say, the settings docs/scale-out.md asks for). */
+  settings?: readonly string[];
 }
 
 export interface PrivateMosquitto {
@@ -56,6 +58,7 @@ export async function startPrivateMosquitto(options: PrivateMosquittoOptions): P
     'max_inflight_messages 100',
   ];
   if (options.messageSizeLimit !== undefined) lines.push(`message_size_limit ${options.messageSizeLimit}`);
+  lines.push(...(options.settings ?? []));
   if (options.passwordFile !== undefined) {
     await writeFile(passwd, options.passwordFile, { mode: 0o600 });
     await writeFile(acl, options.aclFile ?? '', { mode: 0o644 });

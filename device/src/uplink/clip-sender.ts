@@ -39,6 +39,8 @@ export class ClipSender {
   private retryTimer: NodeJS.Timeout | undefined;
   /** Clips put in the outbox by this process and not yet attempted: these go whole at once. */
   private readonly fresh = new Set<string>();
+  /** The server answered "busy": no clip is offered before this time (ms since the epoch). */
+  private busyUntil = 0;
 
   constructor(private readonly options: ClipSenderOptions) {}
 
@@ -54,6 +56,8 @@ export class ClipSender {
   /** New clips are in the outbox (or the connection is back): send them when connected. */
   kick(newClipId?: string): void {
     if (newClipId !== undefined) this.fresh.add(newClipId);
+    // Backing off: the retry timer kicks when the server said to come back.
+    if (Date.now() < this.busyUntil) return;
     if (this.draining) {
       this.again = true;
       return;
@@ -89,6 +93,13 @@ export class ClipSender {
           await this.deliver(entry);
         } catch (error) {
           if (error instanceof Disconnected) return;
+          if (error instanceof ServerBusy) {
+            // Every further clip would be refused alike: wait as told, keeping them all.
+            this.again = false;
+            this.busyUntil = Date.now() + error.retryAfterMs;
+            this.retryLater(error.retryAfterMs);
+            return;
+          }
           unanswered = true;
           this.options.logger.warn({ clipId: entry.meta.clipId, err: error }, 'clip not delivered yet; will retry');
         }
@@ -96,10 +107,13 @@ export class ClipSender {
     } while (this.again);
     // Connected but unanswered (no server subscribed yet, or one busy restarting): try again
     // later rather than wait for the next press or reconnection.
-    if (unanswered && !this.stopped) {
-      clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => this.kick(), this.options.ackTimeoutMs);
-    }
+    if (unanswered) this.retryLater(this.options.ackTimeoutMs);
+  }
+
+  private retryLater(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.kick(), delayMs);
   }
 
   private async deliver(entry: OutboxEntry): Promise<void> {
@@ -138,6 +152,13 @@ export class ClipSender {
         logger.info({ clipId, storageKey: ack.storageKey }, 'clip delivered');
         this.options.onDelivered(clipId);
         return;
+      }
+      if (ack.status === 'busy') {
+        logger.warn(
+          { clipId, reason: ack.reason, retryAfterSeconds: ack.retryAfterSeconds },
+          'server busy; backing off',
+        );
+        throw new ServerBusy(ack.retryAfterSeconds * 1000);
       }
       if (ack.status === 'rejected') {
         logger.error({ clipId, reason: ack.reason }, 'server rejected clip; kept in outbox/rejected');
@@ -203,5 +224,12 @@ export class ClipSender {
         timer = setTimeout(() => settle(undefined), this.options.ackTimeoutMs);
       },
     };
+  }
+}
+
+/** The server holds as much unfinished staging of this device as it allows: come back later. */
+class ServerBusy extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`server busy; retry in ${retryAfterMs} ms`);
   }
 }

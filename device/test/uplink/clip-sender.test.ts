@@ -155,6 +155,19 @@ describe('clip sender', () => {
     assert.deepEqual(outbox.entries, []);
   });
 
+  it('on "busy" keeps the clip, offers nothing until the time the server gave, then asks again with a fin', async () => {
+    const { link, outbox, clipId, sender, deliveredOnce, answerFins } = setUp(5000);
+    answerFins(
+      { status: 'busy', reason: 'too many unfinished transfers (32 of at most 32)', retryAfterSeconds: 1 },
+      { status: 'complete', storageKey: 'k' },
+    );
+    sender.kick(clipId);
+    assert.equal(await deliveredOnce, clipId);
+    assert.deepEqual(link.kinds(), ['clip-init', 'chunk 0', 'chunk 4096', 'clip-fin', 'clip-fin']);
+    assert.deepEqual(outbox.rejected, [], 'a busy server does not make the device give the clip up');
+    sender.stop();
+  });
+
   it('keeps at most `inflight` chunks awaiting their PUBACK', async () => {
     const { link, clipId, sender, deliveredOnce, answerFins } = setUp(10 * CHUNK, { inflight: 3 });
     answerFins({ status: 'complete', storageKey: 'k' });

@@ -6,6 +6,9 @@ import type { Logger } from '@earshot/shared/log';
 import type { Topics } from '@earshot/shared/protocol';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { AccountRole, MqttAccounts } from '../devices/mqtt-accounts.js';
+import { deviceOfClientId, mayUseClientId, SERVER_CLIENT_PREFIX } from './client-id-policy.js';
+import { LoginThrottle } from './login-throttle.js';
+import { mayRetain } from './retain-policy.js';
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -17,7 +20,11 @@ export interface EmbeddedBrokerOptions {
   /** mqtts: key and certificate; absent: plain TCP. */
   tls?: TlsOptions | undefined;
   logger: Logger;
+  /** Slows password guessing; default: 5 failures per username and address, 50 per address. */
+  loginThrottle?: LoginThrottle;
 }
+
+const DEFAULT_THROTTLE = { failuresPerLogin: 5, failuresPerAddress: 50, baseDelayMs: 1000, maxDelayMs: 15 * 60_000 };
 
 /** Who a connected client proved to be. */
 interface Identity {
@@ -25,8 +32,6 @@ interface Identity {
   /** For a device: its id, which is its username. */
   deviceId: string | undefined;
 }
-
-const DEVICE_CLIENT_PREFIX = 'earshot-device-';
 
 /**
  * The one-machine broker: aedes in the server's process. Every client logs in with an account
@@ -44,29 +49,51 @@ export class EmbeddedBroker {
   private readonly cutOff = new Set<string>();
   /** The in-process ingest client's credentials; never leave this process. */
   readonly internalLogin = { username: 'earshot-server-internal', password: randomBytes(32).toString('base64url') };
+  private readonly throttle: LoginThrottle;
 
-  constructor(private readonly options: EmbeddedBrokerOptions) {}
+  constructor(private readonly options: EmbeddedBrokerOptions) {
+    this.throttle = options.loginThrottle ?? new LoginThrottle(DEFAULT_THROTTLE);
+  }
 
   async start(): Promise<AddressInfo> {
     const { maxMessageBytes, logger } = this.options;
     const broker = await Aedes.createBroker({
       authenticate: (client, username, password, callback) => {
+        const refuse = (returnCode: AuthenticateError['returnCode'], message: string) => {
+          const error = new Error(message) as AuthenticateError;
+          error.returnCode = returnCode;
+          callback(error, false);
+        };
+        const address = addressOf(client);
+        const waitMs = this.throttle.waitMs(username ?? '', address);
+        if (waitMs > 0) {
+          logger.warn({ clientId: client.id, username, address, waitMs }, 'MQTT login refused: too many failures');
+          return refuse(4, 'too many failed logins');
+        }
         this.authenticate(client, username, password?.toString('utf8')).then(
           (identity) => {
-            if (identity) {
-              this.identities.set(client, identity);
-              return callback(null, true);
+            if (!identity) {
+              this.throttle.failed(username ?? '', address);
+              logger.warn(
+                { clientId: client.id, username, address },
+                'MQTT login refused: unknown account or wrong password',
+              );
+              return refuse(4, 'bad username or password');
             }
-            logger.warn({ clientId: client.id, username }, 'MQTT login refused: unknown account or wrong password');
-            const error = new Error('bad username or password') as AuthenticateError;
-            error.returnCode = 4;
-            callback(error, false);
+            this.throttle.succeeded(username ?? '', address);
+            if (!this.clientIdAllowed(identity, client.id)) {
+              logger.warn(
+                { clientId: client.id, username, address, role: identity.role },
+                "MQTT login refused: client id not this account's (session takeover)",
+              );
+              return refuse(2, 'client id not allowed for this account');
+            }
+            this.identities.set(client, identity);
+            callback(null, true);
           },
           (error: unknown) => {
             logger.error({ clientId: client.id, err: error }, 'MQTT login failed: account check errored');
-            const refusal = new Error('server unavailable') as AuthenticateError;
-            refusal.returnCode = 3;
-            callback(refusal, false);
+            refuse(3, 'server unavailable');
           },
         );
       },
@@ -90,6 +117,11 @@ export class EmbeddedBroker {
             'device publishing outside its own topics refused (topic spoofing)',
           );
           return callback(new Error('not authorised'));
+        }
+        if (packet.retain && !mayRetain(this.options.topics, packet.topic)) {
+          // Delivered, not kept: nothing but state is parked in the broker's memory.
+          logger.warn({ clientId: client?.id, topic: packet.topic }, 'retain flag dropped: topic is not retained');
+          packet.retain = false;
         }
         callback(null);
       },
@@ -142,6 +174,12 @@ export class EmbeddedBroker {
     return { role, deviceId: role === 'device' ? username : undefined };
   }
 
+  /** Development without accounts binds nothing but the server's own ids. */
+  private clientIdAllowed(identity: Identity, clientId: string): boolean {
+    if (this.options.accounts || identity.role === 'server') return mayUseClientId(identity, clientId);
+    return !clientId.startsWith(SERVER_CLIENT_PREFIX);
+  }
+
   private identityOf(client: Client): Identity | undefined {
     return this.identities.get(client);
   }
@@ -180,7 +218,7 @@ export class EmbeddedBroker {
   }
 }
 
-/** Without accounts (development), a device is known by its client id alone. */
-function deviceOfClientId(clientId: string): string | undefined {
-  return clientId.startsWith(DEVICE_CLIENT_PREFIX) ? clientId.slice(DEVICE_CLIENT_PREFIX.length) : undefined;
+/** The client's network address, for throttling and logs ("unknown" for a stream without one). */
+function addressOf(client: Client): string {
+  return (client.conn as { remoteAddress?: string }).remoteAddress ?? 'unknown';
 }

@@ -176,6 +176,17 @@ export const ServerConfigSchema = Type.Object(
           description:
             'fins (clip commits) processed at a time in the background; a further fin waits on the message path and so holds back the broker',
         }),
+        maxOpenTransfersPerDevice: Type.Integer({
+          minimum: 1,
+          default: 32,
+          description: "unfinished transfers one device may have staged; a further init is answered 'busy'",
+        }),
+        maxStagedBytesPerDevice: Type.Integer({
+          minimum: 1024 * 1024,
+          default: 512 * 1024 * 1024,
+          description:
+            "bytes one device's unfinished transfers may announce in total; a further init is answered 'busy'",
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

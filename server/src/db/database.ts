@@ -52,6 +52,19 @@ async function openAndMigrate(url: string): Promise<Database> {
   return db;
 }
 
+/**
+ * The SQLite file under each SQLite database: some pragmas must be stepped to the end, which
+ * Kysely's one-step `run` of a statement returning no rows does not do (free-space.ts).
+ */
+const sqliteFiles = new WeakMap<Database, SQLite.Database>();
+
+export function sqliteFileOf(db: Database): SQLite.Database | undefined {
+  return sqliteFiles.get(db);
+}
+
+/** SQLite's `auto_vacuum` mode number for INCREMENTAL. */
+const INCREMENTAL = 2;
+
 function openSqlite(path: string): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
@@ -60,8 +73,16 @@ function openSqlite(path: string): Database {
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
+  // Freed pages go back to the file system on `incremental_vacuum` (see free-space.ts). A file
+  // made before this setting needs one full VACUUM to switch, once.
+  if (sqlite.pragma('auto_vacuum', { simple: true }) !== INCREMENTAL) {
+    sqlite.pragma('auto_vacuum = INCREMENTAL');
+    sqlite.exec('VACUUM');
+  }
   sqlite.pragma('foreign_keys = ON');
-  return new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
+  sqliteFiles.set(db, sqlite);
+  return db;
 }
 
 /**

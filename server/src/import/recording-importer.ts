@@ -125,7 +125,9 @@ export class RecordingImporter {
             if (ack.status === 'complete') {
               await this.options.db.updateTable('clips').set({ source: 'import' }).where('id', '=', clipId).execute();
             }
-            clips.push({ ...base, status: ack.status, ...(ack.status === 'rejected' ? { reason: ack.reason } : {}) });
+            // "busy" (the device's live uploads fill its staging allowance) fails this clip like a rejection.
+            const status = ack.status === 'busy' ? 'rejected' : ack.status;
+            clips.push({ ...base, status, ...('reason' in ack ? { reason: ack.reason } : {}) });
           }
           onProgress({ phase: 'cutting', fraction: (index + 1) / total, clipsFiled: index + 1, clipsTotal: total });
         }

@@ -4,6 +4,7 @@ import type { CompiledQuery } from 'kysely';
 import { type ClipAck, type ClipInit, decoders, MessageError } from '@earshot/shared/protocol';
 import { parseWav, WavFormatError } from '@earshot/shared/wav';
 import type { Database } from '../db/database.js';
+import { returnFreeSpace } from '../db/free-space.js';
 import { stagingWrite } from '../db/staging-writes.js';
 import type { ButtonMap } from '../questions/button-map.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
@@ -11,6 +12,7 @@ import type { JobQueue } from '../queue/job-queue.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import { missingRanges } from './byte-coverage.js';
 import { ClipCommits } from './clip-commits.js';
+import type { StagingLimits } from './staging-limits.js';
 import { TransferInits } from './transfer-inits.js';
 
 export const TRANSCRIBE_QUEUE = 'transcribe';
@@ -27,6 +29,8 @@ export interface ClipIngestOptions {
   onStored?: (clipId: string) => void;
   /** Announces each stored clip to the stores' own systems, in the clip's transaction. */
   webhooks?: Webhooks;
+  /** Per-device bounds on unfinished transfers; absent: unbounded. */
+  limits?: StagingLimits;
 }
 
 /**
@@ -56,6 +60,14 @@ export class ClipIngest {
     if (!init) return { clipId, status: 'rejected', reason: 'malformed init' };
     if (init.clipId !== clipId) return this.reject(deviceId, clipId, 'init names another clip id than its topic');
     if (await this.storedClip(clipId)) return undefined;
+    const busy = await this.options.limits?.refusal(deviceId, init);
+    if (busy) {
+      this.options.logger.warn(
+        { deviceId, clipId, reason: busy.status === 'busy' ? busy.reason : '' },
+        'init refused: busy',
+      );
+      return busy;
+    }
     await stagingWrite(this.options.db, (db) =>
       db
         .insertInto('transfers')
@@ -228,6 +240,7 @@ export class ClipIngest {
         ),
       )
       .execute();
+    returnFreeSpace(db);
     if (stale.length > 0) {
       this.options.logger.info(
         { transfers: stale.length, cutoff: cutoff.toISOString() },

@@ -122,7 +122,8 @@ describe('credential rotation and decommissioning on the embedded broker', () =>
   /** Connects as `username`; rejects when the broker refuses the login. */
   async function login(username: string, password: string): Promise<MqttClient> {
     const client = await connectAsync(url, {
-      clientId: `test-${username}-${clients.length}`,
+      // A client id of its own account (the broker binds ids to accounts): a doctor run, say.
+      clientId: `earshot-doctor-${username}-${clients.length}`,
       username,
       password,
       protocolVersion: 4,

@@ -89,6 +89,7 @@ describe('fleet health', () => {
       `select state_changed_at, last_seen_at from devices where id = 'dev-w'`,
     );
     const again = connect(rig.mqttUrl, {
+      clientId: 'earshot-device-dev-w',
       username: 'dev-w',
       password: rig.password('dev-w'),
       protocolVersion: 4,

@@ -8,9 +8,20 @@ import { BROKERS, topics, type TransferRig, TransferRig as Rig } from '../suppor
 
 const CHUNK = 32 * 1024;
 
-/** A hand-driven device: publishes whatever the test says, collects the server's answers. */
+let rawDevices = 0;
+
+/**
+ * A hand-driven device: publishes whatever the test says, collects the server's answers. Its
+ * client id is one its account owns (a doctor's), so it takes no session from the device's own.
+ */
 async function rawDevice(rig: TransferRig, deviceId: string, password = rig.password(deviceId)) {
-  const client = connect(rig.mqttUrl, { username: deviceId, password, reconnectPeriod: 0, protocolVersion: 4 });
+  const client = connect(rig.mqttUrl, {
+    clientId: `earshot-doctor-${deviceId}-${++rawDevices}`,
+    username: deviceId,
+    password,
+    reconnectPeriod: 0,
+    protocolVersion: 4,
+  });
   await new Promise<void>((resolve, reject) => {
     client.once('connect', () => resolve());
     client.once('error', reject);

@@ -105,6 +105,17 @@ export const ClipAck = Type.Union([
     { clipId: Id, status: Type.Literal('rejected'), reason: Type.String({ maxLength: 1000 }) },
     { additionalProperties: false },
   ),
+  // Not now: the server holds as much unfinished staging of this device as it allows. The device
+  // keeps the clip and tries again after `retryAfterSeconds`.
+  Type.Object(
+    {
+      clipId: Id,
+      status: Type.Literal('busy'),
+      reason: Type.String({ maxLength: 1000 }),
+      retryAfterSeconds: Type.Integer({ minimum: 1, maximum: 86_400 }),
+    },
+    { additionalProperties: false },
+  ),
 ]);
 export type ClipAck = Static<typeof ClipAck>;
 
