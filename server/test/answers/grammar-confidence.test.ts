@@ -38,7 +38,8 @@ describe('the confidence of a grammar decode (en)', () => {
 
   it('does not take "of" alone for a carrier', () => {
     assert.equal(confidenceOf('four of of did what think a to'), BARE_CONFIDENCE);
-    assert.equal(confidenceOf('three out of | thank you', 'csat'), BARE_CONFIDENCE, 'nor a carrier without its top');
+    assert.equal(confidenceOf('nine of | thank you'), BARE_CONFIDENCE, 'nor "of" without the top');
+    assert.equal(confidenceOf('nine a out to of to a me'), CARRIED_CONFIDENCE, '"out … of" may lose the top');
   });
 
   it('trusts a bare number more when it ends what was said', () => {

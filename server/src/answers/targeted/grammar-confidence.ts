@@ -13,9 +13,10 @@ export const BARE_CONFIDENCE = 0.75;
  * Confidence of a grammar decode's reading. pocketsphinx reports 1.0 for every word of a JSGF
  * path, so the confidence comes from the shape of what was heard, with `top` the scale's top word
  * ("ten", "five"; null for yes/no):
- * - the number with its carrier, "out of"/"of" and then the top within two words (the decode
- *   slips short fillers in: "nine a out to of ten"): CARRIED_CONFIDENCE. "four of of" is no
- *   carrier: the decode hears "of" in any short vowel.
+ * - the number with its carrier: "out" and then "of" within the next four words (the decode
+ *   slips short fillers in and may lose the top: "nine a out to of to"), or "of" and then the
+ *   top: CARRIED_CONFIDENCE. A bare "of" ("four of of did") is no carrier: the decode hears
+ *   "of" in any short vowel.
  * - a bare number after which the decode heard nothing for an utterance gap: LAST_SAID_CONFIDENCE.
  *   The decode's stray numbers (an "eight" made of a breath, the question's last word) come with
  *   the talk around them; an answer is the last thing the customer says before the press.
@@ -47,7 +48,6 @@ export function grammarConfidence(words: readonly Word[], top: string | null) {
 
 function carried(next: readonly string[], top: string): boolean {
   const out = next.slice(0, 4).indexOf('out');
-  const of = out >= 0 ? next.indexOf('of', out + 1) : next[0] === 'of' ? 0 : -1;
-  if (of < 0 || of > 4) return false;
-  return next.slice(of + 1, of + 3).includes(top);
+  if (out >= 0 && next.slice(out + 1, 5).includes('of')) return true;
+  return next[0] === 'of' && next.slice(1, 3).includes(top);
 }
