@@ -1,5 +1,8 @@
 import type { Word } from '../transcription/transcript.js';
-import type { AnswerReading, AnswerSettings, MachineAnswer } from './answer.js';
+import type { AnswerForm, AnswerReading, AnswerSettings, MachineAnswer } from './answer.js';
+import { tokenize } from './answer-tokens.js';
+import { CSAT_SCALE, NPS_SCALE } from './scale-reader.js';
+import { numberAt } from './spoken-numbers.js';
 
 /** A targeted reading alone (the transcript found no answer) must be at least this sure. */
 export const TARGETED_ALONE_MIN_CONFIDENCE = 0.85;
@@ -22,15 +25,24 @@ const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+|\(.*\)|garbage|filler|<unk>|unk)$/i;
  * - The transcript found nothing (a null value without evidence: "mine out of ten") and the
  *   targeted reading found a value: accepted only with confidence ≥ TARGETED_ALONE_MIN_CONFIDENCE
  *   (and the question's review threshold) and evidence free of filler tokens; else review.
- * - The transcript found a value and the targeted reading found none: the transcript's value,
- *   with 0.1 less confidence.
+ * - The transcript found a value and the targeted reading refused on purpose with other numbers
+ *   on the scale than that value ("from zero to any one or two" read as 2, where the decode heard 7, 0, 1 and
+ *   8): no value, review. The two decodings heard different numbers there; in noise the
+ *   transcript's lone number is as likely a fragment of the scale or of babble as the answer.
+ * - The transcript found a value and the targeted reading found none, or refused with that
+ *   value among its numbers ("eight … nine" where the transcript heard "nine"): the
+ *   transcript's value, with 0.1 less confidence.
  * Then the review threshold: below `reviewBelow` the value is withheld and the clip marked for
  * review; a missing value is always marked for review.
  */
-export function combineReadings(readings: readonly AnswerReading[], settings: AnswerSettings): Decision {
+export function combineReadings(
+  readings: readonly AnswerReading[],
+  settings: AnswerSettings,
+  form: Exclude<AnswerForm, 'text'>,
+): Decision {
   const transcript = readings.find((r) => r.source === 'transcript');
   const targeted = readings.find((r) => r.source === 'targeted');
-  return threshold(merge(transcript, targeted), settings);
+  return threshold(merge(transcript, targeted, form), settings);
 }
 
 /** The answer with a targeted reading added (replacing an earlier one) and the decision taken again. */
@@ -44,10 +56,14 @@ export function withTargetedReading(
     ...answer.readings.filter((r) => r.source !== 'targeted'),
     { ...reading, source: 'targeted' as const },
   ];
-  return { ...answer, ...combineReadings(readings, settings), readings };
+  return { ...answer, ...combineReadings(readings, settings, answer.form), readings };
 }
 
-function merge(transcript: AnswerReading | undefined, targeted: AnswerReading | undefined): Decision {
+function merge(
+  transcript: AnswerReading | undefined,
+  targeted: AnswerReading | undefined,
+  form: Exclude<AnswerForm, 'text'>,
+): Decision {
   const none = (reason: string, evidence: Word[] = []): Decision => ({
     value: null,
     confidence: 0,
@@ -74,6 +90,13 @@ function merge(transcript: AnswerReading | undefined, targeted: AnswerReading | 
     };
   }
   if (transcript.value !== null) {
+    const heard = scoresIn(targeted.evidence, form);
+    if (heard.length > 0 && !heard.includes(transcript.value)) {
+      return none(
+        `the transcript says ${transcript.value}, the targeted re-recognition heard ${heard.join(', ')} instead (${targeted.reason})`,
+        [...transcript.evidence, ...targeted.evidence],
+      );
+    }
     return {
       ...fromReading(transcript),
       confidence: round(Math.max(0, transcript.confidence - 0.1)),
@@ -95,6 +118,18 @@ function merge(transcript: AnswerReading | undefined, targeted: AnswerReading | 
     );
   }
   return { ...fromReading(targeted), reason: `the targeted re-recognition heard it: ${targeted.reason}` };
+}
+
+/**
+ * The numbers among a reading's evidence words ("seven", "8") that could be a score on the form's
+ * scale: an order number's "forty" or a CSAT "eight" is no other answer.
+ */
+function scoresIn(evidence: readonly Word[], form: Exclude<AnswerForm, 'text'>): number[] {
+  if (form === 'yes_no') return [];
+  const scale = form === 'nps' ? NPS_SCALE : CSAT_SCALE;
+  const tokens = tokenize(evidence);
+  const values = tokens.map((_, i) => numberAt(tokens, i));
+  return [...new Set(values.filter((n): n is number => n !== undefined && n >= scale.min && n <= scale.max))];
 }
 
 function fromReading(reading: AnswerReading): Decision {

@@ -9,7 +9,7 @@ const transcript = (value: number | null, confidence: number, evidence = value =
   ({ source: 'transcript', value, confidence, reason: 'transcript', evidence }) satisfies AnswerReading;
 const targeted = (value: number | null, confidence: number, evidence = [word(String(value))]) =>
   ({ source: 'targeted', value, confidence, reason: 'targeted', evidence }) satisfies AnswerReading;
-const combine = (...readings: AnswerReading[]) => combineReadings(readings, DEFAULT_ANSWER_SETTINGS);
+const combine = (...readings: AnswerReading[]) => combineReadings(readings, DEFAULT_ANSWER_SETTINGS, 'nps');
 
 describe('combining the transcript reading and the targeted re-recognition', () => {
   it('agreement raises the confidence', () => {
@@ -38,6 +38,30 @@ describe('combining the transcript reading and the targeted re-recognition', () 
     const decision = combine(refused, targeted(8, 0.99));
     assert.equal(decision.value, null);
     assert.equal(decision.needsReview, true);
+  });
+
+  it('sends to review a transcript value when the targeted pass refused on other numbers of the scale (en)', () => {
+    const several = targeted(null, 0, [word('seven'), word('zero'), word('one'), word('eight')]);
+    const decision = combine(transcript(2, 0.8), several);
+    assert.equal(decision.value, null, '"from zero to any one or two" read as 2');
+    assert.equal(decision.needsReview, true);
+    assert.match(decision.reason, /heard 7, 0, 1, 8 instead/);
+    const withIt = targeted(null, 0, [word('eight'), word('nine')]);
+    assert.equal(combine(transcript(9, 0.95), withIt).value, 9, 'a stray number beside the same value');
+    const orderNumber = targeted(null, 0, [word('forty')]);
+    assert.equal(combine(transcript(3, 0.95), orderNumber).value, 3, '"forty" is no score');
+  });
+
+  it('sends to review a transcript value when the targeted pass refused on other numbers of the scale (ru)', () => {
+    const several = targeted(null, 0, [word('семь'), word('восемь')]);
+    assert.equal(combine(transcript(9, 0.95), several).value, null);
+    assert.equal(combine(transcript(8, 0.95), several).value, 8);
+    const csat = combineReadings(
+      [transcript(3, 0.95), targeted(null, 0, [word('восемь')])],
+      DEFAULT_ANSWER_SETTINGS,
+      'csat',
+    );
+    assert.equal(csat.value, 3, '«восемь» is not on the 1–5 scale');
   });
 
   it('keeps the transcript value, less sure, when the targeted pass hears nothing', () => {

@@ -4,38 +4,23 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { withMono16kWav } from '../../transcription/audio-conversion.js';
 import { parsePocketsphinxTimes } from '../../transcription/pocketsphinx-engine.js';
-import { type ClipAudio, EngineError, type Word } from '../../transcription/transcript.js';
+import { type ClipAudio, EngineError } from '../../transcription/transcript.js';
 import type { AnswerForm, AnswerReading, TargetedRecogniser, TimeSpan } from '../answer.js';
 import { answerGrammar } from './answer-grammar.js';
+import { grammarConfidence } from './grammar-confidence.js';
 import { readTargetedWords } from './targeted-reading.js';
 import { cutWindow } from './window-audio.js';
 
 const run = promisify(execFile);
+
+/** The word a carrier ends on ("out of ten"), per form. */
+const SCALE_TOP = { nps: 'ten', csat: 'five', yes_no: null } as const;
 
 export interface PocketsphinxTargetedOptions {
   command: string;
   /** The same extra model arguments as the full-transcription engine. */
   args: string[];
   timeoutMs: number;
-}
-
-/**
- * Confidence of a grammar decode. pocketsphinx reports 1.0 for every word of a JSGF path, so the
- * confidence comes from the shape of what was heard: a number with its carrier ("nine out of
- * ten") is hard to make out of other sounds (0.9, enough to stand alone); a bare number or a
- * yes/no is easy to insert into noise (0.75: it confirms the transcript, never stands alone).
- */
-function grammarConfidence(words: readonly Word[]) {
-  return (reading: AnswerReading): number => {
-    const last = reading.evidence.at(-1);
-    const at = last ? words.findIndex((w) => w.startMs === last.startMs && w.word === last.word) : -1;
-    // The decode slips short fillers into the carrier ("nine a out to of"): "out" then "of" within
-    // the next four words still count.
-    const next = words.slice(at + 1, at + 5).map((w) => w.word);
-    const out = next.indexOf('out');
-    const carried = next[0] === 'of' || (out >= 0 && next.indexOf('of', out + 1) > out);
-    return at >= 0 && carried ? 0.9 : 0.75;
-  };
 }
 
 /**
@@ -79,7 +64,7 @@ export class PocketsphinxTargeted implements TargetedRecogniser {
       const words = parsePocketsphinxTimes(stdout)
         .filter((w) => w.word !== '(NULL)')
         .map((w) => ({ ...w, startMs: w.startMs + cut.offsetMs, endMs: w.endMs + cut.offsetMs, confidence: null }));
-      const reading = readTargetedWords(form, words, grammarConfidence(words));
+      const reading = readTargetedWords(form, words, grammarConfidence(words, SCALE_TOP[form]));
       return { ...reading, reason: `${reading.reason} (grammar decode: "${words.map((w) => w.word).join(' ')}")` };
     });
   }
