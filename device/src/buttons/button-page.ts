@@ -10,6 +10,16 @@ export interface PageButton {
 export const NO_AUDIO_ADVICE =
   'Not recorded: the microphone is not working. Check that it is plugged in, then switch the box off and on. If it still fails, call your technician.';
 
+/**
+ * Shown at the top of the page for as long as the box hears nothing, before anyone presses:
+ * staff learn of it from the screen, not from a customer's lost answer.
+ */
+export const MIC_PROBLEM_BANNER =
+  'The microphone is not working: presses are not recorded. Check that it is plugged in, then switch the box off and on. If it still fails, call your technician.';
+
+/** How often the page asks the daemon whether the microphone works. */
+const STATUS_POLL_MS = 5000;
+
 /** The page's cancel gesture: hold any button this long. */
 const PAGE_LONG_PRESS_MS = 2000;
 
@@ -42,15 +52,30 @@ export function buttonPage(buttons: PageButton[]): string {
   button.ok { background: #2e8b57; } button.bad { background: #b03a2e; }
   .n { display: block; font-size: 1rem; opacity: .7; }
   #msg { text-align: center; font-size: 1.2rem; min-height: 1.5em; padding: .5rem; }
+  #alert { margin: 1rem 1rem 0; padding: 1rem; border-radius: 1rem; background: #b03a2e; color: #fff;
+    font-size: 1.3rem; text-align: center; }
+  #alert[hidden] { display: none; }
 </style>
 </head>
 <body>
+<p id="alert" role="alert" hidden>${escapeHtml(MIC_PROBLEM_BANNER)}</p>
 <main>
 ${items}
 </main>
 <p id="msg">Tap to mark a conversation. Hold ${PAGE_LONG_PRESS_MS / 1000} s to cancel the last one.</p>
 <script>
 const msg = document.getElementById('msg');
+const alertBox = document.getElementById('alert');
+async function checkMicrophone() {
+  try {
+    const status = await (await fetch('/api/v1/status')).json();
+    alertBox.hidden = !(status.mic && status.mic.state !== 'ok');
+  } catch {
+    // The daemon is restarting: the next look says how it is.
+  }
+}
+checkMicrophone();
+setInterval(checkMicrophone, ${STATUS_POLL_MS});
 async function post(path, body) {
   const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return res.status;
