@@ -83,7 +83,12 @@ export class BrokerClient {
   async subscribe(filters: string[], shared: boolean): Promise<void> {
     const group = this.options.sharedGroup;
     const subscriptions = Object.fromEntries(
-      filters.map((f) => [!shared || group === undefined ? f : `$share/${group}/${f}`, { qos: 1 as const }]),
+      // MQTT 5: "retain as published", so that a retained publish reaches us flagged as such
+      // and a retained message parked where none belongs can be cleared (see MqttIngest).
+      filters.map((f) => [
+        !shared || group === undefined ? f : `$share/${group}/${f}`,
+        { qos: 1 as const, ...(this.options.protocolVersion === 5 ? { rap: true } : {}) },
+      ]),
     );
     const granted = await this.connection().subscribeAsync(subscriptions);
     const refused = granted.filter((g) => g.qos > 2);
@@ -102,6 +107,11 @@ export class BrokerClient {
    */
   async reply(topic: string, payload: string): Promise<void> {
     await this.connection().publishAsync(topic, payload, { qos: 1 });
+  }
+
+  /** Removes the broker's retained message on `topic` (an empty retained publish), connected or not. */
+  async clearRetained(topic: string): Promise<void> {
+    await this.connection().publishAsync(topic, Buffer.alloc(0), { qos: 1, retain: true });
   }
 
   /** Disconnects at once: messages being handled are not acknowledged. */

@@ -31,8 +31,10 @@ export function mosquittoAclFile(topics: Topics, accounts: MqttAccount[]): strin
   for (const account of accounts.filter((a) => a.role === 'server')) {
     lines.push(
       `user ${account.username}`,
-      `topic read ${any}/heartbeat`,
-      `topic read ${any}/clip/#`,
+      // Write as well as read: Mosquitto cannot refuse a retained publish, so the server clears
+      // one a device parks on these topics by publishing an empty retained message over it.
+      `topic readwrite ${any}/heartbeat`,
+      `topic readwrite ${any}/clip/#`,
       `topic read ${any}/response/+`,
       `topic write ${any}/ack`,
       `topic write ${any}/config`,

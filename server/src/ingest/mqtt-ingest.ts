@@ -3,6 +3,7 @@ import type { ClipAck, RequestName, Topics } from '@earshot/shared/protocol';
 import type { IPublishPacket } from 'mqtt';
 import type { BrokerClient } from '../broker/broker-client.js';
 import type { DeviceReports } from '../fleet/device-reports.js';
+import { mayRetain } from '../broker/retain-policy.js';
 import { BackgroundFins } from './background-fins.js';
 import type { ClipIngest } from './clip-ingest.js';
 
@@ -64,6 +65,11 @@ export class MqttIngest {
       logger.warn({ topic: packet.topic }, 'message on an unknown topic ignored');
       return;
     }
+    if (packet.retain && !mayRetain(topics, packet.topic)) {
+      // An empty one is a clearing (ours, echoed back): nothing to handle.
+      if (payload.length === 0) return;
+      this.clearRetained(packet.topic, 'deviceId' in parsed ? parsed.deviceId : undefined);
+    }
     switch (parsed.kind) {
       case 'clip-init':
         return this.answer(parsed.deviceId, await ingest.init(parsed.deviceId, parsed.clipId, payload));
@@ -97,6 +103,19 @@ export class MqttIngest {
       ),
     );
     if (!started) logger.debug({ deviceId, clipId }, 'repeated fin dropped: the one in progress answers');
+  }
+
+  /**
+   * A device retained a message where none belongs (a clip chunk, a heartbeat): the embedded
+   * broker never keeps one, but Mosquitto cannot refuse it, so the server clears it. The message
+   * itself is still handled: it is a valid message, only wrongly kept.
+   */
+  private clearRetained(topic: string, deviceId: string | undefined): void {
+    const { client, logger } = this.options;
+    logger.warn({ topic, deviceId }, 'retained message cleared: only status and config topics keep one');
+    client
+      .clearRetained(topic)
+      .catch((error: unknown) => logger.warn({ topic, err: error }, 'retained message not cleared'));
   }
 
   private answer(deviceId: string, ack: ClipAck | undefined): void {

@@ -47,6 +47,7 @@ describe('Mosquitto with the documented settings', () => {
       'pi-1': await accounts.issue('pi-1', 'device'),
       'pi-2': await accounts.issue('pi-2', 'device'),
       'server-a': await accounts.issue('server-a', 'server'),
+      'server-b': await accounts.issue('server-b', 'server'),
     };
     const live = await accounts.list();
     await mkdir(join(dir.path, 'mosquitto'));
@@ -124,5 +125,36 @@ describe('Mosquitto with the documented settings', () => {
     const log = await mosquitto.log();
     assert.doesNotMatch(log, /already connected, closing old connection/, 'no session was taken over');
     assert.match(log, /as pi-2 \(/, 'the broker names the account the id was replaced by');
+
+    // Item 5 on Mosquitto, which cannot refuse a retained publish: the server clears one parked
+    // where none belongs (here a heartbeat, retained by a device that should not).
+    const parker = await connectAsync(mosquitto.url, {
+      username: 'pi-2',
+      password: passwords['pi-2'],
+      protocolVersion: 5,
+      reconnectPeriod: 0,
+    });
+    await parker.publishAsync(topics.heartbeat('pi-2'), Buffer.alloc(100 * 1024, 0x61), { qos: 1, retain: true });
+    await parker.endAsync(true);
+    const retainedNow = async (): Promise<number> => {
+      const reader = await connectAsync(mosquitto.url, {
+        username: 'server-b',
+        password: passwords['server-b'],
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+      });
+      let retained = 0;
+      reader.on('message', (_topic, payload, packet) => {
+        if (packet.retain && payload.length > 0) retained++;
+      });
+      await reader.subscribeAsync(topics.heartbeat('pi-2'), { qos: 1 });
+      // A retained message is sent with the subscription's answer; a short wait covers its delivery.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await reader.endAsync(true);
+      return retained;
+    };
+    await waitFor('the parked retained heartbeat cleared', async () =>
+      (await retainedNow()) === 0 ? true : undefined,
+    );
   });
 });

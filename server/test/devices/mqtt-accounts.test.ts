@@ -36,7 +36,9 @@ describe('MqttAccounts', () => {
     const acl = mosquittoAclFile(new Topics('earshot'), live);
     assert.match(acl, /^pattern write earshot\/v1\/%u\/clip\/#$/m);
     assert.match(acl, /^pattern read earshot\/v1\/%u\/ack$/m);
-    assert.match(acl, /^user srv\ntopic read earshot\/v1\/\+\/heartbeat$/m);
+    // The server writes heartbeat and clip topics only to clear a retained message parked there.
+    assert.match(acl, /^user srv\ntopic readwrite earshot\/v1\/\+\/heartbeat$/m);
+    assert.match(acl, /^topic readwrite earshot\/v1\/\+\/clip\/#$/m);
     // Rotation and decommissioning: requests out, answers in, retained topics emptied.
     assert.match(acl, /^pattern read earshot\/v1\/%u\/request\/\+$/m);
     assert.match(acl, /^pattern write earshot\/v1\/%u\/response\/\+$/m);
