@@ -36,6 +36,7 @@ import { TranscriptionWorker } from './transcription/transcription-worker.js';
 import { checkPrograms, requiredPrograms } from './transcription/required-programs.js';
 import { Lifecycle } from './lifecycle/lifecycle.js';
 import { PeriodicTask } from './lifecycle/periodic-task.js';
+import { importWindowMs, msFromHours, msFromMinutes, msFromSeconds } from './config/server-units.js';
 
 export interface StartedServer {
   httpPort: number;
@@ -153,8 +154,12 @@ export class EarshotServer {
         new WebhookDispatcher({
           webhooks,
           queue,
-          retry: { maxAttempts: config.webhooks.maxAttempts, initialDelayMs: 5_000, maxDelayMs: 3_600_000 },
-          timeoutMs: config.webhooks.timeoutSeconds * 1000,
+          retry: {
+            maxAttempts: config.webhooks.maxAttempts,
+            initialDelayMs: msFromSeconds(5),
+            maxDelayMs: msFromHours(1),
+          },
+          timeoutMs: msFromSeconds(config.webhooks.timeoutSeconds),
           pollIntervalMs: 1000,
           logger: logger.child({ component: 'webhooks' }),
         }),
@@ -178,11 +183,11 @@ export class EarshotServer {
         this.worker?.wake();
       },
     });
-    const abandonMs = config.ingest.abandonAfterHours * 3600_000;
+    const abandonMs = msFromHours(config.ingest.abandonAfterHours);
     await lifecycle.start(
       new PeriodicTask({
         name: 'expiry of abandoned transfers',
-        intervalMs: Math.min(abandonMs, 3600_000),
+        intervalMs: Math.min(abandonMs, msFromHours(1)),
         run: () => clipIngest.expireAbandoned(new Date(Date.now() - abandonMs)),
         runAtStart: true,
         logger,
@@ -211,7 +216,7 @@ export class EarshotServer {
       logger: logger.child({ component: 'fleet' }),
     });
     reports.listen((deviceId) => void fleet.evaluate(deviceId));
-    const testPress = new TestPress(link, testPressTimeoutSeconds * 1000);
+    const testPress = new TestPress(link, msFromSeconds(testPressTimeoutSeconds));
     const ingest = new MqttIngest({
       client,
       topics,
@@ -230,7 +235,7 @@ export class EarshotServer {
     await lifecycle.start(
       new PeriodicTask({
         name: 'fleet check',
-        intervalMs: checkIntervalSeconds * 1000,
+        intervalMs: msFromSeconds(checkIntervalSeconds),
         run: () => fleet.evaluateAll(),
         logger,
       }),
@@ -259,8 +264,7 @@ export class EarshotServer {
     const importer = new RecordingImporter({
       db,
       ingest: clipIngest,
-      preMs: config.import.preSeconds * 1000,
-      postMs: config.import.postSeconds * 1000,
+      ...importWindowMs(config.import),
       logger: logger.child({ component: 'import' }),
     });
     const imports = { runs: new ImportRuns(importer, logger), maxUploadBytes: config.import.maxUploadBytes };
@@ -275,7 +279,7 @@ export class EarshotServer {
     await lifecycle.start(
       new PeriodicTask({
         name: 'retention purge',
-        intervalMs: config.retention.checkIntervalMinutes * 60_000,
+        intervalMs: msFromMinutes(config.retention.checkIntervalMinutes),
         run: () => retention.purge(),
         runAtStart: true,
         logger,
@@ -307,7 +311,7 @@ export class EarshotServer {
         disconnect: broker ? (deviceId) => broker.disconnectDevice(deviceId) : undefined,
         tokenHours: config.enrolment.tokenHours,
         attemptsPerMinute: config.enrolment.attemptsPerMinute,
-        rotationTimeoutMs: config.enrolment.rotationTimeoutSeconds * 1000,
+        rotationTimeoutMs: msFromSeconds(config.enrolment.rotationTimeoutSeconds),
         retireOnAnswer: !config.mqtt.embedded,
       },
       fleet: { configPush: new ConfigPush(db, topics, client.publish), testPress },

@@ -1,6 +1,7 @@
 import { hashSecret, newSecret } from '../access/secret-token.js';
 import type { Database } from '../db/database.js';
 import { MqttAccounts } from './mqtt-accounts.js';
+import { msFromHours } from '../config/server-units.js';
 
 /** Why a claim was refused; each maps to its own HTTP status and message. */
 export type ClaimRefusal = 'unknown' | 'used' | 'expired' | 'decommissioned' | 'enrolled';
@@ -38,7 +39,7 @@ export class ClaimTokens {
   ): Promise<{ token: string; expiresAt: string }> {
     const token = newSecret(TOKEN_PREFIX);
     const now = this.now();
-    const expiresAt = new Date(now.getTime() + validHours * 3_600_000).toISOString();
+    const expiresAt = new Date(now.getTime() + msFromHours(validHours)).toISOString();
     await this.db
       .insertInto('claim_tokens')
       .values({

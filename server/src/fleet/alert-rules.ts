@@ -1,6 +1,7 @@
 import type { DeviceHeartbeat } from '@earshot/shared/protocol';
 import { AUDIO_ALERT_KINDS, audioConditions } from './audio-alert-rules.js';
 import { isOpen, type OpeningHours } from './opening-hours.js';
+import { msFromMinutes } from '../config/server-units.js';
 
 export const ALERT_KINDS = [
   'offline',
@@ -52,7 +53,7 @@ export function activeConditions(
   if (device.state === 'offline') {
     const offlineMs = nowMs - Date.parse(device.stateChangedAt);
     const open = device.store === null || isOpen(device.store.openingHours, device.store.timeZone, nowMs);
-    if (offlineMs > thresholds.offlineMinutes * 60_000 && open) {
+    if (offlineMs > msFromMinutes(thresholds.offlineMinutes) && open) {
       active.set('offline', `offline since ${device.stateChangedAt} (${Math.floor(offlineMs / 60_000)} min)`);
     }
   }

@@ -5,6 +5,7 @@ import type { DeviceReports } from './device-reports.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
 import { activeConditions, type AlertThresholds, alertChanges } from './alert-rules.js';
 import type { OpeningHours } from './opening-hours.js';
+import { msFromHours } from '../config/server-units.js';
 
 export interface FleetMonitorOptions {
   db: Database;
@@ -54,7 +55,7 @@ export class FleetMonitor {
   async evaluateAll(): Promise<void> {
     const devices = await this.options.db.selectFrom('devices').select('id').execute();
     for (const { id } of devices) await this.evaluate(id);
-    await this.options.reports.pruneHistory(new Date(this.now() - this.options.historyHours * 3_600_000));
+    await this.options.reports.pruneHistory(new Date(this.now() - msFromHours(this.options.historyHours)));
   }
 
   private async evaluateNow(deviceId: string): Promise<void> {

@@ -46,6 +46,7 @@ import { questionsRoutes } from './routes/questions.js';
 import { storesRoutes } from './routes/stores.js';
 import { importsRoutes, type ImportsRoutesOptions } from './routes/imports.js';
 import { transcriptionJobsRoutes } from './routes/transcription-jobs.js';
+import { msFromHours } from '../config/server-units.js';
 
 export interface AppOptions {
   db: Database;
@@ -142,7 +143,7 @@ export async function buildApp(options: AppOptions) {
   // Every route registered from here on must declare its permission.
   const users = new Users(options.db);
   const tokens = new ApiTokens(options.db);
-  const sessions = new Sessions(options.db, options.access.sessionHours * 3_600_000);
+  const sessions = new Sessions(options.db, msFromHours(options.access.sessionHours));
   const audit = new AuditLog(options.db);
   await app.register(accessPlugin, { users, tokens, sessions });
   await app.register(authRoutes, {

@@ -9,6 +9,7 @@ import { openQueue } from '../queue/open-queue.js';
 import { openBlobStore } from '../storage/open-blob-store.js';
 import { parsePressLog } from './press-log.js';
 import { RecordingImporter } from './recording-importer.js';
+import { importWindowMs } from '../config/server-units.js';
 
 export const IMPORT_USAGE = `  earshot-server import --device ID --recording FILE --presses FILE [--config FILE]
                                    file the presses of a long recording as clips`;
@@ -50,8 +51,7 @@ export async function importCli(argv: string[]): Promise<number> {
     const importer = new RecordingImporter({
       db,
       ingest,
-      preMs: config.import.preSeconds * 1000,
-      postMs: config.import.postSeconds * 1000,
+      ...importWindowMs(config.import),
       logger,
     });
     let shown = '';

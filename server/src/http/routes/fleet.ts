@@ -9,6 +9,7 @@ import type { DeviceAlertsTable } from '../../db/schema.js';
 import type { ConfigPush } from '../../fleet/config-push.js';
 import type { TestPress } from '../../fleet/test-press.js';
 import { DateTime, ErrorBody, IdParams, Slug } from '../schemas.js';
+import { msFromHours } from '../../config/server-units.js';
 
 /** What the fleet routes change on devices; absent (API-only tests), those routes answer 503. */
 export interface FleetControl {
@@ -148,7 +149,7 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       const { id } = request.params;
       const row = await devices(request.principal).where('devices.id', '=', id).executeTakeFirst();
       if (!row) return reply.code(404).send({ error: `no device ${id}` });
-      const since = new Date(Date.now() - request.query.hours * 3_600_000).toISOString();
+      const since = new Date(Date.now() - msFromHours(request.query.hours)).toISOString();
       const [history, alerts, pushed, state] = await Promise.all([
         db
           .selectFrom('device_heartbeat_history')
