@@ -52,12 +52,24 @@ it('reports mic health and clock state in its status, and cancels the newest cli
   assert.equal(status.mic.lastFailure, null);
   assert.ok('synchronized' in status.clock);
 
-  const pressed = await fetch(`${api}/press`, { method: 'POST', body: JSON.stringify({ button: 1 }) });
+  const pressed = await fetch(`${api}/press`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ button: 1 }),
+  });
   const { clipId } = (await pressed.json()) as { clipId: string };
-  const cancelled = await fetch(`${api}/cancel`, { method: 'POST' });
+  const cancelled = await fetch(`${api}/cancel`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   assert.equal(cancelled.status, 200);
   assert.deepEqual(await cancelled.json(), { cancelled: true, clipId });
-  const again = await fetch(`${api}/cancel`, { method: 'POST' });
+  const again = await fetch(`${api}/cancel`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   assert.equal(again.status, 409);
   assert.deepEqual(await again.json(), { cancelled: false, reason: 'no recent clip to cancel' });
   assert.equal((daemon.status() as { pendingClips: number }).pendingClips, 0);
