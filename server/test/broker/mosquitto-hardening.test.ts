@@ -19,7 +19,7 @@ import { DeviceReports } from '../../src/fleet/device-reports.js';
 import { MqttIngest } from '../../src/ingest/mqtt-ingest.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { ingestHarness, quietLogger } from '../support/ingest-harness.js';
-import { simDeviceHandlers } from '../support/sim-device-handlers.js';
+import { SIM_DEVICE_TRANSFER, simDeviceHandlers } from '../support/sim-device-handlers.js';
 import { makeClip } from '../support/test-clips.js';
 
 const topics = new Topics('earshot');
@@ -88,15 +88,9 @@ describe('Mosquitto with the documented settings', () => {
       topics,
       username: 'pi-1',
       password: passwords['pi-1'],
-      chunkBytes: 32 * 1024,
-      inflight: 8,
-      publishesPerSecond: 500,
-      ackTimeoutMs: 3000,
-      finRounds: 3,
+      ...SIM_DEVICE_TRANSFER,
       reconnectMinMs: 50,
       reconnectMaxMs: 500,
-      heartbeatMs: 60_000,
-      version: 'test',
       outbox,
       logger: quietLogger,
       ...simDeviceHandlers(outbox),

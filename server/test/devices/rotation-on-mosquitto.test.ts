@@ -21,7 +21,7 @@ import { BrokerClient } from '../../src/broker/broker-client.js';
 import { DeviceReports } from '../../src/fleet/device-reports.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { ingestHarness, quietLogger } from '../support/ingest-harness.js';
-import { simDeviceHandlers } from '../support/sim-device-handlers.js';
+import { SIM_DEVICE_TRANSFER, simDeviceHandlers } from '../support/sim-device-handlers.js';
 import { LogCapture } from '../support/sim-device.js';
 import { makeClip } from '../support/test-clips.js';
 
@@ -125,15 +125,9 @@ describe('credential rotation on Mosquitto', () => {
       password: login?.password,
       previousPassword: login?.previousPassword,
       newPasswordRetryMs: 1000,
-      chunkBytes: 32 * 1024,
-      inflight: 8,
-      publishesPerSecond: 500,
-      ackTimeoutMs: 3000,
-      finRounds: 3,
+      ...SIM_DEVICE_TRANSFER,
       reconnectMinMs: 50,
       reconnectMaxMs: 500,
-      heartbeatMs: 60_000,
-      version: 'test',
       outbox,
       logger: deviceLog.logger,
       ...simDeviceHandlers(outbox),

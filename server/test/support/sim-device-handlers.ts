@@ -26,3 +26,18 @@ export function simDeviceHandlers(
     onDelivered: () => undefined,
   };
 }
+
+/**
+ * The transfer settings every simulated device uses: small chunks and a fast pace, so a test's
+ * clips move in a moment, and a heartbeat too rare to get in the way. Reconnection delays are the
+ * test's own (they decide how long a broker outage lasts for the device).
+ */
+export const SIM_DEVICE_TRANSFER = {
+  chunkBytes: 32 * 1024,
+  inflight: 8,
+  publishesPerSecond: 500,
+  ackTimeoutMs: 3000,
+  finRounds: 3,
+  heartbeatMs: 60_000,
+  version: 'test',
+} as const satisfies Partial<UplinkOptions>;

@@ -14,7 +14,7 @@ import { openDatabase } from '../../src/db/database.js';
 import { mosquittoAclFile, mosquittoPasswordFile } from '../../src/devices/mosquitto-files.js';
 import { MqttAccounts } from '../../src/devices/mqtt-accounts.js';
 import { LogCapture, SimDevice } from './sim-device.js';
-import { simDeviceHandlers } from './sim-device-handlers.js';
+import { SIM_DEVICE_TRANSFER, simDeviceHandlers } from './sim-device-handlers.js';
 import { noiseWav, sha256 } from './test-clips.js';
 
 export type BrokerKind = 'aedes' | 'mosquitto';
@@ -163,15 +163,9 @@ export class TransferRig {
       topics,
       username: deviceId,
       password: this.password(deviceId),
-      chunkBytes: 32 * 1024,
-      inflight: 8,
-      publishesPerSecond: 500,
-      ackTimeoutMs: 3000,
-      finRounds: 3,
+      ...SIM_DEVICE_TRANSFER,
       reconnectMinMs: 100,
       reconnectMaxMs: 1000,
-      heartbeatMs: 60_000,
-      version: 'test',
       outbox,
       logger: log.logger.child({ component: 'uplink' }),
       ...simDeviceHandlers(outbox),
