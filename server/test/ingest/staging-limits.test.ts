@@ -3,13 +3,9 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import { sql } from 'kysely';
-import { ClipIngest } from '../../src/ingest/clip-ingest.js';
-import { StagingLimits } from '../../src/ingest/staging-limits.js';
-import { ButtonMap } from '../../src/questions/button-map.js';
-import { TableJobQueue } from '../../src/queue/job-queue.js';
 import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
 import { DATABASE_KINDS, testDatabase } from '../support/databases.js';
-import { quietLogger } from '../support/ingest-harness.js';
+import { ingestHarness } from '../support/ingest-harness.js';
 import { makeClip, sha256 } from '../support/test-clips.js';
 
 const CHUNK = 32 * 1024;
@@ -37,15 +33,11 @@ for (const kind of DATABASE_KINDS) {
       t.after(() => dir.remove());
       const { db } = database;
       const size = initOf().size;
-      const ingest = new ClipIngest({
-        db,
-        blobs: new DiskBlobStore(join(dir.path, 'clips')),
-        queue: new TableJobQueue(db),
-        buttonMap: new ButtonMap(db),
-        maxResends: 1,
-        logger: quietLogger,
-        limits: new StagingLimits(db, { maxOpenTransfers: 3, maxStagedBytes: 10 * size, retryAfterSeconds: 60 }),
-      });
+      const ingest = ingestHarness(db, new DiskBlobStore(join(dir.path, 'clips')), {
+        maxOpenTransfers: 3,
+        maxStagedBytes: 10 * size,
+        retryAfterSeconds: 60,
+      }).ingest;
       const open = [initOf(), initOf(), initOf()];
       for (const init of open) assert.equal(await ingest.init('pi-1', init.clipId, init.payload), undefined);
       const refused = initOf();
@@ -59,15 +51,11 @@ for (const kind of DATABASE_KINDS) {
       assert.equal(await ingest.init('pi-2', other.clipId, other.payload), undefined);
 
       // Announced bytes: a device whose open transfers would exceed the byte limit waits too.
-      const bytes = new ClipIngest({
-        db,
-        blobs: new DiskBlobStore(join(dir.path, 'clips')),
-        queue: new TableJobQueue(db),
-        buttonMap: new ButtonMap(db),
-        maxResends: 1,
-        logger: quietLogger,
-        limits: new StagingLimits(db, { maxOpenTransfers: 100, maxStagedBytes: 2 * size, retryAfterSeconds: 60 }),
-      });
+      const bytes = ingestHarness(db, new DiskBlobStore(join(dir.path, 'clips')), {
+        maxOpenTransfers: 100,
+        maxStagedBytes: 2 * size,
+        retryAfterSeconds: 60,
+      }).ingest;
       const big = initOf();
       const byteAnswer = await bytes.init('pi-2', big.clipId, big.payload);
       assert.equal(byteAnswer, undefined, 'two clips fit');
@@ -91,14 +79,7 @@ describe('expired staging gives its space back (SQLite)', () => {
     const dir = await tempDir();
     t.after(() => dir.remove());
     const { db } = database;
-    const ingest = new ClipIngest({
-      db,
-      blobs: new DiskBlobStore(join(dir.path, 'clips')),
-      queue: new TableJobQueue(db),
-      buttonMap: new ButtonMap(db),
-      maxResends: 1,
-      logger: quietLogger,
-    });
+    const { ingest } = ingestHarness(db, new DiskBlobStore(join(dir.path, 'clips')));
     const pragma = async (name: string) =>
       Object.values((await sql.raw<Record<string, number>>(`pragma ${name}`).execute(db)).rows[0] ?? {})[0];
     const before = await pragma('page_count');

@@ -7,14 +7,23 @@ import { ClipIngest } from '../../src/ingest/clip-ingest.js';
 import { ButtonMap } from '../../src/questions/button-map.js';
 import { TableJobQueue } from '../../src/queue/job-queue.js';
 import type { BlobStore } from '../../src/storage/blob-store.js';
+import { StagingLimits, type StagingLimitsOptions } from '../../src/ingest/staging-limits.js';
 
 export const quietLogger = createLogger({ name: 'test', level: 'silent' });
 
 /** The ingest core as the server wires it, over a test database and blob store. */
-export function ingestHarness(db: Database, blobs: BlobStore) {
+export function ingestHarness(db: Database, blobs: BlobStore, limits?: StagingLimitsOptions) {
   const queue = new TableJobQueue(db);
   const buttonMap = new ButtonMap(db);
-  const ingest = new ClipIngest({ db, blobs, queue, buttonMap, maxResends: 1, logger: quietLogger });
+  const ingest = new ClipIngest({
+    db,
+    blobs,
+    queue,
+    buttonMap,
+    maxResends: 1,
+    logger: quietLogger,
+    ...(limits ? { limits: new StagingLimits(db, limits) } : {}),
+  });
   return { queue, buttonMap, ingest };
 }
 
