@@ -1,11 +1,11 @@
+import type { ServerConfig } from '../config/server-config.js';
 import {
   type EngineConfig,
   engineSettings,
   OpenAiEngine as OpenAiEngineSchema,
   PocketsphinxEngine as PocketsphinxEngineSchema,
-  type ServerConfig,
   YandexEngine as YandexEngineSchema,
-} from '../config/server-config.js';
+} from '../config/transcription-config.js';
 import type { TargetedRecogniser } from '../answers/answer.js';
 import { OpenAiTargeted } from '../answers/targeted/openai-targeted.js';
 import { PocketsphinxTargeted } from '../answers/targeted/pocketsphinx-targeted.js';
