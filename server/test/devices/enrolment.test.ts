@@ -1,60 +1,13 @@
 import assert from 'node:assert/strict';
-import { describe, it, type TestContext } from 'node:test';
-import { Topics } from '@earshot/shared/protocol';
-import { tempDir } from '@earshot/test-kit/temp-dir';
+import { describe, it } from 'node:test';
 import { ApiTokens } from '../../src/access/api-tokens.js';
 import { Users } from '../../src/access/users.js';
 import { AuditLog } from '../../src/audit/audit-log.js';
 import { openDatabase } from '../../src/db/database.js';
 import { ClaimTokens } from '../../src/devices/claim-tokens.js';
-import { DeviceLink } from '../../src/devices/device-link.js';
 import { MqttAccounts } from '../../src/devices/mqtt-accounts.js';
-import { DiskBlobStore } from '../../src/storage/disk-blob-store.js';
-import { appHarness } from '../support/app-harness.js';
-import { DATABASE_KINDS, type DatabaseKind, testDatabase } from '../support/databases.js';
-import { ingestHarness } from '../support/ingest-harness.js';
-
-interface Published {
-  topic: string;
-  payload: string;
-  retain: boolean;
-}
-
-/** The API over a fresh database, with a device link that records what it would publish. */
-async function enrolmentRig(
-  t: TestContext,
-  kind: DatabaseKind,
-  attemptsPerMinute = 1000,
-  broker?: Parameters<typeof appHarness>[0]['enrolment'],
-) {
-  const test = await testDatabase(t, kind);
-  if (!test) return undefined;
-  const dir = await tempDir();
-  const published: Published[] = [];
-  const link = new DeviceLink(new Topics('earshot'), (topic, payload, { retain }) => {
-    published.push({ topic, payload, retain });
-    return Promise.resolve();
-  });
-  const appOver = async (db: typeof test.db) => {
-    const blobs = new DiskBlobStore(dir.path);
-    const { ingest, buttonMap, queue } = ingestHarness(db, blobs);
-    return appHarness({ db, blobs, queue, buttonMap, ingest, enrolment: { link, attemptsPerMinute, ...broker } });
-  };
-  const app = await appOver(test.db);
-  return {
-    ...test,
-    app,
-    published,
-    appOver,
-    async close() {
-      await app.close();
-      await test.close();
-      await dir.remove();
-    },
-  };
-}
-
-const requestId = (n: number) => `request-${String(n).padStart(12, '0')}`;
+import { DATABASE_KINDS } from '../support/databases.js';
+import { enrolmentRig, requestId } from '../support/enrolment-rig.js';
 
 for (const kind of DATABASE_KINDS) {
   describe(`enrolment with one-time claim tokens on ${kind}`, () => {
@@ -220,81 +173,6 @@ for (const kind of DATABASE_KINDS) {
         assert.ok(row.decommissioned_at);
       } finally {
         await rig.close();
-      }
-    });
-
-    it('re-keys an enrolled device only when the caller replaces it, and caps the claim token lifetime', async (t) => {
-      const rig = await enrolmentRig(t, kind);
-      if (!rig) return;
-      const { app, db } = rig;
-      try {
-        await app.inject({ method: 'PUT', url: '/api/v1/devices/pi-5', payload: { storeId: null } });
-        const claim = (payload: object) =>
-          app.inject({ method: 'POST', url: '/api/v1/devices/pi-5/claim-tokens', payload });
-        const tooLong = await claim({ validHours: 720 });
-        assert.deepEqual(
-          [tooLong.statusCode, tooLong.json()],
-          [400, { error: 'body/validHours must be <= 24 (enrolment.tokenHours)' }],
-        );
-        const first = (await claim({})).json<{ token: string }>().token;
-        const early = (await claim({})).json<{ token: string }>().token;
-        const enrol = (token: string, n: number) =>
-          app.inject({ method: 'POST', url: '/api/v1/enrol', payload: { token, requestId: requestId(n) } });
-        const enrolled = await enrol(first, 40);
-        assert.equal(enrolled.statusCode, 200);
-        const password = enrolled.json<{ mqtt: { password: string } }>().mqtt.password;
-        const accounts = new MqttAccounts(db);
-
-        // A second token made before enrolment, used after it, would take the device over.
-        const takeover = await enrol(early, 41);
-        assert.equal(takeover.statusCode, 409);
-        assert.match(takeover.json<{ error: string }>().error, /pi-5 is enrolled already/);
-        assert.equal(await accounts.authenticate('pi-5', password), 'device', 'the working device keeps its account');
-
-        const refused = await claim({});
-        assert.equal(refused.statusCode, 409);
-        assert.match(refused.json<{ error: string }>().error, /send "replace": true/);
-        assert.equal(await accounts.authenticate('pi-5', password), 'device');
-
-        const replacing = await claim({ replace: true });
-        assert.equal(replacing.statusCode, 201);
-        assert.equal(await accounts.authenticate('pi-5', password), undefined, 'the replaced unit is revoked at once');
-        const fresh = await enrol(replacing.json<{ token: string }>().token, 42);
-        assert.equal(fresh.statusCode, 200);
-        const replaced = (await new AuditLog(db).query({ limit: 50 }))
-          .filter((e) => e.action === 'device.claim_token_create')
-          .map((e) => (e.details as { replaced?: boolean }).replaced);
-        assert.deepEqual(replaced.sort(), [false, false, true]);
-      } finally {
-        await rig.close();
-      }
-    });
-
-    it('takes the broker URL from configuration, never from the Host header', async (t) => {
-      for (const [host, expected] of [
-        ['10.0.0.5', [200, 'mqtt://10.0.0.5:1883']],
-        ['0.0.0.0', [503, 'no broker URL for devices: set enrolment.brokerUrl (the broker as devices reach it)']],
-      ] as const) {
-        const rig = await enrolmentRig(t, kind, 1000, {
-          broker: { url: undefined, embedded: { host, port: 1883, tls: false }, root: 'earshot', caPem: undefined },
-        });
-        if (!rig) return;
-        try {
-          await rig.app.inject({ method: 'PUT', url: '/api/v1/devices/pi-6', payload: { storeId: null } });
-          const { token } = (
-            await rig.app.inject({ method: 'POST', url: '/api/v1/devices/pi-6/claim-tokens', payload: {} })
-          ).json<{ token: string }>();
-          const answer = await rig.app.inject({
-            method: 'POST',
-            url: '/api/v1/enrol',
-            headers: { host: 'evil.example:1883' },
-            payload: { token, requestId: requestId(50) },
-          });
-          const body = answer.json<{ mqtt?: { url: string }; error?: string }>();
-          assert.deepEqual([answer.statusCode, body.mqtt?.url ?? body.error], expected);
-        } finally {
-          await rig.close();
-        }
       }
     });
 
