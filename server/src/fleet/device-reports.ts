@@ -41,18 +41,23 @@ export class DeviceReports {
       .insertInto('devices')
       .values({ id: deviceId, state, version, state_changed_at: now, last_seen_at: now })
       .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          state,
-          version: version ?? eb.ref('devices.version'),
-          // "Offline since" means since it went offline, not since the last repeat of it.
-          state_changed_at: eb
-            .case()
-            .when('devices.state', '=', state)
-            .then(eb.ref('devices.state_changed_at'))
-            .else(now)
-            .end(),
-          last_seen_at: now,
-        })),
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({
+            state,
+            version: version ?? eb.ref('devices.version'),
+            // "Offline since" means since it went offline, not since the last repeat of it.
+            state_changed_at: eb
+              .case()
+              .when('devices.state', '=', state)
+              .then(eb.ref('devices.state_changed_at'))
+              .else(now)
+              .end(),
+            last_seen_at: now,
+          }))
+          // A decommissioned device stays offline: its last "online", still in flight when it was
+          // taken out of service, must not bring it back in the console.
+          .where('devices.decommissioned_at', 'is', null),
       )
       .execute();
     for (const listener of this.listeners) listener(deviceId);
