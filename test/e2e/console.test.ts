@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
@@ -9,7 +9,7 @@ import { adminToken, deviceCredentials } from '@earshot/test-kit/server-cli';
 import { launchChromium, requireChromium } from '@earshot/test-kit/browser';
 import { freePort } from '@earshot/test-kit/ports';
 import { BIN, type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
-import { speak } from '@earshot/test-kit/speech';
+import { importSpokenAnswers } from '@earshot/test-kit/spoken-import';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 
 const run = promisify(execFile);
@@ -129,53 +129,16 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
     effectiveFrom: new Date(Date.now() - 3_600_000).toISOString(),
   });
 
-  /** Files one recording of spoken answers, one per segment, each pressed with its button. */
-  let imports = 0;
-  const fileAnswers = async (deviceId: string, answers: { text: string; button: number }[]) => {
-    imports += 1;
-    const segments: string[] = [];
-    for (const [i, answer] of answers.entries()) {
-      const spoken = join(dir.path, `import-${imports}-${i}.wav`);
-      await speak(answer.text, spoken);
-      const padded = join(dir.path, `import-${imports}-${i}-padded.wav`);
-      // Half a second of silence, the words, silence to the end of the segment.
-      await run('sox', [spoken, padded, 'pad', '0.5', String(SEGMENT_SECONDS), 'trim', '0', String(SEGMENT_SECONDS)]);
-      segments.push(padded);
-    }
-    const recording = join(dir.path, `import-${imports}.wav`);
-    if (segments.length === 1) await run('sox', [segments[0] ?? '', recording]);
-    else await run('sox', [...segments, recording]);
-    const form = new FormData();
-    form.append('deviceId', deviceId);
-    form.append(
-      'presses',
-      JSON.stringify({
-        recordingStart: new Date(Date.now() - answers.length * SEGMENT_SECONDS * 1000).toISOString(),
-        presses: answers.map((answer, i) => ({ at: i * SEGMENT_SECONDS + PRESS_AT_SECONDS, button: answer.button })),
-      }),
-    );
-    form.append('recording', new Blob([await readFile(recording)], { type: 'audio/wav' }), 'recording.wav');
-    const response = await fetch(`${api}/api/v1/imports`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      body: form,
+  const fileAnswers = (deviceId: string, answers: { text: string; button: number }[]) =>
+    importSpokenAnswers({
+      api,
+      token,
+      dir: dir.path,
+      deviceId,
+      answers,
+      segmentSeconds: SEGMENT_SECONDS,
+      pressAtSeconds: PRESS_AT_SECONDS,
     });
-    assert.equal(response.status, 202, await response.clone().text());
-    const { id } = (await response.json()) as { id: string };
-    const done = await waitFor('the import to finish', async () => {
-      const state = await call<{ state: string; result?: { clips: { status: string }[] } }>(
-        'GET',
-        `/api/v1/imports/${id}`,
-      );
-      assert.notEqual(state.state, 'failed', JSON.stringify(state));
-      return state.state === 'done' ? state : undefined;
-    });
-    assert.deepEqual(
-      done.result?.clips.map((c) => c.status),
-      answers.map(() => 'complete'),
-      JSON.stringify(done.result),
-    );
-  };
   const allTranscribed = async (count: number) => {
     let seen: ApiClip[] = [];
     try {

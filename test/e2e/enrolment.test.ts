@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,46 +9,13 @@ import { freePort } from '@earshot/test-kit/ports';
 import { BIN, REPO_ROOT, type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
 import { adminToken } from '@earshot/test-kit/server-cli';
 import { indexSignal } from '@earshot/test-kit/signals';
+import { assertInstallSteps } from '@earshot/test-kit/first-boot-steps';
+import { sshKey } from '@earshot/test-kit/ssh-key';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import { parse } from 'yaml';
 
 const run = promisify(execFile);
 const mtoolsEnv = { ...process.env, MTOOLS_SKIP_CHECK: '1' };
-
-/** A well-formed OpenSSH ed25519 public key (random, nobody holds its private half). */
-function sshKey(): string {
-  const lengthPrefixed = (bytes: Buffer) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    return Buffer.concat([length, bytes]);
-  };
-  const blob = Buffer.concat([lengthPrefixed(Buffer.from('ssh-ed25519')), lengthPrefixed(randomBytes(32))]);
-  return `ssh-ed25519 ${blob.toString('base64')} tech@laptop`;
-}
-
-/**
- * The first-boot script's install steps, in the order that works on a Pi: the release tarball
- * (scripts/package-device) unpacked, its dependencies (native addons compiled), the service and
- * the earshot-device command, enrolment, the credentials handed to the service's user, the start.
- */
-const INSTALL_STEPS = [
-  '| tar -xz -C /opt/earshot --strip-components=1\n',
-  '(cd /opt/earshot && npm ci --omit=dev --workspace=device --no-audit --no-fund)\n',
-  '/opt/earshot/scripts/install-service device --app /opt/earshot\n',
-  'earshot-device enrol --server "$EARSHOT_SERVER" --token "$EARSHOT_CLAIM_TOKEN"',
-  'chown -R earshot:earshot /var/lib/earshot\n',
-  'systemctl restart earshot-device',
-];
-
-function assertInstallSteps(script: string): void {
-  const at = INSTALL_STEPS.map((step) => script.indexOf(step));
-  assert.ok(
-    at.every((index, i) => index >= 0 && (i === 0 || index > (at[i - 1] ?? 0))),
-    `install steps out of order or missing (${at.join(', ')}):\n${script}`,
-  );
-  // The script it once called never existed; install-service is in the release tarball.
-  assert.doesNotMatch(script, /install-device/);
-}
 
 interface UserData {
   hostname: string;
