@@ -53,7 +53,7 @@ export const ServerConfigSchema = Type.Object(
           Type.String({
             minLength: 16,
             description:
-              '`/metrics` answers only to `Authorization: Bearer <this>` (Prometheus `authorization.credentials`); unset: open to anyone who reaches the port',
+              '`/metrics` answers only to `Authorization: Bearer <this>` (Prometheus `authorization.credentials`); unset: only requests from this machine (loopback)',
           }),
         ),
       },

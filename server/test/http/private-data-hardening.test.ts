@@ -90,6 +90,33 @@ describe('/metrics', () => {
       const ok = await scrape(`Bearer ${token}`);
       assert.equal(ok.statusCode, 200);
       assert.match(ok.body, /# TYPE /);
+      const remote = await app.inject({
+        url: '/metrics',
+        remoteAddress: '203.0.113.7',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      assert.equal(remote.statusCode, 200, 'with the token, from anywhere');
+    } finally {
+      await app.close();
+      await test.close();
+      await dir.remove();
+    }
+  });
+
+  it('without a token, answers this machine only', async (t) => {
+    const test = await testDatabase(t, 'sqlite');
+    if (!test) return;
+    const dir = await tempDir();
+    const blobs = new DiskBlobStore(dir.path);
+    const { ingest, buttonMap, queue } = ingestHarness(test.db, blobs);
+    const app = await appHarness({ db: test.db, blobs, queue, buttonMap, ingest });
+    try {
+      const from = (remoteAddress: string) => app.inject({ url: '/metrics', remoteAddress });
+      assert.equal((await from('127.0.0.1')).statusCode, 200);
+      assert.equal((await from('::1')).statusCode, 200);
+      const remote = await from('203.0.113.7');
+      assert.equal(remote.statusCode, 403);
+      assert.match(remote.json<{ error: string }>().error, /http\.metricsToken/);
     } finally {
       await app.close();
       await test.close();

@@ -35,7 +35,7 @@ export class ServerMetrics {
 
 /**
  * Wrapped with fastify-plugin so that its response hook counts the routes of every plugin.
- * With a token, /metrics checks it itself: Prometheus sends it as a bearer token, which is no
+ * Without a token, /metrics answers this machine only. With a token, /metrics checks it itself: Prometheus sends it as a bearer token, which is no
  * API token, so the access plugin leaves this route's Authorization header alone.
  */
 export const metricsRoutes = fastifyPlugin<{ metrics: ServerMetrics; token: string | undefined }>(
@@ -51,6 +51,11 @@ export const metricsRoutes = fastifyPlugin<{ metrics: ServerMetrics; token: stri
         schema: { tags: ['operations'], summary: 'Prometheus metrics', hide: false },
       },
       async (request, reply) => {
+        // Without a token only this machine may scrape: an exporter beside the server, or an
+        // operator's curl; anyone else must be given the token.
+        if (!expected && !isLoopback(request.ip)) {
+          return reply.code(403).send({ error: '/metrics answers other hosts only with http.metricsToken set' });
+        }
         if (expected && !timingSafeEqual(digest(request.headers.authorization ?? ''), expected)) {
           return reply
             .code(401)
@@ -66,3 +71,8 @@ export const metricsRoutes = fastifyPlugin<{ metrics: ServerMetrics; token: stri
 
 /** Equal-length digests, so that comparing them takes the same time whatever was sent. */
 const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** 127.0.0.0/8, ::1, and IPv4 loopback as IPv6 sees it. */
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+}
