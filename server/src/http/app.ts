@@ -29,6 +29,7 @@ import { authRoutes } from './routes/auth.js';
 import { clipAudioRoutes } from './routes/clip-audio.js';
 import { clipsRoutes } from './routes/clips.js';
 import { consoleRoutes } from './routes/console.js';
+import { consoleVendorRoutes } from './routes/console-vendor.js';
 import { tokensRoutes } from './routes/tokens.js';
 import { usersRoutes } from './routes/users.js';
 import { healthRoutes } from './routes/health.js';
@@ -187,5 +188,6 @@ export async function buildApp(options: AppOptions) {
   await app.register(npsRoutes, { db: options.db });
   await app.register(importsRoutes, options.imports);
   await app.register(consoleRoutes);
+  await app.register(consoleVendorRoutes);
   return app;
 }

@@ -3,10 +3,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import Fastify from 'fastify';
 import { CONSOLE_DIR, consoleRoutes } from '../../src/http/routes/console.js';
+import { consoleVendorRoutes } from '../../src/http/routes/console-vendor.js';
 
 async function consoleApp() {
   const app = Fastify();
   await app.register(consoleRoutes);
+  await app.register(consoleVendorRoutes);
   return app;
 }
 
@@ -52,12 +54,34 @@ describe('the console files', () => {
     }
   });
 
-  it('has every module the console imports', async () => {
+  it('has every module the console imports, its libraries included', async () => {
+    const app = await consoleApp();
     for (const { path, text } of await consoleSources()) {
       for (const [, target] of text.matchAll(/from '(\.[^']+)'/g)) {
         const url = new URL(target ?? '', new URL(path, CONSOLE_DIR));
+        const vendor = /\/vendor\/([^/]+)$/.exec(url.pathname);
+        if (vendor) {
+          const response = await app.inject(`/console/vendor/${vendor[1]}`);
+          assert.equal(response.statusCode, 200, `${path} imports the library ${target}, which is not served`);
+          continue;
+        }
         await assert.doesNotReject(readFile(url), `${path} imports ${target}, which does not exist`);
       }
+    }
+  });
+
+  it('serves the front-end libraries from node_modules, and nothing else from there', async () => {
+    const app = await consoleApp();
+    for (const name of ['wavesurfer.js', 'wavesurfer-regions.js', 'uplot.js', 'qrcode.js']) {
+      const response = await app.inject(`/console/vendor/${name}`);
+      assert.equal(response.statusCode, 200, name);
+      assert.equal(response.headers['content-type'], 'text/javascript; charset=utf-8');
+      assert.match(String(response.headers['content-security-policy']), /default-src 'self'/);
+      assert.match(response.body, /\bexport\b/, `${name} is an ES module`);
+    }
+    assert.equal((await app.inject('/console/vendor/uplot.css')).headers['content-type'], 'text/css; charset=utf-8');
+    for (const path of ['/console/vendor/fastify', '/console/vendor/..%2fpackage.json', '/console/vendor/']) {
+      assert.equal((await app.inject(path)).statusCode, 404, path);
     }
   });
 

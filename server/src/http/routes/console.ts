@@ -26,6 +26,9 @@ const ASSET_PATH = /^(?:[a-z0-9-]+\/)*[a-z0-9-]+\.(html|js|css|svg)$/;
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/** The headers every console file is served with, its libraries included. */
+export const CONSOLE_SECURITY_HEADERS = { 'content-security-policy': CONTENT_SECURITY_POLICY };
+
 /** The web console at /console/: a single page that signs in with a session and talks to /api/v1. */
 export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const hide = { hide: true };
@@ -54,7 +57,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return reply
         .type(CONTENT_TYPES[type] ?? 'application/octet-stream')
         .header('cache-control', 'no-cache')
-        .header('content-security-policy', CONTENT_SECURITY_POLICY)
+        .headers(CONSOLE_SECURITY_HEADERS)
         .send(body);
     },
   );
