@@ -10,7 +10,7 @@ export const AnswerSettingsInput = Type.Object(
     ),
     cues: Type.Optional(
       Type.Record(
-        Type.String({ pattern: '^[a-z]{2,3}$' }),
+        Type.String({ pattern: '^[a-z]{2,3}$', description: 'a language code such as en or ru' }),
         Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 20 }),
         { description: 'phrases that show the question was asked, per language (en, ru), besides its text' },
       ),

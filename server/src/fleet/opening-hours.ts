@@ -1,7 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { offsetMs } from '../clips/zoned-time.js';
 
-const Clock = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$', examples: ['09:00', '24:00'] });
+const Clock = Type.String({
+  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$',
+  description: 'a time of day from 00:00 to 24:00, such as 09:00',
+  examples: ['09:00', '24:00'],
+});
 /** `[open, close)` in the store's local time, open before close (a night shop splits at midnight). */
 const Range = Type.Tuple([Clock, Clock]);
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;

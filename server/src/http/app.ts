@@ -29,6 +29,7 @@ import { authRoutes } from './routes/auth.js';
 import { clipAudioRoutes } from './routes/clip-audio.js';
 import { clipsRoutes } from './routes/clips.js';
 import { consoleRoutes } from './routes/console.js';
+import { describeSchemaErrors, type SchemaError } from './validation-messages.js';
 import { consoleVendorRoutes } from './routes/console-vendor.js';
 import { tokensRoutes } from './routes/tokens.js';
 import { usersRoutes } from './routes/users.js';
@@ -76,7 +77,10 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     loggerInstance: options.logger,
     trustProxy: options.http.trustProxy,
-    ajv: { onCreate: addTimeFormats },
+    // verbose: each error carries the failing schema and value, so that the message can say in
+    // words what was expected (validation-messages.ts).
+    ajv: { customOptions: { verbose: true }, onCreate: addTimeFormats },
+    schemaErrorFormatter: (errors, part) => new Error(describeSchemaErrors(errors as SchemaError[], part)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Every error leaves as {"error": "..."}: validation errors name the part and field

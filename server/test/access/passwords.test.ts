@@ -123,7 +123,7 @@ for (const kind of DATABASE_KINDS) {
           ['newcomer', 'aaaaaaaaaaaaaaaa', /Repeated characters/],
           ['newcomer', 'qwertyuiopasdf', /similar to a commonly used password/],
           ['ivan', 'ivan.ivan.ivan', /Repeated character patterns/],
-          ['newcomer', 'short-1', /must NOT have fewer than 12 characters/],
+          ['newcomer', 'short-1', /must be at least 12 characters long/],
         ] as const) {
           const refused = await app.inject({
             method: 'PUT',

@@ -9,7 +9,10 @@ export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
 const ID = new RegExp(ID_PATTERN);
 
 /** The TypeBox schema of an id. */
-export const Id = Type.String({ pattern: ID_PATTERN });
+export const Id = Type.String({
+  pattern: ID_PATTERN,
+  description: 'an id of up to 64 letters, digits, _ or -, starting with a letter or digit',
+});
 
 export function isValidId(id: string): boolean {
   return ID.test(id);

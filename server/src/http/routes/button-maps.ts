@@ -6,7 +6,10 @@ import type { Database } from '../../db/database.js';
 import type { ButtonMap, ButtonMapVersion, MapScope } from '../../questions/button-map.js';
 import { DateTime, ErrorBody } from '../schemas.js';
 
-const Buttons = Type.Record(Type.String({ pattern: '^[1-9][0-9]?$' }), Type.String({ minLength: 1 }));
+const Buttons = Type.Record(
+  Type.String({ pattern: '^[1-9][0-9]?$', description: 'a button number from 1 to 99' }),
+  Type.String({ minLength: 1 }),
+);
 const Version = Type.Object({
   id: Type.Integer(),
   scope: Type.String(),

@@ -62,7 +62,9 @@ const ListQuery = Type.Object(
   {
     ...FilterQuery,
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    cursor: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' })),
+    cursor: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$', description: 'the nextCursor of the previous page' }),
+    ),
     sort: Type.Union([Type.Literal('newest'), Type.Literal('oldest')], { default: 'newest' }),
   },
   { additionalProperties: false },

@@ -152,7 +152,7 @@ export const enrolmentRoutes: FastifyPluginAsyncTypebox<EnrolmentRoutesOptions> 
             token: Type.String({ minLength: 1, maxLength: 200 }),
             requestId: Type.String({
               pattern: '^[A-Za-z0-9_-]{16,64}$',
-              description: 'made once by the device and sent again on a retry',
+              description: '16 to 64 letters, digits, _ or -, made once by the device and sent again on a retry',
             }),
           },
           { additionalProperties: false },

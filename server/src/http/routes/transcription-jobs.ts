@@ -64,7 +64,9 @@ export const transcriptionJobsRoutes: FastifyPluginAsyncTypebox<TranscriptionJob
       schema: {
         tags: ['transcription'],
         summary: 'Give a dead job fresh attempts',
-        params: Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }) }),
+        params: Type.Object({
+          id: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$', description: 'a job id of letters, digits and -' }),
+        }),
         response: { 202: Type.Object({ requeued: Type.String() }), 404: ErrorBody },
       },
     },

@@ -6,7 +6,12 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import { ErrorBody, Slug } from '../schemas.js';
 import { UserBody } from './auth.js';
 
-const Params = Type.Object({ username: Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{1,63}$' }) });
+const Params = Type.Object({
+  username: Type.String({
+    pattern: '^[a-z0-9][a-z0-9._-]{1,63}$',
+    description: 'a username of 2 to 64 lowercase letters, digits, dots, _ or -, starting with a letter or digit',
+  }),
+});
 const UserInput = Type.Object(
   {
     role: Type.Union(ROLES.map((r) => Type.Literal(r))),
