@@ -401,6 +401,12 @@ const migrations: Record<string, Migration> = {
       await db.schema.dropTable('scores').execute();
     },
   },
+  '0011-checklist-retirement': {
+    async up(db: Kysely<unknown>) {
+      // A retired checklist is no longer offered for scoring; its scorecards stay, with meaning.
+      await db.schema.alterTable('checklists').addColumn('retired_at', 'text').execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

@@ -246,6 +246,8 @@ export interface ChecklistsTable {
   /** [{ id, text: { en, ru } }]: item ids stay stable so that old scores keep their meaning. */
   items_json: string;
   updated_at: string;
+  /** When an admin retired it: no longer offered for scoring; earlier scorecards stay. */
+  retired_at: string | null;
 }
 
 /** One manager's answers for one clip against one checklist. */

@@ -28,6 +28,7 @@ const Checklist = Type.Object({
   name: Type.String(),
   items: Type.Array(Item),
   updatedAt: Type.String(),
+  retiredAt: Type.Union([Type.String(), Type.Null()]),
 });
 type Checklist = Static<typeof Checklist>;
 
@@ -79,16 +80,20 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
   app,
   { db, audit },
 ) => {
-  const loadChecklists = async (where: { questionId?: string; id?: string } = {}): Promise<Checklist[]> => {
+  const loadChecklists = async (
+    where: { questionId?: string; id?: string; includeRetired?: boolean } = {},
+  ): Promise<Checklist[]> => {
     let query = db.selectFrom('checklists').selectAll().orderBy('id');
     if (where.questionId) query = query.where('question_id', '=', where.questionId);
     if (where.id) query = query.where('id', '=', where.id);
+    if (!where.includeRetired) query = query.where('retired_at', 'is', null);
     return (await query.execute()).map((r) => ({
       id: r.id,
       questionId: r.question_id,
       name: r.name,
       items: JSON.parse(r.items_json) as Item[],
       updatedAt: r.updated_at,
+      retiredAt: r.retired_at,
     }));
   };
 
@@ -98,11 +103,21 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
       config: { permission: 'self' },
       schema: {
         tags: ['scorecards'],
-        querystring: Type.Object({ questionId: Type.Optional(Slug) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            questionId: Type.Optional(Slug),
+            includeRetired: Type.Optional(Type.Boolean({ description: 'list retired checklists too (default false)' })),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Array(Checklist) },
       },
     },
-    async (request) => loadChecklists(request.query.questionId ? { questionId: request.query.questionId } : {}),
+    async (request) =>
+      loadChecklists({
+        ...(request.query.questionId ? { questionId: request.query.questionId } : {}),
+        includeRetired: request.query.includeRetired === true,
+      }),
   );
 
   app.put(
@@ -111,7 +126,8 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
       config: { permission: 'questions:manage' },
       schema: {
         tags: ['scorecards'],
-        summary: 'Create or replace a checklist; keep item ids stable so that earlier scores keep their meaning',
+        summary:
+          'Create or replace a checklist; keep item ids stable so that earlier scores keep their meaning. A retired checklist put again is offered again',
         params: Type.Object({ id: Slug }),
         body: ChecklistInput,
         response: { 200: Checklist, 201: Checklist, 400: ErrorBody },
@@ -130,13 +146,43 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
         name,
         items_json: JSON.stringify(items),
         updated_at: new Date().toISOString(),
+        retired_at: null,
       };
       await db
         .insertInto('checklists')
         .values({ id, ...values })
         .onConflict((oc) => oc.column('id').doUpdateSet(values))
         .execute();
-      return reply.code(existing ? 200 : 201).send({ id, questionId, name, items, updatedAt: values.updated_at });
+      return reply
+        .code(existing ? 200 : 201)
+        .send({ id, questionId, name, items, updatedAt: values.updated_at, retiredAt: null });
+    },
+  );
+
+  app.delete(
+    '/api/v1/checklists/:id',
+    {
+      config: { permission: 'questions:manage' },
+      schema: {
+        tags: ['scorecards'],
+        summary: 'Retire a checklist: no longer offered for scoring; its scorecards and summaries stay',
+        params: Type.Object({ id: Slug }),
+        response: { 204: Type.Null(), 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const retired = await db
+        .updateTable('checklists')
+        .set({ retired_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .where('retired_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(retired.numUpdatedRows) === 0) {
+        return reply.code(404).send({ error: `no checklist ${id} in use` });
+      }
+      await audit.record(request, { action: 'checklist.retire', subjectType: 'checklist', subjectId: id });
+      return reply.code(204).send(null);
     },
   );
 
@@ -184,7 +230,7 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
           { answers: Answers, comment: Type.Optional(Type.String({ maxLength: 2000 })) },
           { additionalProperties: false },
         ),
-        response: { 200: Scorecard, 400: ErrorBody, 404: ErrorBody },
+        response: { 200: Scorecard, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
     async (request, reply) => {
@@ -192,8 +238,11 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
       if (!principal) throw new Error('authenticated request without a principal');
       const clip = await visibleClip(request, request.params.id);
       if (!clip) return reply.code(404).send({ error: `no clip ${request.params.id}` });
-      const [list] = await loadChecklists({ id: request.params.checklistId });
+      const [list] = await loadChecklists({ id: request.params.checklistId, includeRetired: true });
       if (!list) return reply.code(404).send({ error: `no checklist ${request.params.checklistId}` });
+      if (list.retiredAt !== null) {
+        return reply.code(409).send({ error: `checklist ${list.id} was retired at ${list.retiredAt}` });
+      }
       if (list.questionId !== clip.question_id) {
         return reply
           .code(400)
@@ -258,7 +307,8 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
     },
     async (request, reply) => {
       const { checklistId, groupBy, storeId, from, to } = request.query;
-      const [list] = await loadChecklists({ id: checklistId });
+      // A retired checklist's results stay readable: what was scored keeps its meaning.
+      const [list] = await loadChecklists({ id: checklistId, includeRetired: true });
       if (!list) return reply.code(404).send({ error: `no checklist ${checklistId}` });
       const scope = request.principal ? storeScope(request.principal) : [];
       if (scope && storeId && !scope.includes(storeId)) return reply.code(404).send({ error: `no store ${storeId}` });
