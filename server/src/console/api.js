@@ -101,3 +101,16 @@ export const reviewQueue = (params) => request('GET', '/answers/review', { query
 export const answerSummary = (params) => request('GET', '/answers/summary', { query: params });
 export const setAnswer = (clipId, body) => request('PUT', `/clips/${encodeURIComponent(clipId)}/answer`, { body });
 export const revertAnswer = (clipId) => request('DELETE', `/clips/${encodeURIComponent(clipId)}/answer`);
+
+// Administration (admins): stores, users, checklists, devices and their claim tokens.
+export const putStore = (id, store) => request('PUT', `/stores/${encodeURIComponent(id)}`, { body: store });
+export const listUsers = () => request('GET', '/users');
+export const putUser = (username, user) => request('PUT', `/users/${encodeURIComponent(username)}`, { body: user });
+export const disableUser = (username) => request('DELETE', `/users/${encodeURIComponent(username)}`);
+export const enableUser = (username) => request('POST', `/users/${encodeURIComponent(username)}/enable`);
+export const putChecklist = (id, checklist) =>
+  request('PUT', `/checklists/${encodeURIComponent(id)}`, { body: checklist });
+export const retireChecklist = (id) => request('DELETE', `/checklists/${encodeURIComponent(id)}`);
+export const putDevice = (id, device) => request('PUT', `/devices/${encodeURIComponent(id)}`, { body: device });
+export const createClaimToken = (id, options) =>
+  request('POST', `/devices/${encodeURIComponent(id)}/claim-tokens`, { body: options });

@@ -1,5 +1,5 @@
 // The console's shell: who is signed in, the navigation, the language switch, and which view the
-// address (#/clips, #/clips/ID, #/review, #/dashboard, #/devices, #/devices/ID) shows, and which of them
+// address (#/clips, #/clips/ID, #/review, #/dashboard, #/devices, #/devices/ID, #/admin/TAB) shows, and which of them
 // the signed-in role may open.
 import * as api from './api.js';
 import { h } from './dom.js';
@@ -11,6 +11,7 @@ import { renderDevices } from './views/devices.js';
 import { renderLogin } from './views/login.js';
 import { renderPlayer } from './views/player.js';
 import { renderReview } from './views/review.js';
+import { ADMIN_TABS, renderAdmin } from './views/admin/admin.js';
 
 const root = document.getElementById('app');
 let user = null;
@@ -20,6 +21,7 @@ let leaveView = () => {};
 /** The pages and who may open them: technicians never see customers' voices or words. */
 const CLIPS = ['admin', 'manager'];
 const EVERYONE = ['admin', 'manager', 'technician'];
+const ADMINS = ['admin'];
 const ROUTES = [
   {
     pattern: /^\/clips\/([^/]+)$/,
@@ -42,8 +44,15 @@ const ROUTES = [
     roles: EVERYONE,
     render: (main, [id]) => renderDeviceDetail(main, id, user),
   },
+  { pattern: /^\/admin$/, nav: 'admin', roles: ADMINS, render: (main) => renderAdmin(main) },
+  {
+    pattern: new RegExp(`^/admin/(${ADMIN_TABS.join('|')})$`),
+    nav: 'admin',
+    roles: ADMINS,
+    render: (main, [tab]) => renderAdmin(main, tab),
+  },
 ];
-const NAV = ['clips', 'review', 'dashboard', 'devices'];
+const NAV = ['clips', 'review', 'dashboard', 'devices', 'admin'];
 /** Where each role starts: managers (and admins) with the clips, technicians with the fleet. */
 const HOME = { admin: '/clips', manager: '/clips', technician: '/devices' };
 
