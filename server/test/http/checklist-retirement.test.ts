@@ -15,7 +15,7 @@ for (const kind of DATABASE_KINDS) {
       try {
         const call = async (method: 'PUT' | 'POST' | 'GET' | 'DELETE', url: string, payload?: object) => {
           const response = await app.inject({ method, url, ...(payload ? { payload } : {}) });
-          return { status: response.statusCode, body: response.body ? (response.json() as unknown) : undefined };
+          return { status: response.statusCode, body: response.body ? response.json<unknown>() : undefined };
         };
         await call('PUT', '/api/v1/questions/nps', { kind: 'nps', text: { en: 'Recommend?' } });
         await call('POST', '/api/v1/button-maps/default/all', {
