@@ -10,7 +10,7 @@
 //   reader or the targeted decode (keyed by the audio and the full decode's arguments);
 // - ANSWERS_BENCH_FULL_ARGS / ANSWERS_BENCH_TARGETED_ARGS="-wip 0.2" add pocketsphinx arguments to
 //   the full / the grammar decode, as an operator's `args` would, to trial decode settings;
-// - ANSWERS_BENCH_TIMEOUT_MS: the full decode's timeout (default 300000). At 10 dB, pocketsphinx
+// - ANSWERS_BENCH_TIMEOUT_MS: the full and the grammar decode's timeout (default 300000). At 10 dB, pocketsphinx
 //   hears speech in all of the noise and a clip's full decode on a loaded machine can take longer.
 import { report } from '@earshot/test-kit/bench';
 import { tempDir } from '@earshot/test-kit/temp-dir';
@@ -90,7 +90,7 @@ try {
   const targeted = new PocketsphinxTargeted({
     command: 'pocketsphinx_continuous',
     args: argsOf(process.env.ANSWERS_BENCH_TARGETED_ARGS),
-    timeoutMs: 60_000,
+    timeoutMs,
   });
   const rendered = await inParallel(cases, width, (c) => renderCase(c, dir.path));
   const pink = await synthNoise(dir.path, 30);
