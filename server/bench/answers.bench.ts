@@ -2,7 +2,16 @@
 // (a) the reader on ground-truth transcripts, en and ru, and (b) the whole offline path
 // (flite audio → pocketsphinx → reader → targeted re-recognition → combined answer), en, clean
 // and at 20 dB and 10 dB SNR (pink noise and babble, alternately), with the reader alone on the
-// same transcripts as the baseline. ANSWERS_BENCH_EVERY=n decodes every n-th clip only.
+// same transcripts as the baseline. Knobs (environment):
+// - ANSWERS_BENCH_EVERY=n decodes every n-th clip only;
+// - ANSWERS_BENCH_CONDITIONS=clean,snr10 runs only the named conditions (clean, snr20, snr10);
+// - ANSWERS_BENCH_WIDTH=n decodes n clips at a time (default 2: the machine's cores);
+// - ANSWERS_BENCH_CACHE=dir keeps full-decode transcripts there between runs, for trials of the
+//   reader or the targeted decode (keyed by the audio and the full decode's arguments);
+// - ANSWERS_BENCH_FULL_ARGS / ANSWERS_BENCH_TARGETED_ARGS="-wip 0.2" add pocketsphinx arguments to
+//   the full / the grammar decode, as an operator's `args` would, to trial decode settings;
+// - ANSWERS_BENCH_TIMEOUT_MS: the full and the grammar decode's timeout (default 300000). At 10 dB, pocketsphinx
+//   hears speech in all of the noise and a clip's full decode on a loaded machine can take longer.
 import { report } from '@earshot/test-kit/bench';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import { PocketsphinxTargeted } from '../src/answers/targeted/pocketsphinx-targeted.js';
@@ -11,6 +20,7 @@ import { PocketsphinxEngine } from '../src/transcription/pocketsphinx-engine.js'
 import { englishCases } from '../test/support/answer-corpus/cases-en.js';
 import { russianCases } from '../test/support/answer-corpus/cases-ru.js';
 import { scriptedTiming } from '../test/support/answer-corpus/corpus-case.js';
+import { CachedEngine } from '../test/support/answer-corpus/cached-engine.js';
 import { babble, mixAtSnr, synthNoise } from '../test/support/answer-corpus/mix-noise.js';
 import { readOffline } from '../test/support/answer-corpus/offline-path.js';
 import { renderCase, type RenderedCase } from '../test/support/answer-corpus/render-audio.js';
@@ -66,12 +76,23 @@ for (const [language, cases] of [
 }
 
 const every = Number(process.env.ANSWERS_BENCH_EVERY ?? 1);
+const width = Number(process.env.ANSWERS_BENCH_WIDTH ?? 2);
+const conditions = (process.env.ANSWERS_BENCH_CONDITIONS ?? 'clean,snr20,snr10').split(',');
+const cacheDir = process.env.ANSWERS_BENCH_CACHE;
+const timeoutMs = Number(process.env.ANSWERS_BENCH_TIMEOUT_MS ?? 300_000);
 const cases = englishCases().filter((_, i) => i % every === 0);
 const dir = await tempDir('earshot-answers-bench-');
 try {
-  const engine = new PocketsphinxEngine({ command: 'pocketsphinx_continuous', args: [], timeoutMs: 300_000 });
-  const targeted = new PocketsphinxTargeted({ command: 'pocketsphinx_continuous', args: [], timeoutMs: 60_000 });
-  const rendered = await inParallel(cases, 2, (c) => renderCase(c, dir.path));
+  const argsOf = (value: string | undefined) => (value ?? '').split(' ').filter((a) => a !== '');
+  const fullArgs = argsOf(process.env.ANSWERS_BENCH_FULL_ARGS);
+  const fullDecode = new PocketsphinxEngine({ command: 'pocketsphinx_continuous', args: fullArgs, timeoutMs });
+  const engine = cacheDir ? new CachedEngine(fullDecode, cacheDir, JSON.stringify(fullArgs)) : fullDecode;
+  const targeted = new PocketsphinxTargeted({
+    command: 'pocketsphinx_continuous',
+    args: argsOf(process.env.ANSWERS_BENCH_TARGETED_ARGS),
+    timeoutMs,
+  });
+  const rendered = await inParallel(cases, width, (c) => renderCase(c, dir.path));
   const pink = await synthNoise(dir.path, 30);
   const noisy = (snrDb: number) =>
     rendered.map((r, i): RenderedCase => {
@@ -89,8 +110,9 @@ try {
     ['snr20', noisy(20)],
     ['snr10', noisy(10)],
   ] as const) {
+    if (!conditions.includes(condition)) continue;
     const started = performance.now();
-    const answers = await inParallel(clips, 2, (r) =>
+    const answers = await inParallel(clips, width, (r) =>
       readOffline(r.timed.case, r.pcm, r.timed.pressMs, engine, targeted),
     );
     const outcome = (pick: 'transcriptOnly' | 'combined') =>

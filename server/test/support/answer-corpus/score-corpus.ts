@@ -54,7 +54,10 @@ export function contextOf(c: CorpusCase, pressMs: number): AnswerContext {
 
 /** One line per miss, for bench output and test messages. */
 export function describeMisses(score: CorpusScore): string[] {
-  const line = (what: string, o: CaseOutcome) =>
-    `${what} ${o.case.id} [${o.case.hazards.join(', ')}] expected ${o.case.expected} got ${o.answer.value}: ${o.answer.reason} | window "${o.answer.text}"`;
+  const line = (what: string, o: CaseOutcome) => {
+    const targeted = o.answer.readings.find((r) => r.source === 'targeted');
+    const decoded = targeted && !o.answer.reason.includes(targeted.reason) ? ` | targeted: ${targeted.reason}` : '';
+    return `${what} ${o.case.id} [${o.case.hazards.join(', ')}] expected ${o.case.expected} got ${o.answer.value}: ${o.answer.reason} | window "${o.answer.text}"${decoded}`;
+  };
   return [...score.wrong.map((o) => line('WRONG', o)), ...score.missed.map((o) => line('MISSED', o))];
 }
