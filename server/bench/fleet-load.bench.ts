@@ -225,4 +225,10 @@ function bytesPerHistoryRow(db: SQLite.Database, rows: number): number {
   }
 }
 
-for (const kind of (process.env.BENCH_BROKERS?.split(',') ?? ['aedes', 'mosquitto']) as BrokerKind[]) await run(kind);
+// A failure on one broker still lets the other's figures be measured; the exit code tells.
+for (const kind of (process.env.BENCH_BROKERS?.split(',') ?? ['aedes', 'mosquitto']) as BrokerKind[]) {
+  await run(kind).catch((error: unknown) => {
+    process.exitCode = 1;
+    process.stderr.write(`fleet-load on ${kind} failed: ${(error as Error).stack ?? String(error)}\n`);
+  });
+}
