@@ -66,7 +66,7 @@ async function run(kind: BrokerKind): Promise<void> {
       EARSHOT_FLEET__CHECK_INTERVAL_SECONDS: String(HEARTBEAT_MS / 1000),
       EARSHOT_FLEET__OFFLINE_MINUTES: String(OFFLINE_MINUTES),
     };
-    await rig.startServer('a', env);
+    await rig.startServer('a', env, [], 180_000);
     const pid = () => rig.servers.get('a')?.child.pid ?? 0;
     proxy = await CuttableProxy.start(new URL(rig.mqttUrl));
     const proxyUrl = proxy.url;
@@ -184,7 +184,7 @@ async function run(kind: BrokerKind): Promise<void> {
     const restartIso = new Date().toISOString();
     await rig.killServer('a');
     if (kind === 'mosquitto') await rig.mosquitto?.restart();
-    await rig.startServer('a', env);
+    await rig.startServer('a', env, [], 180_000);
     const upAt = performance.now();
     const held = fleet.undelivered().filter((id) => before.has(id) || fleet.putAt.get(id)! < upAt);
     await until('every device connected again', () => fleet.connected() === DEVICES);
