@@ -216,6 +216,8 @@ export class EarshotServer {
       logger: logger.child({ component: 'fleet' }),
     });
     reports.listen((deviceId) => void fleet.evaluate(deviceId));
+    // Stopped after MQTT ingest (services stop in reverse): what it queued is committed.
+    await lifecycle.start({ name: 'device reports', start: async () => undefined, stop: () => reports.flush() });
     const testPress = new TestPress(link, msFromSeconds(testPressTimeoutSeconds));
     const ingest = new MqttIngest({
       client,

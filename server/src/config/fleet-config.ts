@@ -33,7 +33,7 @@ export const FleetConfig = Type.Object(
       minimum: 1,
       default: 60,
       description:
-        'seconds between re-evaluations of every device (offline needs the timer); heartbeats and status changes evaluate at once',
+        'seconds between re-evaluations of offline and alerting devices (offline needs the timer; the first pass takes every device); heartbeats and status changes evaluate at once',
     }),
     historyHours: Type.Number({
       minimum: 1,

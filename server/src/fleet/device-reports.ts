@@ -1,12 +1,18 @@
 import type { Logger } from '@earshot/shared/log';
 import { type DeviceHeartbeat, decoders, MessageError } from '@earshot/shared/protocol';
 import type { Database } from '../db/database.js';
+import { ReportBatch } from './report-batch.js';
 
 export interface DeviceReportsOptions {
   db: Database;
   logger: Logger;
   now?: () => number;
+  /** Statuses and heartbeats are committed in groups, at most this long after the first (ms). */
+  commitDelayMs?: number;
 }
+
+/** Long enough to gather a busy fleet's reports into one commit, short next to any heartbeat. */
+const COMMIT_DELAY_MS = 100;
 
 /** Told that a device's state or heartbeat changed (the fleet monitor evaluates its alerts). */
 export type ReportListener = (deviceId: string) => void;
@@ -19,9 +25,18 @@ export type ReportListener = (deviceId: string) => void;
 export class DeviceReports {
   private readonly listeners: ReportListener[] = [];
   private readonly now: () => number;
+  private readonly batch: ReportBatch;
 
   constructor(private readonly options: DeviceReportsOptions) {
     this.now = options.now ?? Date.now;
+    this.batch = new ReportBatch(options.db, options.commitDelayMs ?? COMMIT_DELAY_MS, (deviceIds) => {
+      for (const deviceId of deviceIds) for (const listener of this.listeners) listener(deviceId);
+    });
+  }
+
+  /** Commits the statuses and heartbeats still queued (at shutdown). */
+  flush(): Promise<void> {
+    return this.batch.flush();
   }
 
   /** Adds a listener; the fleet monitor registers after it has been built on these reports. */
@@ -29,6 +44,7 @@ export class DeviceReports {
     this.listeners.push(listener);
   }
 
+  /** Resolves once committed, which is within the commit delay (see ReportBatch). */
   async status(deviceId: string, payload: Buffer): Promise<void> {
     // An empty retained message clears the topic; it carries no state.
     if (payload.length === 0) return;
@@ -37,33 +53,34 @@ export class DeviceReports {
     const { state } = status;
     const version = status.version ?? null;
     const now = new Date(this.now()).toISOString();
-    await this.options.db
-      .insertInto('devices')
-      .values({ id: deviceId, state, version, state_changed_at: now, last_seen_at: now })
-      .onConflict((oc) =>
-        oc
-          .column('id')
-          .doUpdateSet((eb) => ({
-            state,
-            version: version ?? eb.ref('devices.version'),
-            // "Offline since" means since it went offline, not since the last repeat of it.
-            state_changed_at: eb
-              .case()
-              .when('devices.state', '=', state)
-              .then(eb.ref('devices.state_changed_at'))
-              .else(now)
-              .end(),
-            last_seen_at: now,
-          }))
-          // A decommissioned device stays offline: its last "online", still in flight when it was
-          // taken out of service, must not bring it back in the console.
-          .where('devices.decommissioned_at', 'is', null),
-      )
-      .execute();
-    for (const listener of this.listeners) listener(deviceId);
+    await this.batch.add(deviceId, async (trx) => {
+      await trx
+        .insertInto('devices')
+        .values({ id: deviceId, state, version, state_changed_at: now, last_seen_at: now })
+        .onConflict((oc) =>
+          oc
+            .column('id')
+            .doUpdateSet((eb) => ({
+              state,
+              version: version ?? eb.ref('devices.version'),
+              // "Offline since" means since it went offline, not since the last repeat of it.
+              state_changed_at: eb
+                .case()
+                .when('devices.state', '=', state)
+                .then(eb.ref('devices.state_changed_at'))
+                .else(now)
+                .end(),
+              last_seen_at: now,
+            }))
+            // A decommissioned device stays offline: its last "online", still in flight when it was
+            // taken out of service, must not bring it back in the console.
+            .where('devices.decommissioned_at', 'is', null),
+        )
+        .execute();
+    });
   }
 
-  /** Keeps the latest heartbeat and adds it to the history. */
+  /** Keeps the latest heartbeat and adds it to the history; resolves once committed. */
   async heartbeat(deviceId: string, payload: Buffer): Promise<void> {
     if (!this.decode(deviceId, 'heartbeat', () => decoders.deviceHeartbeat.decode(payload))) return;
     const row = {
@@ -71,16 +88,16 @@ export class DeviceReports {
       heartbeat_json: payload.toString('utf8'),
       received_at: new Date(this.now()).toISOString(),
     };
-    const { db } = this.options;
-    await db
-      .insertInto('device_heartbeats')
-      .values(row)
-      .onConflict((oc) =>
-        oc.column('device_id').doUpdateSet({ heartbeat_json: row.heartbeat_json, received_at: row.received_at }),
-      )
-      .execute();
-    await db.insertInto('device_heartbeat_history').values(row).execute();
-    for (const listener of this.listeners) listener(deviceId);
+    await this.batch.add(deviceId, async (trx) => {
+      await trx
+        .insertInto('device_heartbeats')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('device_id').doUpdateSet({ heartbeat_json: row.heartbeat_json, received_at: row.received_at }),
+        )
+        .execute();
+      await trx.insertInto('device_heartbeat_history').values(row).execute();
+    });
   }
 
   async configState(deviceId: string, payload: Buffer): Promise<void> {

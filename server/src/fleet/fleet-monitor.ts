@@ -31,6 +31,9 @@ export class FleetMonitor {
    * device this instance has heard of, as bounded as the fleet.
    */
   private readonly queues = new Map<string, LimitFunction>();
+  /** Devices whose last evaluation failed: the next periodic pass takes them again. */
+  private readonly failed = new Set<string>();
+  private sweptAll = false;
   private readonly now: () => number;
 
   constructor(private readonly options: FleetMonitorOptions) {
@@ -45,16 +48,42 @@ export class FleetMonitor {
       this.queues.set(deviceId, queue);
     }
     return queue(() =>
-      this.evaluateNow(deviceId).catch((error: unknown) =>
-        this.options.logger.warn({ deviceId, err: error }, 'fleet alert evaluation failed; retried by the timer'),
+      this.evaluateNow(deviceId).then(
+        () => void this.failed.delete(deviceId),
+        (error: unknown) => {
+          this.failed.add(deviceId);
+          this.options.logger.warn({ deviceId, err: error }, 'fleet alert evaluation failed; retried by the timer');
+        },
       ),
     );
   }
 
-  /** The periodic pass: every known device, then the history pruned. */
+  /**
+   * The periodic pass, then the history pruned. Only time changes the alerts of a device that
+   * has not reported since its last evaluation, and only while it is offline (the offline
+   * threshold, the store's opening hours); a heartbeat or status evaluates its device at once.
+   * So after a first pass over the whole fleet (thresholds may differ from the last run's), the
+   * timer takes offline devices, devices with an open alert and those whose evaluation failed,
+   * not a thousand healthy devices every minute.
+   */
   async evaluateAll(): Promise<void> {
-    const devices = await this.options.db.selectFrom('devices').select('id').execute();
+    const { db } = this.options;
+    const failed = [...this.failed];
+    const devices = await db
+      .selectFrom('devices')
+      .select('id')
+      .$if(this.sweptAll, (query) =>
+        query.where((eb) =>
+          eb.or([
+            eb('state', '=', 'offline'),
+            eb('id', 'in', db.selectFrom('device_alerts').select('device_id').where('resolved_at', 'is', null)),
+            ...(failed.length > 0 ? [eb('id', 'in', failed)] : []),
+          ]),
+        ),
+      )
+      .execute();
     for (const { id } of devices) await this.evaluate(id);
+    this.sweptAll = true;
     await this.options.reports.pruneHistory(new Date(this.now() - msFromHours(this.options.historyHours)));
   }
 

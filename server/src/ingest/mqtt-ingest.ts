@@ -27,7 +27,8 @@ export interface MqttIngestOptions {
  * DeviceLink). Messages are handled one at a time and a QoS 1 message is acknowledged to the
  * broker only after its handler has finished, so a crash before staging makes the broker
  * deliver it again. Fins are the exception: they carry no data, so they are acknowledged at once
- * and processed in the background (see BackgroundFins), and the next chunks flow meanwhile.
+ * and processed in the background (see BackgroundFins), and the next chunks flow meanwhile;
+ * statuses and heartbeats too, committed in groups (see `report`).
  */
 export class MqttIngest {
   private readonly fins: BackgroundFins;
@@ -78,9 +79,9 @@ export class MqttIngest {
       case 'clip-fin':
         return this.finInBackground(parsed.deviceId, parsed.clipId, payload);
       case 'status':
-        return reports.status(parsed.deviceId, payload);
+        return this.report(parsed.deviceId, 'status', reports.status(parsed.deviceId, payload));
       case 'heartbeat':
-        return reports.heartbeat(parsed.deviceId, payload);
+        return this.report(parsed.deviceId, 'heartbeat', reports.heartbeat(parsed.deviceId, payload));
       case 'config-state':
         return reports.configState(parsed.deviceId, payload);
       case 'response':
@@ -90,6 +91,19 @@ export class MqttIngest {
       case 'request':
         return;
     }
+  }
+
+  /**
+   * Statuses and heartbeats are acknowledged on receipt and committed in groups (see
+   * ReportBatch): waiting for each commit would hold every message behind it, one fsync each.
+   * A crash within the commit delay loses them, which costs little: a heartbeat is a sample and
+   * the next follows; a status stays retained at the broker and every device repeats it on
+   * every connection.
+   */
+  private report(deviceId: string, what: string, committed: Promise<void>): void {
+    committed.catch((error: unknown) =>
+      this.options.logger.error({ deviceId, err: error }, `device ${what} not stored; the device repeats it`),
+    );
   }
 
   private async finInBackground(deviceId: string, clipId: string, payload: Buffer): Promise<void> {

@@ -24,6 +24,17 @@ const thresholds = {
   recorderRestarts: 3,
 };
 
+/** Reports that note which devices' heartbeats the monitor read, and can fail a read once. */
+class CountingReports extends DeviceReports {
+  readonly read: string[] = [];
+  readonly failOnce = new Set<string>();
+  override async recentHeartbeats(deviceId: string, count: number): Promise<DeviceHeartbeat[]> {
+    this.read.push(deviceId);
+    if (this.failOnce.delete(deviceId)) throw new Error('database unavailable (simulated)');
+    return super.recentHeartbeats(deviceId, count);
+  }
+}
+
 function beat(changes: Partial<DeviceHeartbeat> = {}): string {
   return JSON.stringify({
     at: '2026-03-02T09:00:00Z',
@@ -142,6 +153,55 @@ describe('fleet monitor', () => {
       assert.equal((await db.selectFrom('device_heartbeat_history').select('id').execute()).length, 0);
       await a.evaluateAll();
       assert.deepEqual(await openAlerts(), ['button-stuck']);
+    });
+
+    it(`${kind}: after its first pass the timer takes only offline, alerting and failed devices, not the healthy fleet`, async (t) => {
+      const test = await testDatabase(t, kind);
+      if (!test) return;
+      const { db } = test;
+      t.after(() => test.close());
+      const now = Date.parse('2026-03-02T08:00:00Z');
+      const reports = new CountingReports({ db, logger: quietLogger, now: () => now, commitDelayMs: 0 });
+      const monitor = new FleetMonitor({
+        db,
+        reports,
+        webhooks: new Webhooks([HOOK], new TableJobQueue(db)),
+        thresholds,
+        historyHours: 24,
+        logger: quietLogger,
+        now: () => now,
+      });
+      const device = (id: string, state: 'online' | 'offline', since: number) => ({
+        id,
+        state,
+        version: '1',
+        state_changed_at: new Date(since).toISOString(),
+        last_seen_at: new Date(since).toISOString(),
+        store_id: null,
+        name: null,
+      });
+      const healthy = Array.from({ length: 40 }, (_, i) => device(`ok-${i}`, 'online', now));
+      await db
+        .insertInto('devices')
+        .values([...healthy, device('gone', 'offline', now - 60 * 60_000), device('deaf', 'online', now)])
+        .execute();
+      await reports.heartbeat('deaf', Buffer.from(beat({ mic: { state: 'dead', silentSeconds: 40 } })));
+      for (const { id } of healthy) await reports.heartbeat(id, Buffer.from(beat()));
+      reports.failOnce.add('ok-7');
+      await monitor.evaluateAll();
+      assert.equal(new Set(reports.read).size, 42, 'the first pass takes every device');
+      const open = await db.selectFrom('device_alerts').select(['device_id', 'kind']).orderBy('device_id').execute();
+      assert.deepEqual(open, [
+        { device_id: 'deaf', kind: 'mic-dead' },
+        { device_id: 'gone', kind: 'offline' },
+      ]);
+
+      reports.read.length = 0;
+      await monitor.evaluateAll();
+      assert.deepEqual([...reports.read].sort(), ['deaf', 'gone', 'ok-7']);
+      reports.read.length = 0;
+      await monitor.evaluateAll();
+      assert.deepEqual([...reports.read].sort(), ['deaf', 'gone']);
     });
   }
 });

@@ -115,8 +115,14 @@ export class TransferRig {
   /**
    * Starts (or restarts) server instance `name` and waits until it is ingesting. `nodeArgs` go
    * to node before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept).
+   * `startTimeoutMs`: longer for a benchmark run under `nice` on a busy machine.
    */
-  async startServer(name = 'a', env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<RunningProcess> {
+  async startServer(
+    name = 'a',
+    env: NodeJS.ProcessEnv = {},
+    nodeArgs: string[] = [],
+    startTimeoutMs = 30_000,
+  ): Promise<RunningProcess> {
     const common: NodeJS.ProcessEnv = {
       EARSHOT_DATA_DIR: this.dir,
       EARSHOT_DATABASE__URL: this.dbUrl,
@@ -138,7 +144,7 @@ export class TransferRig {
           };
     const server = startProcess(process.execPath, [...nodeArgs, BIN.server], { env: { ...common, ...mode, ...env } });
     this.servers.set(name, server);
-    await server.waitForLine(/earshot server started/, 30_000);
+    await server.waitForLine(/earshot server started/, startTimeoutMs);
     return server;
   }
 
