@@ -1,12 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ConfigState, DeviceHeartbeat, Id, RemoteClipSettings, RemoteConfig } from '@earshot/shared/protocol';
-import { Type } from '@sinclair/typebox';
+import type { MappedButton } from '../../fleet/button-labels.js';
+import { type Static, Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
 import type { DeviceAlertsTable } from '../../db/schema.js';
+import { mappedButtons } from '../../fleet/button-labels.js';
 import type { ConfigPush } from '../../fleet/config-push.js';
+import type { ButtonMap } from '../../questions/button-map.js';
 import type { TestPress } from '../../fleet/test-press.js';
 import { DateTime, ErrorBody, IdParams, Slug } from '../schemas.js';
 import { msFromHours } from '../../config/server-units.js';
@@ -47,6 +50,9 @@ const DeviceDetail = Type.Composite([
   Type.Object({
     alerts: Type.Array(Alert, { description: 'open and recent alerts, newest first' }),
     heartbeats: Type.Array(Type.Object({ receivedAt: DateTime, heartbeat: DeviceHeartbeat })),
+    buttons: Type.Array(Type.Object({ button: Type.Integer(), questionId: Type.String(), label: Type.String() }), {
+      description: 'the buttons mapped to a question now, with the labels a config push sends the device',
+    }),
     config: Type.Object({
       pushed: Nullable(RemoteConfig),
       pushedAt: Nullable(DateTime),
@@ -63,7 +69,8 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
   db: Database;
   audit: AuditLog;
   fleet: FleetControl | undefined;
-}> = async (app, { db, audit, fleet }) => {
+  buttonMap: ButtonMap;
+}> = async (app, { db, audit, fleet, buttonMap }) => {
   const lastClips = () =>
     db
       .selectFrom('clips')
@@ -98,7 +105,7 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       name: row.name,
       storeId: row.store_id,
       state: row.state,
-      stateSince: row.state_changed_at,
+      stateSince: stateSince(row.state, row.state_changed_at, heartbeat, row.heartbeat_at),
       version: row.version,
       heartbeat,
       heartbeatAt: row.heartbeat_at,
@@ -178,6 +185,7 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       ]);
       return {
         ...toDevice(row),
+        buttons: await mappedButtons(db, buttonMap, id),
         alerts: alerts.map(toAlert),
         heartbeats: history.map((h) => ({
           receivedAt: h.received_at,
@@ -218,7 +226,8 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       if (!fleet) return reply.code(503).send({ error: 'no MQTT connection to push configurations through' });
       let config;
       try {
-        config = await fleet.configPush.push(id, request.body, request.principal?.username ?? null);
+        const settings = { clips: withLabels(request.body.clips, await mappedButtons(db, buttonMap, id)) };
+        config = await fleet.configPush.push(id, settings, request.principal?.username ?? null);
       } catch (error) {
         request.log.warn({ deviceId: id, err: error }, 'configuration not pushed');
         return reply.code(503).send({ error: `configuration not pushed: ${(error as Error).message}` });
@@ -257,6 +266,13 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       const { button } = request.body;
       const device = await db.selectFrom('devices').select(['id', 'store_id']).where('id', '=', id).executeTakeFirst();
       if (!device) return reply.code(404).send({ error: `no device ${id}` });
+      const mapped = await mappedButtons(db, buttonMap, id);
+      if (!mapped.some((b) => b.button === button)) {
+        const inUse = mapped.map((b) => b.button).join(', ') || 'none';
+        return reply
+          .code(409)
+          .send({ error: `body/button: button ${button} answers no question on ${id} (mapped buttons: ${inUse})` });
+      }
       if (!fleet) return reply.code(503).send({ error: 'no MQTT connection to send the press through' });
       const audited = (details: Record<string, unknown>) =>
         audit.record(request, {
@@ -286,6 +302,40 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 };
+
+/**
+ * A pushed configuration carries the labels of the buttons mapped now, so that the device's
+ * touchscreen shows those buttons and no other; a label the technician typed wins. Buttons beyond
+ * a count the push sets are left out (the device would refuse the whole configuration).
+ */
+function withLabels(
+  clips: Static<typeof RemoteClipSettings>,
+  mapped: MappedButton[],
+): Static<typeof RemoteClipSettings> {
+  const perButton = { ...clips.perButton };
+  for (const { button, label } of mapped) {
+    if (clips.buttons !== undefined && button > clips.buttons) continue;
+    const key = String(button);
+    perButton[key] = { ...perButton[key], label: perButton[key]?.label ?? label };
+  }
+  return { ...clips, perButton };
+}
+
+/**
+ * When an online device came online. The state changes only when the device is seen to go
+ * offline, so a restart quicker than that leaves the old time; the heartbeat's uptime says when
+ * the running process started (on the server's clock: received time less uptime).
+ */
+function stateSince(
+  state: string,
+  changedAt: string,
+  heartbeat: DeviceHeartbeat | null,
+  heartbeatAt: string | null,
+): string {
+  if (state !== 'online' || !heartbeat || !heartbeatAt) return changedAt;
+  const started = Date.parse(heartbeatAt) - heartbeat.uptimeSeconds * 1000;
+  return started > Date.parse(changedAt) ? new Date(started).toISOString() : changedAt;
+}
 
 function toAlert(row: Selectable<DeviceAlertsTable>) {
   return { id: row.id, kind: row.kind, detail: row.detail, raisedAt: row.raised_at, resolvedAt: row.resolved_at };
