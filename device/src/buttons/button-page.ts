@@ -43,8 +43,8 @@ export function buttonPage(buttons: PageButton[], language: PageLanguage = 'en')
   body { display: flex; flex-direction: column; }
   main { flex: 1; min-height: 0; display: grid; grid-template-columns: repeat(${Math.max(columns, 1)}, 1fr);
     grid-auto-rows: minmax(5rem, 1fr); gap: .75rem; padding: .75rem; }
-  button { font-size: clamp(1.1rem, 4.2vmin, 2rem); line-height: 1.2; border: 0; border-radius: 1rem; background: #2a5d9f;
-    color: #fff; padding: .5rem; overflow: hidden; overflow-wrap: anywhere;
+  button { font-size: clamp(1.1rem, 4.6vmin, 2.2rem); line-height: 1.2; border: 0; border-radius: 1rem; background: #2a5d9f;
+    color: #fff; padding: .5rem; overflow: hidden; overflow-wrap: break-word; hyphens: auto;
     touch-action: manipulation; user-select: none; -webkit-user-select: none; }
   button:active { background: #3f7fd0; }
   button.ok { background: #2e8b57; } button.bad { background: #b03a2e; }
