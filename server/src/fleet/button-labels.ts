@@ -1,3 +1,5 @@
+import type { RemoteClipSettings } from '@earshot/shared/protocol';
+import type { Static } from '@sinclair/typebox';
 import type { Database } from '../db/database.js';
 import type { ButtonMap } from '../questions/button-map.js';
 
@@ -41,4 +43,22 @@ export async function mappedButtons(db: Database, buttonMap: ButtonMap, deviceId
 
 function shorten(text: string): string {
   return text.length <= MAX_LABEL ? text : `${text.slice(0, MAX_LABEL - 1)}…`;
+}
+
+/**
+ * A pushed configuration carries the labels of the buttons mapped now, so that the device's
+ * touchscreen shows those buttons and no other; a label the technician typed wins. Buttons beyond
+ * a count the push sets are left out (the device would refuse the whole configuration).
+ */
+export function withLabels(
+  clips: Static<typeof RemoteClipSettings>,
+  mapped: MappedButton[],
+): Static<typeof RemoteClipSettings> {
+  const perButton = { ...clips.perButton };
+  for (const { button, label } of mapped) {
+    if (clips.buttons !== undefined && button > clips.buttons) continue;
+    const key = String(button);
+    perButton[key] = { ...perButton[key], label: perButton[key]?.label ?? label };
+  }
+  return { ...clips, perButton };
 }

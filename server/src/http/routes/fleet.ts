@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { ConfigState, DeviceHeartbeat, Id, RemoteClipSettings, RemoteConfig } from '@earshot/shared/protocol';
-import type { MappedButton } from '../../fleet/button-labels.js';
-import { type Static, Type } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
 import type { DeviceAlertsTable } from '../../db/schema.js';
-import { mappedButtons } from '../../fleet/button-labels.js';
+import { mappedButtons, withLabels } from '../../fleet/button-labels.js';
+import { stateSince } from '../../fleet/online-since.js';
 import type { ConfigPush } from '../../fleet/config-push.js';
 import type { ButtonMap } from '../../questions/button-map.js';
 import type { TestPress } from '../../fleet/test-press.js';
@@ -302,40 +302,6 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
     },
   );
 };
-
-/**
- * A pushed configuration carries the labels of the buttons mapped now, so that the device's
- * touchscreen shows those buttons and no other; a label the technician typed wins. Buttons beyond
- * a count the push sets are left out (the device would refuse the whole configuration).
- */
-function withLabels(
-  clips: Static<typeof RemoteClipSettings>,
-  mapped: MappedButton[],
-): Static<typeof RemoteClipSettings> {
-  const perButton = { ...clips.perButton };
-  for (const { button, label } of mapped) {
-    if (clips.buttons !== undefined && button > clips.buttons) continue;
-    const key = String(button);
-    perButton[key] = { ...perButton[key], label: perButton[key]?.label ?? label };
-  }
-  return { ...clips, perButton };
-}
-
-/**
- * When an online device came online. The state changes only when the device is seen to go
- * offline, so a restart quicker than that leaves the old time; the heartbeat's uptime says when
- * the running process started (on the server's clock: received time less uptime).
- */
-function stateSince(
-  state: string,
-  changedAt: string,
-  heartbeat: DeviceHeartbeat | null,
-  heartbeatAt: string | null,
-): string {
-  if (state !== 'online' || !heartbeat || !heartbeatAt) return changedAt;
-  const started = Date.parse(heartbeatAt) - heartbeat.uptimeSeconds * 1000;
-  return started > Date.parse(changedAt) ? new Date(started).toISOString() : changedAt;
-}
 
 function toAlert(row: Selectable<DeviceAlertsTable>) {
   return { id: row.id, kind: row.kind, detail: row.detail, raisedAt: row.raised_at, resolvedAt: row.resolved_at };
