@@ -13,6 +13,7 @@ import { type Clock, systemClock } from './audio/clock.js';
 import { ClockSyncProbe } from './audio/clock-sync.js';
 import { FileSource } from './audio/file-source.js';
 import { RecorderSource } from './audio/recorder-source.js';
+import { PAGE_TEXT } from './buttons/page-text.js';
 import { buttonProblem } from './buttons/button-number.js';
 import { createInputs } from './buttons/create-inputs.js';
 import { InputHub } from './buttons/input-hub.js';
@@ -141,6 +142,7 @@ export class DeviceDaemon implements PressTarget {
       this.pageButtons(),
       // The name it is bound to (what `earshot-device press` calls) is always allowed.
       [config.http.host, ...config.http.allowedHosts],
+      config.http.language,
     );
     const { hubInputs, arduinos } = createInputs(config.inputs, this.buttons, config.feedback, logger);
     this.arduinos = arduinos;
@@ -286,12 +288,20 @@ export class DeviceDaemon implements PressTarget {
     this.endpoint.setButtons(this.pageButtons());
   }
 
-  /** The on-screen buttons: one per logical button, labelled as configured. */
+  /**
+   * The on-screen buttons. Once any button has a label (the server pushes its questions' labels,
+   * or the local configuration names them), only labelled buttons are shown: the others answer no
+   * question. With no label at all, every logical button is shown, numbered.
+   */
   private pageButtons(): { button: number; label: string }[] {
-    return Array.from({ length: this.buttons }, (_, i) => ({
+    const all = Array.from({ length: this.buttons }, (_, i) => ({
       button: i + 1,
-      label: this.config.clips.perButton[String(i + 1)]?.label ?? `Button ${i + 1}`,
+      label: this.config.clips.perButton[String(i + 1)]?.label,
     }));
+    const labelled = all.filter((b): b is { button: number; label: string } => Boolean(b.label));
+    if (labelled.length > 0) return labelled;
+    const text = PAGE_TEXT[this.config.http.language];
+    return all.map(({ button }) => ({ button, label: text.button(button) }));
   }
 
   private async heartbeat(): Promise<Omit<DeviceHeartbeat, 'at' | 'version' | 'configVersion'>> {
@@ -319,6 +329,11 @@ export class DeviceDaemon implements PressTarget {
       buttons: this.inputs.conditions(),
       lastPressAt: this.lastPressAt,
       pressesRefused: this.pressesRefused,
+      clips: {
+        preSeconds: this.config.clips.preSeconds,
+        postSeconds: this.config.clips.postSeconds,
+        buttons: this.config.clips.buttons,
+      },
     };
   }
 

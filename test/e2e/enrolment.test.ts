@@ -107,6 +107,9 @@ describe('provision, first boot, enrol, online: end to end', () => {
     await run('mkfs.vfat', ['-C', image, '16384']);
     const stdout = await provision([...common('till-1', 'earshot-till-1'), '--boot', image]);
     assert.match(stdout, /wrote user-data to /);
+    // cloud-init runs the first-boot script from runcmd: there is no earshot-firstboot unit to ask.
+    assert.match(stdout, /journalctl -t earshot-firstboot .*\/var\/log\/cloud-init-output\.log/);
+    assert.doesNotMatch(stdout, /-u earshot-firstboot/);
     const fat = async (name: string) => (await run('mtype', ['-i', image, `::/${name}`], { env: mtoolsEnv })).stdout;
 
     const userDataText = await fat('user-data');
@@ -274,7 +277,8 @@ describe('provision, first boot, enrol, online: end to end', () => {
     const cmdline =
       'console=serial0,115200 console=tty1 root=PARTUUID=1234-02 rootfstype=ext4 fsck.repair=yes rootwait\n';
     await writeFile(join(boot, 'cmdline.txt'), cmdline);
-    await provision([...common('till-2', 'earshot-till-2'), '--boot', boot, '--style', 'firstrun']);
+    const said = await provision([...common('till-2', 'earshot-till-2'), '--boot', boot, '--style', 'firstrun']);
+    assert.match(said, /journalctl -u earshot-firstboot/);
     const firstrun = await readFile(join(boot, 'firstrun.sh'), 'utf8');
     await run('bash', ['-n', join(boot, 'firstrun.sh')]);
     assert.match(firstrun, /^echo earshot-till-2 > \/etc\/hostname$/m);

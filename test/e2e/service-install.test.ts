@@ -126,7 +126,7 @@ describe('scripts/install-service', () => {
     const wrapper = join(root, 'usr/local/bin/earshot-device');
     assert.equal(
       installed['usr/local/bin/earshot-device'],
-      `755 #!/bin/sh\n# Written by scripts/install-service: earshot-device as its systemd service runs it.\nexec ${execStart[1]} ${execStart[2]} "$@"\n`,
+      `755 #!/bin/sh\n# Written by scripts/install-service: earshot-device as its systemd service runs it.\nexport EARSHOT_CONFIG="\${EARSHOT_CONFIG:-/etc/earshot/device.json}"\nexec ${execStart[1]} ${execStart[2]} "$@"\n`,
     );
     const version = JSON.parse(await readFile(join(REPO_ROOT, 'device/package.json'), 'utf8')) as { version: string };
     assert.deepEqual(await run(wrapper, ['--version']), { code: 0, stdout: `${version.version}\n`, stderr: '' });
@@ -146,6 +146,53 @@ describe('scripts/install-service', () => {
     assert.deepEqual(await snapshot(root), installed);
     assert.match(second.stderr, /unchanged: \/etc\/systemd\/system\/earshot-device.service/);
     assert.doesNotMatch(second.stderr, /try-restart/, 'an unchanged unit needs no restart');
+  });
+
+  it('the installed command finds the installed config; without any, the error says how to name one', async () => {
+    const root = join(dir.path, 'command');
+    assert.equal((await run(script, ['device', '--root', root])).code, 0);
+    // As README's enrolment step runs it: no --config. This machine has no /etc/earshot, so the
+    // command is seen looking there (it once looked nowhere and asked for a deviceId).
+    const doctor = await run(join(root, 'usr/local/bin/earshot-device'), ['doctor', '--json']);
+    assert.notEqual(doctor.code, 0);
+    assert.match(doctor.stderr, /cannot read config file \/etc\/earshot\/device\.json: ENOENT/);
+    const bare = await run(process.execPath, [join(REPO_ROOT, 'device/bin/earshot-device.js'), 'doctor', '--json']);
+    assert.notEqual(bare.code, 0);
+    assert.match(
+      bare.stderr,
+      /no config file named \(pass --config FILE or set EARSHOT_CONFIG; an installed device's is \/etc\/earshot\/device\.json/,
+    );
+    assert.match(bare.stderr, /deviceId/);
+  });
+
+  it('--dry-run with --config says what the real run does: the config written, the service started', async () => {
+    const root = join(dir.path, 'dry-config');
+    const args = ['device', '--root', root, '--config', join(dir.path, 'device.json')];
+    const dry = await run(script, [...args, '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stderr, /would write: \/etc\/earshot\/device.json \(mode 640\)/);
+    // It once said "no /etc/earshot/device.json yet" and "enable" alone: the config it would write.
+    assert.doesNotMatch(dry.stderr, /no \/etc\/earshot\/device.json yet/);
+    assert.match(dry.stderr, /^install-service: would run: systemctl enable --now earshot-device.service$/m);
+    await assert.rejects(stat(root), { code: 'ENOENT' });
+    const real = await run(script, args);
+    assert.match(real.stderr, /^install-service: would run: systemctl enable --now earshot-device.service$/m);
+  });
+
+  it("the device unit does not override the config's stateDir; a stateDir the unit cannot write is refused", async () => {
+    const unit = await readFile(join(REPO_ROOT, 'systemd', 'earshot-device.service'), 'utf8');
+    assert.doesNotMatch(unit, /^Environment=EARSHOT_STATE_DIR/m);
+    const elsewhere = join(dir.path, 'elsewhere.json');
+    await writeFile(elsewhere, JSON.stringify({ deviceId: 'till-1', stateDir: '/srv/earshot' }));
+    const refused = await run(script, ['device', '--root', join(dir.path, 'elsewhere'), '--config', elsewhere]);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /stateDir is \/srv\/earshot, but the service can write only \/var\/lib\/earshot \(ProtectSystem=strict\): set "stateDir": "\/var\/lib\/earshot" or leave it out/,
+    );
+    const same = join(dir.path, 'same.json');
+    await writeFile(same, JSON.stringify({ deviceId: 'till-1', stateDir: '/var/lib/earshot/' }));
+    assert.equal((await run(script, ['device', '--root', join(dir.path, 'same'), '--config', same])).code, 0);
   });
 
   it('--dry-run writes nothing; a bad role or option is a usage error', async () => {

@@ -1,21 +1,9 @@
+import { PAGE_TEXT, type PageLanguage } from './page-text.js';
+
 export interface PageButton {
   button: number;
   label: string;
 }
-
-/**
- * What staff read when a press is refused because the box hears nothing (503): what happened and
- * what to do, in plain words, no jargon.
- */
-export const NO_AUDIO_ADVICE =
-  'Not recorded: the microphone is not working. Check that it is plugged in, then switch the box off and on. If it still fails, call your technician.';
-
-/**
- * Shown at the top of the page for as long as the box hears nothing, before anyone presses:
- * staff learn of it from the screen, not from a customer's lost answer.
- */
-export const MIC_PROBLEM_BANNER =
-  'The microphone is not working: presses are not recorded. Check that it is plugged in, then switch the box off and on. If it still fails, call your technician.';
 
 /** How often the page asks the daemon whether the microphone works. */
 const STATUS_POLL_MS = 5000;
@@ -23,46 +11,56 @@ const STATUS_POLL_MS = 5000;
 /** The page's cancel gesture: hold any button this long. */
 const PAGE_LONG_PRESS_MS = 2000;
 
+/** Columns of the grid: up to four across, so that eight buttons fill an 800x480 screen in two rows. */
+const MAX_COLUMNS = 4;
+
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /**
- * The on-screen buttons for a touchscreen or tablet at the counter: one big button per logical
- * button, each posting to the same press endpoint as the CLI. Self-contained (no assets, no
- * framework) because it is served by the device's tiny HTTP face and must work offline.
+ * The on-screen buttons for a touchscreen or tablet at the counter: one big button per button
+ * staff may use, each posting to the same press endpoint as the CLI. The buttons share the whole
+ * screen (no scrolling on a 800x480 panel). Self-contained (no assets, no framework) because it
+ * is served by the device's tiny HTTP face and must work offline.
  */
-export function buttonPage(buttons: PageButton[]): string {
+export function buttonPage(buttons: PageButton[], language: PageLanguage = 'en'): string {
+  const text = PAGE_TEXT[language];
+  const columns = Math.min(MAX_COLUMNS, buttons.length <= MAX_COLUMNS ? buttons.length : Math.ceil(buttons.length / 2));
   const items = buttons
     .map(
       ({ button, label }) =>
         `<button data-button="${button}"><span class="n">${button}</span>${escapeHtml(label)}</button>`,
     )
     .join('\n');
+  const say = (s: string) => JSON.stringify(s);
   return `<!doctype html>
-<html lang="en">
+<html lang="${language}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, user-scalable=no">
 <title>Earshot</title>
 <style>
   html, body { margin: 0; height: 100%; font-family: system-ui, sans-serif; background: #111; color: #eee; }
-  main { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 1rem; padding: 1rem; }
-  button { min-height: 8rem; font-size: 1.6rem; border: 0; border-radius: 1rem; background: #2a5d9f; color: #fff;
+  body { display: flex; flex-direction: column; }
+  main { flex: 1; min-height: 0; display: grid; grid-template-columns: repeat(${Math.max(columns, 1)}, 1fr);
+    grid-auto-rows: minmax(5rem, 1fr); gap: .75rem; padding: .75rem; }
+  button { font-size: clamp(1.1rem, 4.6vmin, 2.2rem); line-height: 1.2; border: 0; border-radius: 1rem; background: #2a5d9f;
+    color: #fff; padding: .5rem; overflow: hidden; overflow-wrap: break-word; hyphens: auto;
     touch-action: manipulation; user-select: none; -webkit-user-select: none; }
   button:active { background: #3f7fd0; }
   button.ok { background: #2e8b57; } button.bad { background: #b03a2e; }
-  .n { display: block; font-size: 1rem; opacity: .7; }
-  #msg { text-align: center; font-size: 1.2rem; min-height: 1.5em; padding: .5rem; }
-  #alert { margin: 1rem 1rem 0; padding: 1rem; border-radius: 1rem; background: #b03a2e; color: #fff;
-    font-size: 1.3rem; text-align: center; }
+  .n { display: block; font-size: .6em; opacity: .7; }
+  #msg { margin: 0; text-align: center; font-size: 1.1rem; min-height: 1.4em; padding: .25rem .75rem .6rem; }
+  #alert { margin: .75rem .75rem 0; padding: .75rem; border-radius: 1rem; background: #b03a2e; color: #fff;
+    font-size: 1.15rem; text-align: center; }
   #alert[hidden] { display: none; }
 </style>
 </head>
 <body>
-<p id="alert" role="alert" hidden>${escapeHtml(MIC_PROBLEM_BANNER)}</p>
+<p id="alert" role="alert" hidden>${escapeHtml(text.micProblem)}</p>
 <main>
 ${items}
 </main>
-<p id="msg">Tap to mark a conversation. Hold ${PAGE_LONG_PRESS_MS / 1000} s to cancel the last one.</p>
+<p id="msg">${escapeHtml(text.hint(PAGE_LONG_PRESS_MS / 1000))}</p>
 <script>
 const msg = document.getElementById('msg');
 const alertBox = document.getElementById('alert');
@@ -85,6 +83,12 @@ function flash(el, ok, text) {
   msg.textContent = text;
   setTimeout(() => el.classList.remove('ok', 'bad'), 800);
 }
+function pressOutcome(status) {
+  if (status === 202) return ${say(text.recorded)};
+  if (status === 503) return ${say(text.noAudio)};
+  if (status === 409) return ${say(text.unmapped)};
+  return ${say(text.notRecorded)};
+}
 for (const el of document.querySelectorAll('button[data-button]')) {
   let downAt = 0;
   el.addEventListener('pointerdown', () => { downAt = Date.now(); });
@@ -97,13 +101,13 @@ for (const el of document.querySelectorAll('button[data-button]')) {
     try {
       if (held >= ${PAGE_LONG_PRESS_MS}) {
         const ok = (await post('/api/v1/cancel', {})) === 200;
-        flash(el, ok, ok ? 'Last clip cancelled' : 'Nothing to cancel');
+        flash(el, ok, ok ? ${say(text.cancelled)} : ${say(text.nothingToCancel)});
       } else {
         const status = await post('/api/v1/press', { button: Number(el.dataset.button) });
-        flash(el, status === 202, status === 202 ? 'Recorded' : status === 503 ? ${JSON.stringify(NO_AUDIO_ADVICE)} : 'Not recorded: see the device');
+        flash(el, status === 202, pressOutcome(status));
       }
     } catch {
-      flash(el, false, 'Device not reachable');
+      flash(el, false, ${say(text.unreachable)});
     }
   });
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '@earshot/shared/log';
 import { buttonProblem } from './button-number.js';
 import { buttonPage, type PageButton } from './button-page.js';
+import type { PageLanguage } from './page-text.js';
 import { refusal } from './request-guard.js';
 
 export interface PressResult {
@@ -38,6 +39,8 @@ const MAX_BODY = 1024;
 export class PressEndpoint {
   private readonly server: Server;
   private page: string;
+  /** The buttons on the page: a press of any other files a clip that answers no question. */
+  private inUse: Set<number>;
 
   constructor(
     private readonly target: PressTarget,
@@ -45,8 +48,10 @@ export class PressEndpoint {
     pageButtons: PageButton[],
     /** Names besides IP addresses and `localhost` the page may be reached by (request-guard.ts). */
     private readonly allowedHosts: readonly string[] = [],
+    private readonly language: PageLanguage = 'en',
   ) {
-    this.page = buttonPage(pageButtons);
+    this.page = buttonPage(pageButtons, language);
+    this.inUse = new Set(pageButtons.map((b) => b.button));
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         this.logger.error({ err: error }, 'press endpoint failed');
@@ -55,9 +60,13 @@ export class PressEndpoint {
     });
   }
 
-  /** New labels or a new button count (a remote configuration): the page shows them at its next load. */
+  /**
+   * New labels or a new button count (a remote configuration): the page shows them at its next
+   * load, and presses of buttons no longer listed are refused from now on.
+   */
   setButtons(pageButtons: PageButton[]): void {
-    this.page = buttonPage(pageButtons);
+    this.page = buttonPage(pageButtons, this.language);
+    this.inUse = new Set(pageButtons.map((b) => b.button));
   }
 
   async listen(host: string, port: number): Promise<AddressInfo> {
@@ -100,6 +109,12 @@ export class PressEndpoint {
     const button = (body as { button?: unknown } | null)?.button;
     const problem = buttonProblem(button, this.target.buttons);
     if (problem !== undefined || typeof button !== 'number') return send(res, 400, { error: problem });
+    if (!this.inUse.has(button)) {
+      const inUse = [...this.inUse].join(', ');
+      return send(res, 409, {
+        error: `button ${button} answers no question here (buttons in use: ${inUse}); not recorded`,
+      });
+    }
     try {
       return send(res, 202, this.target.press(button, 'http'));
     } catch (error) {

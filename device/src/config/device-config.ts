@@ -7,6 +7,7 @@ import {
   validateRoot,
 } from '@earshot/shared/protocol';
 import { type Static, Type } from '@sinclair/typebox';
+import { PAGE_LANGUAGES } from '../buttons/page-text.js';
 import { InputsConfig, inputProblems } from '../buttons/input-config.js';
 import { FeedbackConfig, feedbackProblems } from '../feedback/feedback-config.js';
 
@@ -199,6 +200,10 @@ export const DeviceConfigSchema = Type.Object(
           description:
             'host names (besides IP addresses and `localhost`) the on-screen page may be opened by; presses from other sites are refused',
         }),
+        language: Type.Union(
+          PAGE_LANGUAGES.map((l) => Type.Literal(l)),
+          { default: 'en', description: 'language of the on-screen buttons page: `en` or `ru`' },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -210,9 +215,25 @@ export const DeviceConfigSchema = Type.Object(
 
 export type DeviceConfig = Static<typeof DeviceConfigSchema>;
 
-/** Loads, validates and cross-checks the device configuration. */
+/** Where scripts/install-service puts the configuration (and its earshot-device command looks). */
+export const INSTALLED_CONFIG = '/etc/earshot/device.json';
+
+/**
+ * Loads, validates and cross-checks the device configuration. With no file named at all, an
+ * invalid result (no deviceId) says how to name one: that is nearly always the cause.
+ */
 export function loadDeviceConfig(options: LoadConfigOptions): DeviceConfig {
-  const config = loadConfig(DeviceConfigSchema, options);
+  const named = options.file ?? (options.env ?? process.env).EARSHOT_CONFIG;
+  let config: DeviceConfig;
+  try {
+    config = loadConfig(DeviceConfigSchema, options);
+  } catch (error) {
+    if (!(error instanceof ConfigError) || named !== undefined) throw error;
+    throw new ConfigError(
+      `no config file named (pass --config FILE or set EARSHOT_CONFIG; an installed device's is ${INSTALLED_CONFIG}, which the installed earshot-device command reads by itself), and without one the configuration is invalid`,
+      error.problems,
+    );
+  }
   const problems = checkDeviceConfig(config);
   if (problems.length > 0) throw new ConfigError('invalid configuration', problems);
   return config;

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { captureLog } from '@earshot/test-kit/log-capture';
-import { NO_AUDIO_ADVICE } from '../../src/buttons/button-page.js';
+import { buttonPage } from '../../src/buttons/button-page.js';
+import { PAGE_TEXT } from '../../src/buttons/page-text.js';
 import { type CancelResult, PressEndpoint, type PressTarget } from '../../src/buttons/press-endpoint.js';
 
 describe('press endpoint and on-screen buttons', () => {
@@ -49,8 +50,8 @@ describe('press endpoint and on-screen buttons', () => {
     assert.match(html, /'\/api\/v1\/press'/);
     assert.match(html, /'\/api\/v1\/cancel'/);
     // A press refused for want of audio (503) tells staff what to do, in plain words.
-    assert.ok(html.includes(`status === 503 ? ${JSON.stringify(NO_AUDIO_ADVICE)}`));
-    assert.match(NO_AUDIO_ADVICE, /microphone is not working.*plugged in.*call your technician/);
+    assert.ok(html.includes(`if (status === 503) return ${JSON.stringify(PAGE_TEXT.en.noAudio)}`));
+    assert.match(PAGE_TEXT.en.noAudio, /microphone is not working.*plugged in.*call your technician/);
   });
 
   it('shows new labels after a remote configuration changed them', async () => {
@@ -63,6 +64,25 @@ describe('press endpoint and on-screen buttons', () => {
       [...html.matchAll(/<button data-button="\d+"><span class="n">\d+<\/span>(.*?)<\/button>/g)].map((m) => m[1]),
       ['Service', 'Coffee'],
     );
+  });
+
+  it('refuses a press of a button not on the page, saying which buttons are in use', async () => {
+    const bad = await fetch(`${base}/api/v1/press`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ button: 3 }),
+    });
+    assert.equal(bad.status, 409);
+    assert.match(((await bad.json()) as { error: string }).error, /button 3 answers no question.*in use: 1, 2/);
+    assert.deepEqual(presses, []);
+  });
+
+  it('speaks Russian when the device is set to it', () => {
+    const html = buttonPage([{ button: 1, label: 'Сервис' }], 'ru');
+    assert.match(html, /<html lang="ru">/);
+    assert.ok(html.includes(PAGE_TEXT.ru.hint(2)));
+    assert.ok(html.includes(JSON.stringify(PAGE_TEXT.ru.unmapped)));
+    assert.ok(!html.includes(PAGE_TEXT.en.recorded));
   });
 
   it('takes a press as the page posts it, and refuses a button that does not exist', async () => {

@@ -37,7 +37,12 @@ const ROUTES = [
     roles: CLIPS,
     render: (main, _, query) => renderDashboard(main, query),
   },
-  { pattern: /^\/devices$/, nav: 'devices', roles: EVERYONE, render: (main) => renderDevices(main) },
+  {
+    pattern: /^\/devices$/,
+    nav: 'devices',
+    roles: EVERYONE,
+    render: (main, _, query) => renderDevices(main, query),
+  },
   {
     pattern: /^\/devices\/([^/]+)$/,
     nav: 'devices',

@@ -185,7 +185,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(storesRoutes, { db: options.db });
   await app.register(devicesRoutes, { db: options.db });
   await app.register(enrolmentRoutes, { ...options.enrolment, db: options.db, buttonMap: options.buttonMap, audit });
-  await app.register(fleetRoutes, { db: options.db, audit, fleet: options.fleet });
+  await app.register(fleetRoutes, { db: options.db, audit, fleet: options.fleet, buttonMap: options.buttonMap });
   await app.register(questionsRoutes, { db: options.db });
   await app.register(buttonMapsRoutes, { db: options.db, buttonMap: options.buttonMap });
   await app.register(transcriptionJobsRoutes, { db: options.db, queue: options.queue, onQueued: options.onJobQueued });

@@ -19,6 +19,18 @@ const DEVICE_PACKAGES = ['curl', 'ca-certificates', 'alsa-utils', 'opus-tools', 
 export const FIRSTRUN_CMDLINE =
   'systemd.run=/boot/firstrun.sh systemd.run_success_action=reboot systemd.unit=kernel-command-line.target';
 
+/**
+ * Where a Pi that does not come online tells why. The first-boot script tags its own steps
+ * `earshot-firstboot` in the journal on either path; what the installs printed is in cloud-init's
+ * output log (it runs the script from runcmd: there is no earshot-firstboot unit), or in the
+ * journal of the unit firstrun.sh installs.
+ */
+export function firstBootLogHint(style: 'cloud-init' | 'firstrun'): string {
+  return style === 'cloud-init'
+    ? 'if it does not come online, on the Pi: journalctl -t earshot-firstboot (its steps) and /var/log/cloud-init-output.log (all it printed)'
+    : 'if it does not come online, on the Pi: journalctl -u earshot-firstboot (its steps and all it printed)';
+}
+
 function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }

@@ -4,7 +4,7 @@ import { EX_USAGE, UsageError } from '@earshot/shared/cli';
 import { isValidId } from '@earshot/shared/protocol';
 import { type BootSettings, checkBootSettings } from './boot-settings.js';
 import { openBootPartition } from './boot-partition.js';
-import { cloudInitFiles, cmdlineWithFirstrun, firstrunFiles } from './first-boot.js';
+import { cloudInitFiles, cmdlineWithFirstrun, firstBootLogHint, firstrunFiles } from './first-boot.js';
 import { checkBootTarget, checkConfigOut, serverWarnings } from './preflight.js';
 
 export const PROVISION_USAGE_LINE =
@@ -202,6 +202,7 @@ async function provision(argv: string[], out: (line: string) => void, warn: (lin
     out('cmdline.txt: firstrun.sh runs at first boot');
   }
   out(`done: put the card in the Pi; it enrols as ${device} at first boot (needs network to ${server})`);
+  out(firstBootLogHint(values.style));
   return 0;
 }
 

@@ -52,6 +52,19 @@ export class ButtonMap {
     return { questionId: undefined, storeId };
   }
 
+  /** Every mapped button of a device at a time, each resolved as a press would be (device, store, default). */
+  async mappedAt(deviceId: string, at: Date): Promise<Buttons> {
+    const device = await this.db.selectFrom('devices').select('store_id').where('id', '=', deviceId).executeTakeFirst();
+    const scopes: [MapScope, string][] = [['default', '']];
+    if (device?.store_id) scopes.push(['store', device.store_id]);
+    scopes.push(['device', deviceId]);
+    const mapped: Buttons = {};
+    // Narrowest last, so that it wins.
+    for (const [scope, scopeId] of scopes)
+      Object.assign(mapped, (await this.versionAt(scope, scopeId, at.toISOString()))?.buttons);
+    return mapped;
+  }
+
   async versionAt(scope: MapScope, scopeId: string, at: string): Promise<ButtonMapVersion | undefined> {
     const row = await this.db
       .selectFrom('button_maps')

@@ -226,11 +226,34 @@ describe('fleet health', () => {
 
       const pushed = await api('PUT', '/api/v1/devices/dev-c/config', { clips: { preSeconds: 2, postSeconds: 0.5 } });
       assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
-      assert.deepEqual(pushed.body, { version: 1, clips: { preSeconds: 2, postSeconds: 0.5 } });
+      // The push carries the labels of the buttons mapped now (the default map: 1, 2, 3).
+      assert.deepEqual(pushed.body, {
+        version: 1,
+        clips: {
+          preSeconds: 2,
+          postSeconds: 0.5,
+          perButton: {
+            '1': { label: 'How likely are you to recommend us?' },
+            '2': { label: 'What should we improve?' },
+            '3': { label: 'Complaint' },
+          },
+        },
+      });
       await row(`select 1 from device_config_states where device_id = 'dev-c' and state_json like '%"applied"%'`);
       assert.equal((await status()).configVersion, 1);
       const applied = await api('GET', '/api/v1/fleet/dev-c');
       assert.deepEqual((applied.body.config as { state: { status: string; version: number } }).state.status, 'applied');
+      assert.deepEqual(
+        (applied.body.buttons as { button: number }[]).map((b) => b.button),
+        [1, 2, 3],
+      );
+      // The touchscreen now shows the mapped buttons only, labelled with the questions.
+      const page = await (await fetch(`http://127.0.0.1:${device.httpPort}/`)).text();
+      assert.deepEqual(
+        [...page.matchAll(/<button data-button="(\d+)">/g)].map((m) => m[1]),
+        ['1', '2', '3'],
+      );
+      assert.ok(page.includes('What should we improve?'));
 
       // The ring buffer holds 30 s: a 40 s pre-roll cannot be.
       const refused = await api('PUT', '/api/v1/devices/dev-c/config', { clips: { preSeconds: 40 } });
@@ -252,9 +275,9 @@ describe('fleet health', () => {
       const clipId = press.body.clipId as string;
       const clip = await row<{ duration_ms: number }>(`select duration_ms from clips where id = ?`, clipId);
       assert.ok(Math.abs(clip.duration_ms - 2500) < 50, `clip of ${clip.duration_ms} ms`);
-      const outOfRange = await api('POST', '/api/v1/devices/dev-c/test-press', { button: 12 });
-      assert.equal(outOfRange.status, 409);
-      assert.match(outOfRange.body.error as string, /button must be from 1 to \d+ \(got 12\)/);
+      const unmapped = await api('POST', '/api/v1/devices/dev-c/test-press', { button: 5 });
+      assert.equal(unmapped.status, 409);
+      assert.match(unmapped.body.error as string, /button 5 answers no question on dev-c \(mapped buttons: 1, 2, 3\)/);
       await row(`select 1 from audit_events where action = 'device.test-press' and subject_id = 'dev-c'`);
 
       // Offline: a test press gets no answer; a config pushed now waits, retained, for the device.

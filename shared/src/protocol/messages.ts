@@ -191,6 +191,20 @@ export const DeviceHeartbeat = Type.Object(
     pressesRefused: Type.Optional(NonNegative),
     /** The last press this process accepted; absent from older devices, null before the first. */
     lastPressAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
+    /**
+     * The clip settings in force (local configuration with any remote one over it), so that a
+     * technician edits what the device does rather than an empty form; absent from older devices.
+     */
+    clips: Type.Optional(
+      Type.Object(
+        {
+          preSeconds: Type.Number({ minimum: 0 }),
+          postSeconds: Type.Number({ minimum: 0 }),
+          buttons: Type.Integer({ minimum: 1, maximum: 64 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

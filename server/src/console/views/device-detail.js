@@ -4,44 +4,50 @@
 import { ApiError, getClip, getFleetDevice, pushDeviceConfig, testPress } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, t } from '../i18n.js';
-import { alertBadges, stateBadge } from '../widgets/device-state.js';
+import { alertBadges, clockText, micText, stateBadge } from '../widgets/device-state.js';
+import { heartbeatHistory } from '../widgets/heartbeat-history.js';
 
 const REFRESH_MS = 2000;
-const HISTORY_ROWS = 30;
 
 export async function renderDeviceDetail(main, id, user) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
   let device = await getFleetDevice(id);
   const summary = h('dl', { class: 'device-summary', 'data-testid': 'device-state' });
   const alerts = h('div', { class: 'table-wrap' });
-  const history = h('div', { class: 'table-wrap', 'data-testid': 'heartbeats' });
+  const history = h('div', {});
   const configState = h('p', { 'data-testid': 'config-state' });
+  let historyAt;
   const show = () => {
     summary.replaceChildren(...summaryItems(device).flat());
     alerts.replaceChildren(alertTable(device.alerts));
-    history.replaceChildren(heartbeatTable(device.heartbeats));
+    // Redrawn only when a heartbeat came in: the graphs keep their size and hover meanwhile.
+    const newest = device.heartbeats.at(-1)?.receivedAt;
+    if (newest !== historyAt) {
+      historyAt = newest;
+      history.replaceChildren(heartbeatHistory(device.heartbeats));
+    }
     showConfigState(configState, device.config);
   };
   show();
   const canManage = user.role !== 'manager';
-  const parts = [
-    h('p', {}, h('a', { href: '#/devices' }, `← ${t('devices.title')}`)),
-    h('h1', {}, device.name ? `${device.name} (${device.id})` : device.id),
-    summary,
-    h('h2', {}, t('device.alerts')),
-    alerts,
-    h('h2', {}, t('device.heartbeats')),
-    history,
-  ];
+  const card = (title, testid, ...content) =>
+    h('section', { class: 'card', 'data-card': testid }, h('h2', {}, title), ...content);
+  const cards = [card(t('device.status'), 'status', summary)];
   if (canManage) {
     const refresh = async () => {
       device = await getFleetDevice(id);
       show();
     };
-    parts.push(h('h2', {}, t('device.config')), configForm(device, configState, refresh));
+    cards.push(card(t('device.config'), 'config', configForm(device, configState, refresh)));
   }
-  if (user.role === 'admin') parts.push(h('h2', {}, t('device.testPress')), testPressForm(device));
-  main.replaceChildren(...parts);
+  if (user.role === 'admin') cards.push(card(t('device.testPress'), 'test-press', testPressForm(device)));
+  main.replaceChildren(
+    h('p', {}, h('a', { href: '#/devices' }, `← ${t('devices.title')}`)),
+    h('h1', {}, device.name ? `${device.name} (${device.id})` : device.id),
+    h('div', { class: 'device-cards' }, ...cards),
+    card(t('device.alerts'), 'alerts', alerts),
+    card(t('device.heartbeats'), 'heartbeats', history),
+  );
   const timer = window.setInterval(() => {
     getFleetDevice(id)
       .then((fresh) => {
@@ -60,7 +66,7 @@ function summaryItems(device) {
   return [
     item('state', [stateBadge(device.state), ` ${t('device.since')} ${formatDateTime(device.stateSince)}`], 'state'),
     item('version', device.version ?? '—'),
-    item('uptime', beat ? `${Math.round(beat.uptimeSeconds / 60)} min` : '—'),
+    item('uptime', beat ? uptimeText(beat.uptimeSeconds) : '—'),
     item('mic', beat ? micText(beat.mic) : '—', 'mic'),
     item(
       'buttons',
@@ -78,16 +84,12 @@ function summaryItems(device) {
   ];
 }
 
-function micText(mic) {
-  const level =
-    typeof mic.rmsDbfs === 'number' && Number.isFinite(mic.rmsDbfs) ? ` · ${mic.rmsDbfs.toFixed(1)} dBFS` : '';
-  return `${mic.state}${level}`;
-}
-
-function clockText(clock) {
-  if (clock.synchronized === null) return t('device.clockUnknown');
-  const offset = clock.offsetMs === undefined ? '' : ` (${clock.offsetMs} ms)`;
-  return `${clock.synchronized ? t('common.yes') : t('common.no')}${offset}`;
+function uptimeText(seconds) {
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  if (hours >= 24) return t('device.uptimeDays', { d: Math.floor(hours / 24), h: hours % 24 });
+  if (hours >= 1) return t('device.uptimeHours', { h: hours, m: minutes % 60 });
+  return t('device.uptimeMinutes', { m: minutes });
 }
 
 function alertTable(alerts) {
@@ -121,39 +123,6 @@ function alertTable(alerts) {
   );
 }
 
-function heartbeatTable(heartbeats) {
-  if (heartbeats.length === 0) return h('p', { class: 'muted' }, t('device.noHeartbeats'));
-  const recent = heartbeats.slice(-HISTORY_ROWS).reverse();
-  return h(
-    'table',
-    { class: 'heartbeats' },
-    h(
-      'thead',
-      {},
-      h(
-        'tr',
-        {},
-        ['at', 'mic', 'outbox', 'disk', 'clock'].map((c) => h('th', {}, t(`device.beat.${c}`))),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      recent.map(({ receivedAt, heartbeat }) =>
-        h(
-          'tr',
-          {},
-          h('td', {}, formatDateTime(receivedAt)),
-          h('td', {}, micText(heartbeat.mic)),
-          h('td', {}, String(heartbeat.outbox.clips)),
-          h('td', {}, heartbeat.disk.freeBytes === null ? '—' : `${Math.round(heartbeat.disk.freeBytes / 1048576)} MB`),
-          h('td', {}, clockText(heartbeat.clock)),
-        ),
-      ),
-    ),
-  );
-}
-
 function showConfigState(element, config) {
   const { pushed, state } = config;
   let status = 'none';
@@ -163,11 +132,11 @@ function showConfigState(element, config) {
     text = t('device.configApplied', { version: state.version });
   } else if (state && pushed && state.version === pushed.version && state.status === 'rejected') {
     status = 'rejected';
-    text = t('device.configRejected', {
-      version: state.version,
-      reason: state.reason,
-      kept: state.appliedVersion ?? '—',
-    });
+    // Nothing applied from here before: the device keeps its own (local) configuration.
+    text =
+      state.appliedVersion === null || state.appliedVersion === undefined
+        ? t('device.configRejectedLocal', { version: state.version, reason: state.reason })
+        : t('device.configRejected', { version: state.version, reason: state.reason, kept: state.appliedVersion });
   } else if (pushed) {
     status = 'pending';
     text = t('device.configPending', { version: pushed.version });
@@ -178,7 +147,8 @@ function showConfigState(element, config) {
 }
 
 function configForm(device, configState, refresh) {
-  const clips = device.config.pushed?.clips ?? {};
+  // What the device reports in force; before its first such heartbeat, what was last sent.
+  const clips = { ...device.config.pushed?.clips, ...device.heartbeat?.clips };
   const field = (name, value, attributes) =>
     h('label', {}, t(`device.field.${name}`), h('input', { name, type: 'number', value: value ?? '', ...attributes }));
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -189,6 +159,7 @@ function configForm(device, configState, refresh) {
     field('postSeconds', clips.postSeconds, { min: 0, max: 600, step: 0.1 }),
     field('buttons', clips.buttons, { min: 1, max: 64, step: 1 }),
     h('button', { type: 'submit' }, t('device.push')),
+    h('p', { class: 'muted' }, t('device.configLabels')),
     configState,
     error,
   );
@@ -212,11 +183,12 @@ function configForm(device, configState, refresh) {
 }
 
 function testPressForm(device) {
-  const buttons = device.config.pushed?.clips?.buttons ?? 8;
+  if (device.buttons.length === 0) return h('p', { class: 'muted' }, t('device.noMappedButtons'));
+  // Only buttons that answer a question: a press of another would file a clip with no question.
   const select = h(
     'select',
     { name: 'button' },
-    Array.from({ length: buttons }, (_, i) => h('option', { value: String(i + 1) }, String(i + 1))),
+    device.buttons.map((b) => h('option', { value: String(b.button) }, `${b.button} · ${b.label}`)),
   );
   const result = h('div', { 'data-testid': 'test-press-result' });
   const press = h('button', { type: 'submit', 'data-action': 'test-press' }, t('device.press'));

@@ -3,7 +3,7 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
 const KNOWN_STATES = ['online', 'offline', 'unknown'];
-const KNOWN_ALERTS = [
+export const KNOWN_ALERTS = [
   'offline',
   'mic-dead',
   'button-stuck',
@@ -30,4 +30,18 @@ export function alertBadges(alerts) {
       KNOWN_ALERTS.includes(alert.kind) ? t(`alerts.${alert.kind}`) : alert.kind,
     ),
   );
+}
+
+/** The microphone's state in words, with its level when the device measured one. */
+export function micText(mic) {
+  const known = ['ok', 'dead', 'no-audio', 'unknown'].includes(mic.state) ? mic.state : 'unknown';
+  const level =
+    typeof mic.rmsDbfs === 'number' && Number.isFinite(mic.rmsDbfs) ? ` · ${mic.rmsDbfs.toFixed(1)} dBFS` : '';
+  return `${t(`devices.mic.${known}`)}${level}`;
+}
+
+export function clockText(clock) {
+  if (clock.synchronized === null) return t('device.clockUnknown');
+  const offset = clock.offsetMs === undefined ? '' : ` (${clock.offsetMs} ms)`;
+  return `${clock.synchronized ? t('common.yes') : t('common.no')}${offset}`;
 }

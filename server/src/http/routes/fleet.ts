@@ -6,7 +6,10 @@ import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
 import type { DeviceAlertsTable } from '../../db/schema.js';
+import { mappedButtons, withLabels } from '../../fleet/button-labels.js';
+import { stateSince } from '../../fleet/online-since.js';
 import type { ConfigPush } from '../../fleet/config-push.js';
+import type { ButtonMap } from '../../questions/button-map.js';
 import type { TestPress } from '../../fleet/test-press.js';
 import { DateTime, ErrorBody, IdParams, Slug } from '../schemas.js';
 import { msFromHours } from '../../config/server-units.js';
@@ -47,6 +50,9 @@ const DeviceDetail = Type.Composite([
   Type.Object({
     alerts: Type.Array(Alert, { description: 'open and recent alerts, newest first' }),
     heartbeats: Type.Array(Type.Object({ receivedAt: DateTime, heartbeat: DeviceHeartbeat })),
+    buttons: Type.Array(Type.Object({ button: Type.Integer(), questionId: Type.String(), label: Type.String() }), {
+      description: 'the buttons mapped to a question now, with the labels a config push sends the device',
+    }),
     config: Type.Object({
       pushed: Nullable(RemoteConfig),
       pushedAt: Nullable(DateTime),
@@ -63,7 +69,8 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
   db: Database;
   audit: AuditLog;
   fleet: FleetControl | undefined;
-}> = async (app, { db, audit, fleet }) => {
+  buttonMap: ButtonMap;
+}> = async (app, { db, audit, fleet, buttonMap }) => {
   const lastClips = () =>
     db
       .selectFrom('clips')
@@ -98,7 +105,7 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       name: row.name,
       storeId: row.store_id,
       state: row.state,
-      stateSince: row.state_changed_at,
+      stateSince: stateSince(row.state, row.state_changed_at, heartbeat, row.heartbeat_at),
       version: row.version,
       heartbeat,
       heartbeatAt: row.heartbeat_at,
@@ -178,6 +185,7 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       ]);
       return {
         ...toDevice(row),
+        buttons: await mappedButtons(db, buttonMap, id),
         alerts: alerts.map(toAlert),
         heartbeats: history.map((h) => ({
           receivedAt: h.received_at,
@@ -218,7 +226,8 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       if (!fleet) return reply.code(503).send({ error: 'no MQTT connection to push configurations through' });
       let config;
       try {
-        config = await fleet.configPush.push(id, request.body, request.principal?.username ?? null);
+        const settings = { clips: withLabels(request.body.clips, await mappedButtons(db, buttonMap, id)) };
+        config = await fleet.configPush.push(id, settings, request.principal?.username ?? null);
       } catch (error) {
         request.log.warn({ deviceId: id, err: error }, 'configuration not pushed');
         return reply.code(503).send({ error: `configuration not pushed: ${(error as Error).message}` });
@@ -257,6 +266,13 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       const { button } = request.body;
       const device = await db.selectFrom('devices').select(['id', 'store_id']).where('id', '=', id).executeTakeFirst();
       if (!device) return reply.code(404).send({ error: `no device ${id}` });
+      const mapped = await mappedButtons(db, buttonMap, id);
+      if (!mapped.some((b) => b.button === button)) {
+        const inUse = mapped.map((b) => b.button).join(', ') || 'none';
+        return reply
+          .code(409)
+          .send({ error: `body/button: button ${button} answers no question on ${id} (mapped buttons: ${inUse})` });
+      }
       if (!fleet) return reply.code(503).send({ error: 'no MQTT connection to send the press through' });
       const audited = (details: Record<string, unknown>) =>
         audit.record(request, {
