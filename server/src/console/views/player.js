@@ -62,7 +62,7 @@ export async function renderPlayer(main, id, query, user) {
       audio,
     ),
     answerCard,
-    clipNotes(clip, ['admin', 'manager'].includes(user?.role)),
+    clipNotes(clip, ['admin', 'manager'].includes(user?.role), store?.timeZone),
     h('section', { class: 'card' }, h('h2', {}, t('player.transcript')), words.element),
     h('section', { class: 'card' }, h('h2', {}, t('player.details')), details(clip)),
     h('section', { class: 'card', 'data-testid': 'scorecards' }, h('h2', {}, t('player.scorecards')), scorecards),

@@ -4,8 +4,12 @@ import { addClipNote, listClipNotes, setFollowUp } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, t } from '../i18n.js';
 
-/** canWrite: the signed-in role may add notes and set the flag (managers, admins). */
-export function clipNotes(clip, canWrite) {
+/**
+ * canWrite: the signed-in role may add notes and set the flag (managers, admins); timeZone: the
+ * store's, so that notes read in the same time as the clip itself.
+ */
+export function clipNotes(clip, canWrite, timeZone) {
+  const noteItem = (note) => noteView(note, timeZone);
   const list = h('ul', { class: 'notes', 'data-testid': 'notes' });
   const status = h('p', { class: 'muted', role: 'status' }, t('common.loading'));
   const showNotes = (notes) => {
@@ -28,7 +32,7 @@ export function clipNotes(clip, canWrite) {
     list,
     status,
   );
-  if (canWrite) card.append(noteForm(clip, list, status, failed));
+  if (canWrite) card.append(noteForm(clip, list, status, failed, noteItem));
   return card;
 }
 
@@ -54,7 +58,7 @@ function followUpToggle(clip, failed) {
   return button;
 }
 
-function noteForm(clip, list, status, failed) {
+function noteForm(clip, list, status, failed, noteItem) {
   const text = h('textarea', {
     name: 'note',
     rows: 2,
@@ -87,11 +91,11 @@ function noteForm(clip, list, status, failed) {
   return form;
 }
 
-function noteItem(note) {
+function noteView(note, timeZone) {
   return h(
     'li',
     { 'data-note-id': note.id },
-    h('div', { class: 'muted small' }, `${note.author} · ${formatDateTime(note.createdAt)}`),
+    h('div', { class: 'muted small' }, `${note.author} · ${formatDateTime(note.createdAt, timeZone)}`),
     h('p', { class: 'note-body' }, note.body),
   );
 }
