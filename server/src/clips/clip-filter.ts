@@ -23,6 +23,8 @@ export interface ClipFilter {
   truncated?: boolean;
   hasGaps?: boolean;
   source?: string;
+  /** true: only clips flagged for follow-up; false: only clips not flagged. */
+  followUp?: boolean;
   /** Words that must all appear in the transcript (prefixes match: "recommend" finds "recommended"). */
   q?: string;
 }
@@ -62,6 +64,11 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
     conditions.push(filter.hasGaps ? sql<boolean>`clips.gaps_json <> '[]'` : sql<boolean>`clips.gaps_json = '[]'`);
   }
   if (filter.source) conditions.push(sql<boolean>`clips.source = ${filter.source}`);
+  if (filter.followUp !== undefined) {
+    conditions.push(
+      sql<boolean>`clips.id ${filter.followUp ? sql`in` : sql`not in`} (select clip_id from clip_follow_ups)`,
+    );
+  }
   if (filter.from !== undefined || filter.to !== undefined) conditions.push(await timeRange(db, filter, stores));
   if (filter.q !== undefined) conditions.push(textMatch(db, filter.q));
   return conditions.reduce((q, condition) => q.where(condition), query);

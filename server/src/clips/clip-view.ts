@@ -70,6 +70,8 @@ export const Clip = Type.Object({
   ]),
   /** The clip's answer (answers/answer-view.ts); null when the clip has no question or is not read yet. */
   answer: Type.Union([AnswerView, Type.Null()]),
+  /** Set while someone has to act on the clip (a detractor to call back): who set it and when. */
+  followUp: Type.Union([Type.Object({ by: Type.String(), at: Type.String() }), Type.Null()]),
   /** Deprecated: the NPS answer in force in the old shape, for the console until it reads `answer`. */
   score: Type.Union([
     Type.Object({
@@ -90,6 +92,7 @@ export function clipsWithDetails(db: Database) {
     .leftJoin('questions', 'questions.id', 'clips.question_id')
     .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
     .leftJoin('answers', 'answers.clip_id', 'clips.id')
+    .leftJoin('clip_follow_ups', 'clip_follow_ups.clip_id', 'clips.id')
     .selectAll('clips')
     .select(['questions.kind as q_kind', 'questions.text_en as q_text_en', 'questions.text_ru as q_text_ru'])
     .select([
@@ -99,6 +102,7 @@ export function clipsWithDetails(db: Database) {
       'transcripts.language as t_language',
       'transcripts.duration_ms as t_duration_ms',
     ])
+    .select(['clip_follow_ups.set_by as f_by', 'clip_follow_ups.set_at as f_at'])
     .select(ANSWER_SELECTION);
 }
 
@@ -111,6 +115,8 @@ type ClipRow = Selectable<ClipsTable> & {
   t_engine: string | null;
   t_language: string | null;
   t_duration_ms: number | null;
+  f_by: string | null;
+  f_at: string | null;
 } & AliasedAnswerRow;
 
 export function toClip(row: ClipRow): Clip {
@@ -158,6 +164,7 @@ export function toClip(row: ClipRow): Clip {
           }
         : null,
     answer,
+    followUp: row.f_by !== null && row.f_at !== null ? { by: row.f_by, at: row.f_at } : null,
     score:
       answer?.form === 'nps'
         ? {

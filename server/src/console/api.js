@@ -70,6 +70,11 @@ export async function me() {
 
 export const listClips = (filter) => request('GET', '/clips', { query: filter });
 export const getClip = (id) => request('GET', `/clips/${encodeURIComponent(id)}`);
+/** The CSV export's address for a filter: a plain link, so the browser downloads it (audited). */
+export const clipsExportUrl = (filter) => `/api/v1/clips/export.csv${queryString(filter)}`;
+export const listClipNotes = (id) => request('GET', `/clips/${encodeURIComponent(id)}/notes`);
+export const addClipNote = (id, body) => request('POST', `/clips/${encodeURIComponent(id)}/notes`, { body: { body } });
+export const setFollowUp = (id, on) => request(on ? 'PUT' : 'DELETE', `/clips/${encodeURIComponent(id)}/follow-up`);
 export const listStores = () => request('GET', '/stores');
 export const listQuestions = () => request('GET', '/questions');
 export const listDevices = () => request('GET', '/devices');

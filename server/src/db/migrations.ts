@@ -407,6 +407,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('checklists').addColumn('retired_at', 'text').execute();
     },
   },
+  '0012-clip-notes': {
+    async up(db: Kysely<unknown>) {
+      const { serialKey } = portableTypes(db);
+      await db.schema
+        .createTable('clip_notes')
+        .addColumn('id', 'integer', serialKey)
+        .addColumn('clip_id', 'text', (c) => c.notNull())
+        .addColumn('author_id', 'text', (c) => c.notNull())
+        .addColumn('author_name', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('clip_notes_clip').on('clip_notes').columns(['clip_id', 'created_at']).execute();
+      // The primary key is the index the list's follow-up filter looks clips up by.
+      await db.schema
+        .createTable('clip_follow_ups')
+        .addColumn('clip_id', 'text', (c) => c.primaryKey())
+        .addColumn('set_by', 'text', (c) => c.notNull())
+        .addColumn('set_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

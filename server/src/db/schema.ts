@@ -30,6 +30,8 @@ export interface DatabaseSchema {
   device_heartbeat_history: DeviceHeartbeatHistoryTable;
   device_alerts: DeviceAlertsTable;
   device_configs: DeviceConfigsTable;
+  clip_notes: ClipNotesTable;
+  clip_follow_ups: ClipFollowUpsTable;
 }
 
 export interface DevicesTable {
@@ -259,6 +261,24 @@ export interface ClipScorecardsTable {
   answers_json: string;
   comment: string | null;
   scored_at: string;
+}
+
+/** A manager's note on a clip ("called back, happy now"); kept with the clip, destroyed with it. */
+export interface ClipNotesTable {
+  id: Generated<number>;
+  clip_id: string;
+  author_id: string;
+  /** The author's username when written: the note still says who wrote it if the user goes. */
+  author_name: string;
+  body: string;
+  created_at: string;
+}
+
+/** A clip someone has to act on (a detractor to call back): one row while the flag is set. */
+export interface ClipFollowUpsTable {
+  clip_id: string;
+  set_by: string;
+  set_at: string;
 }
 
 /** MQTT credentials (see devices/mqtt-accounts.ts); hashes in Mosquitto's `$7$` format. */

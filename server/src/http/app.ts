@@ -27,6 +27,7 @@ import { answersRoutes } from './routes/answers.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { clipAudioRoutes } from './routes/clip-audio.js';
+import { clipNotesRoutes } from './routes/clip-notes.js';
 import { clipsRoutes } from './routes/clips.js';
 import { consoleRoutes } from './routes/console.js';
 import { describeSchemaErrors, type SchemaError } from './validation-messages.js';
@@ -170,6 +171,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(metricsRoutes, { metrics: options.metrics, token: options.http.metricsToken });
   await app.register(healthRoutes, { db: options.db, brokerConnected: options.brokerConnected });
   await app.register(clipsRoutes, { db: options.db, audit });
+  await app.register(clipNotesRoutes, { db: options.db, audit });
   await app.register(clipAudioRoutes, { db: options.db, blobs: options.blobs, audit });
   await app.register(scorecardsRoutes, { db: options.db, audit });
   await app.register(answersRoutes, { db: options.db, audit });

@@ -43,6 +43,8 @@ export class ClipDestroyer {
       await this.db.transaction().execute(async (trx) => {
         await trx.deleteFrom('transcripts').where('clip_id', 'in', batch).execute();
         await trx.deleteFrom('answers').where('clip_id', 'in', batch).execute();
+        await trx.deleteFrom('clip_notes').where('clip_id', 'in', batch).execute();
+        await trx.deleteFrom('clip_follow_ups').where('clip_id', 'in', batch).execute();
         await trx.deleteFrom('clips').where('id', 'in', batch).where('legal_hold', '=', 0).execute();
       });
     }

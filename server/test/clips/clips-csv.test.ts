@@ -29,6 +29,7 @@ function clip(text: string): Clip {
     source: 'device',
     transcript: { text, words: [], engine: 'e', language: 'en', durationMs: 4000 },
     answer: null,
+    followUp: null,
     score: null,
   };
 }

@@ -1,11 +1,14 @@
-// The clip list: filters and transcript search kept in the address (#/clips?storeId=…&q=…), so
-// that a filtered list survives a reload and the back button; newest first, more on demand.
-import { listClips, listDevices, listQuestions, listStores } from '../api.js';
+// The clip list: filters, transcript search and order kept in the address (#/clips?storeId=…&q=…),
+// so that a link, a reload or the back button shows the same view; how many clips match, a CSV
+// export of them (through the audited API export), newest first or oldest, more on demand.
+import { clipsExportUrl, listClips, listDevices, listQuestions, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
 import { scoreBadge } from '../widgets/score-badge.js';
-import { routeFilterForm } from '../widgets/filter-form.js';
+import { sortableHeader } from '../widgets/data-table.js';
+import { collapsibleFilters, routeFilterForm } from '../widgets/filter-form.js';
 
+/** Every filter the list takes from the address; `sort` is the order of the time column. */
 const FILTER_KEYS = [
   'q',
   'storeId',
@@ -16,19 +19,26 @@ const FILTER_KEYS = [
   'hasTranscript',
   'npsMin',
   'npsMax',
+  'followUp',
   'sort',
 ];
 const PAGE_SIZE = 50;
+/** The columns; only time sorts: the API orders by what its indexes cover (pressed_at). */
+const COLUMNS = ['pressedAt', 'store', 'question', 'duration', 'score', 'text'];
 
 export async function renderClipList(main, query) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
   const [stores, questions, devices] = await Promise.all([listStores(), listQuestions(), listDevices()]);
   const storesById = new Map(stores.map((s) => [s.id, s]));
   const filter = Object.fromEntries(FILTER_KEYS.filter((k) => query.get(k)).map((k) => [k, query.get(k)]));
+  const { sort, ...narrowing } = filter;
 
   const rows = h('tbody');
   const more = h('button', { type: 'button', hidden: true, 'data-action': 'more' }, t('clips.more'));
   const empty = h('p', { class: 'muted', hidden: true, 'data-testid': 'empty' }, t('clips.empty'));
+  const count = h('span', { class: 'count', 'data-testid': 'clip-count' }, '');
+  const oldestFirst = sort === 'oldest';
+  const otherOrder = new URLSearchParams({ ...narrowing, ...(oldestFirst ? {} : { sort: 'oldest' }) });
   const table = h(
     'table',
     { class: 'clips', 'data-testid': 'clip-table' },
@@ -38,8 +48,14 @@ export async function renderClipList(main, query) {
       h(
         'tr',
         {},
-        ['pressedAt', 'store', 'question', 'duration', 'score', 'text'].map((c) =>
-          h('th', { class: `col-${c}` }, t(`clips.col.${c}`)),
+        COLUMNS.map((c) =>
+          c === 'pressedAt'
+            ? sortableHeader(t('clips.col.pressedAt'), {
+                className: 'col-pressedAt',
+                direction: oldestFirst ? 'ascending' : 'descending',
+                href: `#/clips?${otherOrder}`,
+              })
+            : h('th', { class: `col-${c}` }, t(`clips.col.${c}`)),
         ),
       ),
     ),
@@ -47,8 +63,18 @@ export async function renderClipList(main, query) {
   );
 
   main.replaceChildren(
-    h('h1', {}, t('clips.title')),
-    filterForm(filter, { stores, questions, devices }),
+    h(
+      'div',
+      { class: 'list-head' },
+      h('h1', {}, t('clips.title')),
+      count,
+      h(
+        'a',
+        { class: 'button', href: clipsExportUrl(narrowing), download: 'earshot-clips.csv', 'data-action': 'export' },
+        t('clips.export'),
+      ),
+    ),
+    collapsibleFilters(filterForm(filter, { stores, questions, devices }), Object.keys(narrowing).length),
     h('div', { class: 'table-wrap' }, table),
     empty,
     more,
@@ -58,6 +84,9 @@ export async function renderClipList(main, query) {
   const loadPage = async () => {
     more.disabled = true;
     const page = await listClips({ ...filter, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
+    if (page.total !== undefined) {
+      count.textContent = page.total === 1 ? t('clips.count.one') : t('clips.count', { count: page.total });
+    }
     rows.append(...page.items.map((clip) => clipRow(clip, storesById)));
     cursor = page.nextCursor;
     more.hidden = !cursor;
@@ -128,14 +157,17 @@ function filterForm(filter, { stores, questions, devices }) {
       'narrow',
     ),
     field(
-      t('clips.sort'),
+      t('clips.followUp'),
       h(
         'select',
-        { name: 'sort' },
-        h('option', { value: 'newest' }, t('clips.sort.newest')),
-        h('option', { value: 'oldest', selected: filter.sort === 'oldest' }, t('clips.sort.oldest')),
+        { name: 'followUp' },
+        h('option', { value: '' }, t('common.any')),
+        h('option', { value: 'true', selected: filter.followUp === 'true' }, t('clips.followUp.only')),
+        h('option', { value: 'false', selected: filter.followUp === 'false' }, t('clips.followUp.none')),
       ),
     ),
+    // The order is set from the time column's header; applying filters keeps it.
+    filter.sort ? h('input', { type: 'hidden', name: 'sort', value: filter.sort }) : null,
     h(
       'div',
       { class: 'actions' },
@@ -153,7 +185,14 @@ function clipRow(clip, storesById) {
   return h(
     'tr',
     { 'data-clip-id': clip.id, tabindex: 0, onclick: open, onkeydown: (e) => e.key === 'Enter' && open() },
-    h('td', { class: 'col-pressedAt' }, h('a', { href }, formatDateTime(clip.pressedAt, store?.timeZone))),
+    h(
+      'td',
+      { class: 'col-pressedAt' },
+      h('a', { href }, formatDateTime(clip.pressedAt, store?.timeZone)),
+      clip.followUp
+        ? h('div', {}, h('span', { class: 'flag', 'data-testid': 'follow-up' }, t('clips.followUp.flag')))
+        : null,
+    ),
     h(
       'td',
       { class: 'col-store' },

@@ -4,6 +4,7 @@
 import { fetchAudio, getClip, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
+import { clipNotes } from '../widgets/clip-notes.js';
 import { decode, peaks, waveformView } from '../widgets/waveform.js';
 import { renderAnswerCard } from './answer-card.js';
 import { renderScorecards } from './scorecards.js';
@@ -61,6 +62,7 @@ export async function renderPlayer(main, id, query, user) {
       audio,
     ),
     answerCard,
+    clipNotes(clip, ['admin', 'manager'].includes(user?.role), store?.timeZone),
     h('section', { class: 'card' }, h('h2', {}, t('player.transcript')), words.element),
     h('section', { class: 'card' }, h('h2', {}, t('player.details')), details(clip)),
     h('section', { class: 'card', 'data-testid': 'scorecards' }, h('h2', {}, t('player.scorecards')), scorecards),

@@ -22,3 +22,17 @@ export function dataTable(headers, rows, attributes = {}) {
     ),
   );
 }
+
+/**
+ * A header cell that sorts by its column: a link to the same view in the other order (so the
+ * order, like the filters, lives in the address), marked with aria-sort for screen readers.
+ * direction: 'ascending' | 'descending' | undefined when the table is sorted by another column.
+ */
+export function sortableHeader(label, { direction, href, className }) {
+  const arrow = direction === 'ascending' ? ' ▲' : direction === 'descending' ? ' ▼' : '';
+  return h(
+    'th',
+    { class: className, 'aria-sort': direction ?? 'none' },
+    h('a', { href, class: 'sort', 'data-sort': direction ?? 'none' }, label, arrow),
+  );
+}

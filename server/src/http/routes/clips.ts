@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { Principal } from '../../access/principal.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { applyClipFilter, type ClipFilter } from '../../clips/clip-filter.js';
 import { Clip, clipsWithDetails, inClipScope, toClip } from '../../clips/clip-view.js';
@@ -26,6 +27,8 @@ const ClipPage = Type.Object({
       }),
     ]),
   ),
+  /** How many clips the filter finds in all: on the first page only (without `cursor`). */
+  total: Type.Optional(Type.Integer()),
   /** Pass as `cursor` to get the next (older) page; absent on the last page. */
   nextCursor: Type.Optional(Type.String()),
 });
@@ -55,6 +58,7 @@ const FilterQuery = {
   truncated: Type.Optional(Type.Boolean({ description: 'less pre-roll than asked for' })),
   hasGaps: Type.Optional(Type.Boolean({ description: 'the recorder was down during the clip' })),
   source: Type.Optional(Type.Union([Type.Literal('device'), Type.Literal('import')])),
+  followUp: Type.Optional(Type.Boolean({ description: 'true: flagged for follow-up; false: not flagged' })),
   q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'words in the transcript' })),
 };
 
@@ -83,7 +87,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       config: { permission: 'clips:read' },
       schema: {
         tags: ['clips'],
-        summary: 'List clips, newest first',
+        summary: 'List clips, newest first (or oldest with sort=oldest); the first page says how many in all',
         querystring: ListQuery,
         response: { 200: ClipPage, 400: ErrorBody },
       },
@@ -109,6 +113,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
         );
       }
       const rows = await query.execute();
+      const total = cursor ? undefined : await countClips(db, filter, request.principal);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       const terms = filter.q === undefined ? [] : searchTerms(filter.q);
@@ -121,6 +126,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
               : undefined;
           return match ? { ...clip, match } : clip;
         }),
+        ...(total === undefined ? {} : { total }),
         ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.pressed_at, last.id) } : {}),
       };
     },
@@ -175,6 +181,17 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
     },
   );
 };
+
+/** The filter's whole result, counted by the database over the same joins the list filters on. */
+async function countClips(db: Database, filter: ClipFilter, principal: Principal | null): Promise<number> {
+  const base = db
+    .selectFrom('clips')
+    .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
+    .leftJoin('answers', 'answers.clip_id', 'clips.id')
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
+  const row = await (await applyClipFilter(db, base, filter, principal)).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 function filterProblem(filter: ClipFilter): string | undefined {
   if (filter.npsMin !== undefined && filter.npsMax !== undefined && filter.npsMin > filter.npsMax) {
