@@ -3,7 +3,7 @@
 import uPlot from '../vendor/uplot.js';
 import { h } from '../dom.js';
 import { currentLanguage, t } from '../i18n.js';
-import { categoryAxis, COLOURS, NPS_COLOURS, plot } from './plot.js';
+import { categoryAxis, COLOURS, COUNT_STEPS, NPS_COLOURS, plot } from './plot.js';
 
 const NPS_SCALE = { range: () => [-100, 100] };
 const round = (nps) => (nps === null ? '—' : String(Math.round(nps)));
@@ -85,7 +85,7 @@ export function npsOverTime(series, stores) {
     axes: [
       axis.axis,
       { scale: 'nps', size: 44, splits: () => [-100, -50, 0, 50, 100] },
-      { scale: 'n', side: 1, size: 40, grid: { show: false } },
+      { scale: 'n', side: 1, size: 40, grid: { show: false }, incrs: COUNT_STEPS },
     ],
     cursor: { y: false },
     series: [

@@ -5,6 +5,8 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
 export const COLOURS = ['#2458c6', '#2e9d5b', '#d8a31a', '#8e44ad', '#d14b3c', '#16a2b8', '#6c757d'];
+/** Tick steps for counts: whole numbers only (uPlot would otherwise mark 0.2, 0.4… clips). */
+export const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000];
 export const NPS_COLOURS = { promoter: '#2e9d5b', passive: '#d8a31a', detractor: '#d14b3c', line: '#dde2ea' };
 
 /**
@@ -66,7 +68,7 @@ export function stackedColumns(labels, series, { testId, table, height = 220 }) 
   const order = series.map((_, i) => i).reverse();
   const options = {
     scales: { x: axis.scale, y: { range: (_u, _min, max) => [0, Math.max(1, max)] } },
-    axes: [axis.axis, { size: 44 }],
+    axes: [axis.axis, { size: 44, incrs: COUNT_STEPS }],
     legend: { live: false },
     cursor: { y: false },
     series: [
