@@ -320,7 +320,7 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, devi
     assert.equal(await figure('north', 'answers'), '1');
     assert.equal(await figure('south', 'nps'), '100');
     assert.equal(await page.locator('[data-testid=nps-total] [data-field=answers] .value').textContent(), '2');
-    assert.equal(await page.locator('[data-testid=nps-chart] rect.positive').count(), 2);
+    assert.equal(await page.locator('[data-testid=nps-chart] tr.positive').count(), 2);
     /** Clips per day summed over the days shown: store-local days may straddle midnight. */
     const clipsCharted = async () => {
       let sum = 0;

@@ -3,7 +3,7 @@ import type { Principal } from '../access/principal.js';
 import { storeScope } from '../access/principal.js';
 import type { Database } from '../db/database.js';
 import { searchTerms } from './transcript-match.js';
-import { isLocalTime, localToUtc } from './zoned-time.js';
+import { pressedRange } from './pressed-range.js';
 
 /** What managers narrow the clip list by. Every field is optional; all given must hold. */
 export interface ClipFilter {
@@ -69,7 +69,7 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
       sql<boolean>`clips.id ${filter.followUp ? sql`in` : sql`not in`} (select clip_id from clip_follow_ups)`,
     );
   }
-  if (filter.from !== undefined || filter.to !== undefined) conditions.push(await timeRange(db, filter, stores));
+  if (filter.from !== undefined || filter.to !== undefined) conditions.push(await pressedRange(db, filter, { stores }));
   if (filter.q !== undefined) conditions.push(textMatch(db, filter.q));
   return conditions.reduce((q, condition) => q.where(condition), query);
 }
@@ -78,47 +78,6 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
 function intersect(scope: readonly string[] | undefined, wanted: string[] | undefined): string[] | undefined {
   if (scope === undefined) return wanted?.length ? wanted : undefined;
   return wanted?.length ? wanted.filter((s) => scope.includes(s)) : [...scope];
-}
-
-/**
- * A pressed-at range. Instants compare directly. Local times are read in each store's own time
- * zone, so "2026-03-01" means that day in Tver for Tver's clips and in Vladivostok for theirs;
- * clips of no store read them as UTC.
- */
-async function timeRange(db: Database, filter: ClipFilter, stores: string[] | undefined): Promise<Expression<SqlBool>> {
-  const bounds = (zone: string) => ({
-    from: filter.from === undefined ? undefined : instant(filter.from, zone),
-    to: filter.to === undefined ? undefined : instant(endOfDay(filter.to), zone),
-  });
-  const between = (range: { from: string | undefined; to: string | undefined }) =>
-    sql.join(
-      [
-        range.from === undefined ? sql`1 = 1` : sql`clips.pressed_at >= ${range.from}`,
-        range.to === undefined ? sql`1 = 1` : sql`clips.pressed_at < ${range.to}`,
-      ],
-      sql` and `,
-    );
-  const local = [filter.from, filter.to].some((t) => t !== undefined && isLocalTime(t));
-  if (!local) return sql<boolean>`(${between(bounds('UTC'))})`;
-  let zones = db.selectFrom('stores').select(['id', 'time_zone']);
-  if (stores !== undefined) zones = zones.where('id', 'in', stores.length > 0 ? stores : ['']);
-  const perStore = (await zones.execute()).map(
-    (store) => sql`(clips.store_id = ${store.id} and ${between(bounds(store.time_zone))})`,
-  );
-  perStore.push(sql`(clips.store_id is null and ${between(bounds('UTC'))})`);
-  return sql<boolean>`(${sql.join(perStore, sql` or `)})`;
-}
-
-/** A plain date as the upper bound means the day after it begins; a time is its own bound. */
-function endOfDay(text: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
-  const next = new Date(`${text}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return next.toISOString().slice(0, 10);
-}
-
-function instant(text: string, zone: string): string {
-  return (isLocalTime(text) ? localToUtc(text, zone) : new Date(text)).toISOString();
 }
 
 /** Clips whose transcript holds every term (as a word prefix), by the database's own text index. */

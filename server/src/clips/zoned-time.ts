@@ -45,3 +45,17 @@ export function localToUtc(local: string, timeZone: string): Date {
 }
 
 const DAY_MS = 86_400_000;
+
+/** The local calendar day (YYYY-MM-DD) and hour (0–23) of an instant in a zone. */
+export function localDayAndHour(iso: string, timeZone: string): { day: string; hour: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(iso));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
+}

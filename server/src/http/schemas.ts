@@ -27,3 +27,19 @@ export function validTimeZone(zone: string): boolean {
     return false;
   }
 }
+
+/** `from`/`to` in the one date grammar of the API (see clips/pressed-range.ts). */
+export const TimeBound = (description: string) =>
+  Type.String({
+    format: 'time-bound',
+    description: `${description}: an instant with offset (2026-03-01T09:30:00+03:00), or a date or date-time without one (2026-03-01, 2026-03-01T09:30), read in each store's time zone`,
+  });
+
+/** The zone local dates and hours are read in for clips of no store. */
+export const NoStoreZone = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  examples: ['Europe/Moscow'],
+  description:
+    "the IANA time zone for clips of no store (default UTC); the console sends the browser's, the zone its clip list shows them in",
+});

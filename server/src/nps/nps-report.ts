@@ -1,3 +1,4 @@
+import { pressedRange } from '../clips/pressed-range.js';
 import type { Database } from '../db/database.js';
 
 export interface NpsFilter {
@@ -5,10 +6,12 @@ export interface NpsFilter {
   /** Only these stores (a manager's); undefined: every store. */
   storeIds?: readonly string[];
   questionId?: string;
-  /** Presses at or after, ISO-8601. */
-  from?: string;
-  /** Presses before, ISO-8601. */
-  to?: string;
+  /** Presses at or after: an instant, or a local date or time (clips/pressed-range.ts). */
+  from?: string | undefined;
+  /** Presses before; a plain date includes that whole day. */
+  to?: string | undefined;
+  /** The zone local dates are read in for clips of no store (default UTC). */
+  noStoreZone?: string | undefined;
 }
 
 export interface NpsReport {
@@ -59,8 +62,10 @@ export async function npsReport(db: Database, filter: NpsFilter): Promise<NpsRep
     query = query.where('clips.store_id', 'in', filter.storeIds);
   }
   if (filter.questionId) query = query.where('clips.question_id', '=', filter.questionId);
-  if (filter.from) query = query.where('clips.pressed_at', '>=', new Date(filter.from).toISOString());
-  if (filter.to) query = query.where('clips.pressed_at', '<', new Date(filter.to).toISOString());
+  if (filter.from !== undefined || filter.to !== undefined) {
+    const stores = filter.storeId ? [filter.storeId] : filter.storeIds;
+    query = query.where(await pressedRange(db, filter, { stores, noStoreZone: filter.noStoreZone }));
+  }
   const row = await query.executeTakeFirstOrThrow();
   const answers = Number(row.answers);
   const promoters = Number(row.promoters ?? 0);

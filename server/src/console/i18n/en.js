@@ -85,7 +85,8 @@ export default {
   'dashboard.groupBy.question': 'Question',
   'dashboard.groupBy.day': 'Day (UTC)',
   'dashboard.coverage': 'Presses per hour of the day',
-  'dashboard.coverageNote': 'Each store’s local time, per device, over the period of the clips per day.',
+  'dashboard.coverageNote':
+    'Each store’s local time (clips of no store: your browser’s), per device, over the period of the clips per day.',
   'dashboard.transcription': 'Transcription',
   'dashboard.transcription.store': 'Store',
   'dashboard.transcription.clips': 'Clips',
@@ -313,4 +314,17 @@ export default {
   'notes.placeholder': 'What was done, who to call…',
   'notes.followUp.set': 'Flag for follow-up',
   'notes.followUp.clear': 'Follow-up done: clear flag',
+  // Dashboard (#16): NPS over time, comparisons, rates, charts.
+  'chart.asTable': 'Show as table',
+  'chart.total': 'Total',
+  'chart.period': 'Period',
+  'dashboard.overTime': 'NPS over time',
+  'dashboard.interval.week': 'By week',
+  'dashboard.interval.month': 'By month',
+  'dashboard.answersCount': '{count} answers',
+  'dashboard.noAnswersInPeriod': 'No scored answers in this period.',
+  'dashboard.change': '{change} on the previous {days} days (NPS {before} then)',
+  'dashboard.noComparison': 'No comparison: no scored answers in this period or the {days} days before.',
+  'dashboard.heardRate': 'Question heard asked (of {read} read)',
+  'dashboard.answeredRate': 'Answered with a score (of {read} read)',
 };

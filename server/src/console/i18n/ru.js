@@ -85,7 +85,8 @@ export default {
   'dashboard.groupBy.question': 'Вопрос',
   'dashboard.groupBy.day': 'День (UTC)',
   'dashboard.coverage': 'Нажатия по часам суток',
-  'dashboard.coverageNote': 'Местное время каждого магазина, по устройствам, за период записей по дням.',
+  'dashboard.coverageNote':
+    'Местное время каждого магазина (записи без магазина — время вашего браузера), по устройствам, за период записей по дням.',
   'dashboard.transcription': 'Распознавание речи',
   'dashboard.transcription.store': 'Магазин',
   'dashboard.transcription.clips': 'Записей',
@@ -313,4 +314,17 @@ export default {
   'notes.placeholder': 'Что сделано, кому перезвонить…',
   'notes.followUp.set': 'Отметить: отработать',
   'notes.followUp.clear': 'Отработано: снять отметку',
+  // Dashboard (#16): NPS over time, comparisons, rates, charts.
+  'chart.asTable': 'Показать таблицей',
+  'chart.total': 'Всего',
+  'chart.period': 'Период',
+  'dashboard.overTime': 'NPS во времени',
+  'dashboard.interval.week': 'По неделям',
+  'dashboard.interval.month': 'По месяцам',
+  'dashboard.answersCount': 'ответов: {count}',
+  'dashboard.noAnswersInPeriod': 'За этот период нет ответов с оценкой.',
+  'dashboard.change': '{change} к предыдущим {days} дн. (тогда NPS {before})',
+  'dashboard.noComparison': 'Сравнения нет: нет ответов с оценкой за этот период или за {days} дн. до него.',
+  'dashboard.heardRate': 'Вопрос прозвучал (из {read} распознанных)',
+  'dashboard.answeredRate': 'Ответили оценкой (из {read} распознанных)',
 };

@@ -1,11 +1,15 @@
 // NPS per store in the signed-in user's scope: one /api/v1/nps request per store and one for all
-// of them, for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…);
-// below them clips per day, presses per local hour, transcription shares and the checklist results
-// (checklist and grouping also in the address: …&checklistId=…&groupBy=store|device|question|day).
+// of them, for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…,
+// plain dates, each store's own days, "to" included; the last 30 days when left empty); NPS over
+// time by week or month (…&interval=week|month) with the change on the period before; below them
+// clips per day, presses per local hour, transcription shares and the checklist results (checklist
+// and grouping also in the address: …&checklistId=…&groupBy=store|device|question|day). Clips of
+// no store are counted in the browser's time zone, the one the clip list shows them in.
 import {
   answerSummary,
   getCoverage,
   getNps,
+  getNpsSeries,
   getScorecardSummary,
   getTranscription,
   getVolume,
@@ -20,6 +24,9 @@ import { answerSplit, npsBars } from '../widgets/nps-chart.js';
 import { volumeChart } from '../widgets/volume-chart.js';
 import { routeFilterForm } from '../widgets/filter-form.js';
 import { coverageSection, GROUPINGS, scorecardSummarySection, transcriptionSection } from './dashboard-stats.js';
+import { comparison, INTERVALS, npsOverTimeSection, rates } from './dashboard-nps.js';
+
+const DEFAULT_DAYS = 30;
 
 export async function renderDashboard(main, query) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
@@ -32,38 +39,47 @@ export async function renderDashboard(main, query) {
   const checklist = checklists.find((c) => c.id === query.get('checklistId')) ?? checklists[0];
   const groupBy = GROUPINGS.includes(query.get('groupBy')) ? query.get('groupBy') : 'store';
   const npsQuestions = questions.filter((q) => q.kind === 'nps');
+  const interval = INTERVALS.includes(query.get('interval')) ? query.get('interval') : 'week';
+  const to = query.get('to') || localDate(new Date());
+  const from = query.get('from') || addDays(to, 1 - DEFAULT_DAYS);
+  // Plain dates, as the API reads them: each store's own days; clips of no store in this zone.
   const period = {
     questionId: query.get('questionId') ?? undefined,
-    // The NPS API takes instants: a chosen day is read in the browser's time zone.
-    from: query.get('from') ? new Date(`${query.get('from')}T00:00`).toISOString() : undefined,
-    to: query.get('to') ? new Date(`${query.get('to')}T00:00`).toISOString() : undefined,
+    from,
+    to,
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   };
-  const volumePeriod = volumeRange(period);
-  const [answers, volume, coverage, transcription, summary, total, ...perStore] = await Promise.all([
+  const range = { from: period.from, to: period.to, timeZone: period.timeZone };
+  const [answers, volume, coverage, transcription, summary, series, total, ...perStore] = await Promise.all([
     answerSummary(),
-    getVolume(volumePeriod),
-    getCoverage(volumePeriod),
-    getTranscription(volumePeriod),
-    checklist ? getScorecardSummary({ checklistId: checklist.id, groupBy, from: period.from, to: period.to }) : null,
+    getVolume(range),
+    getCoverage(range),
+    getTranscription(range),
+    checklist ? getScorecardSummary({ checklistId: checklist.id, groupBy, ...range }) : null,
+    getNpsSeries({ ...period, interval }),
     getNps(period),
     ...stores.map((store) => getNps({ ...period, storeId: store.id })),
   ]);
+  const seriesOf = (storeId) => series.stores.find((group) => group.storeId === storeId);
 
   main.replaceChildren(
     h('h1', {}, t('dashboard.title')),
-    periodForm(query, npsQuestions, checklists, checklist, groupBy),
+    periodForm(query, { from, to }, npsQuestions, checklists, checklist, groupBy),
     h(
       'section',
       { class: 'card total', 'data-testid': 'nps-total' },
       h('h2', {}, t('dashboard.total')),
       reportFigures(total),
+      comparison(series.total, series.previous),
+      rates(series.total),
     ),
+    npsOverTimeSection(series, stores, query),
     answersSection(answers),
     h(
       'section',
       { class: 'card' },
       h('h2', {}, t('dashboard.chart')),
-      npsBars(stores.map((store, i) => ({ label: store.name, nps: perStore[i].nps }))),
+      npsBars(stores.map((store, i) => ({ key: store.id, label: store.name, nps: perStore[i].nps }))),
     ),
     h(
       'div',
@@ -74,6 +90,8 @@ export async function renderDashboard(main, query) {
           { class: 'card store', 'data-store-id': store.id },
           h('h2', {}, store.name),
           reportFigures(perStore[i]),
+          comparison(seriesOf(store.id), series.previous),
+          rates(seriesOf(store.id)),
         ),
       ),
     ),
@@ -81,7 +99,7 @@ export async function renderDashboard(main, query) {
       'section',
       { class: 'card' },
       h('h2', {}, t('dashboard.volume')),
-      volumeChart(volume.rows, daysOf(volumePeriod, volume.rows), stores),
+      volumeChart(volume.rows, daysOf(range, volume.rows), stores),
     ),
     coverageSection(coverage, devices),
     transcriptionSection(transcription, stores),
@@ -89,21 +107,22 @@ export async function renderDashboard(main, query) {
   );
 }
 
-/** The NPS period, or the last 14 days when it is open: the volume API needs both ends. */
-function volumeRange(period) {
-  const to = period.to ?? new Date(new Date().setHours(24, 0, 0, 0)).toISOString();
-  const from = period.from ?? new Date(Date.parse(to) - 14 * 86_400_000).toISOString();
-  return { from, to };
-}
-
-/** Every day of the range (browser dates), plus any store-local day the server counted outside it. */
+/** Every day of the range (plain dates, `to` included), plus any day the server counted outside it. */
 function daysOf(range, rows) {
   const days = new Set(rows.map((row) => row.day));
-  for (let time = Date.parse(range.from); time < Date.parse(range.to); time += 86_400_000) {
-    const d = new Date(time);
-    days.add(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`);
-  }
+  for (let day = range.from; day <= range.to && days.size < 400; day = addDays(day, 1)) days.add(day);
   return [...days].sort();
+}
+
+/** The browser's calendar date of a moment, as YYYY-MM-DD. */
+function localDate(date) {
+  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+}
+
+function addDays(day, days) {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
 }
 
 function reportFigures(report) {
@@ -136,7 +155,7 @@ function reportFigures(report) {
   );
 }
 
-function periodForm(query, npsQuestions, checklists, checklist, groupBy) {
+function periodForm(query, dates, npsQuestions, checklists, checklist, groupBy) {
   const form = routeFilterForm(
     'dashboard',
     h(
@@ -156,13 +175,13 @@ function periodForm(query, npsQuestions, checklists, checklist, groupBy) {
       'label',
       { class: 'field' },
       h('span', {}, t('dashboard.from')),
-      h('input', { type: 'date', name: 'from', value: query.get('from') ?? '' }),
+      h('input', { type: 'date', name: 'from', value: dates.from }),
     ),
     h(
       'label',
       { class: 'field' },
       h('span', {}, t('dashboard.to')),
-      h('input', { type: 'date', name: 'to', value: query.get('to') ?? '' }),
+      h('input', { type: 'date', name: 'to', value: dates.to }),
     ),
     h(
       'label',
@@ -184,6 +203,7 @@ function periodForm(query, npsQuestions, checklists, checklist, groupBy) {
         GROUPINGS.map((g) => h('option', { value: g, selected: g === groupBy }, t(`dashboard.groupBy.${g}`))),
       ),
     ),
+    query.get('interval') ? h('input', { type: 'hidden', name: 'interval', value: query.get('interval') }) : null,
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, t('clips.apply'))),
   );
   return form;

@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { storeScope } from '../../access/principal.js';
+import { rangeProblem } from '../../clips/pressed-range.js';
+import { isLocalTime } from '../../clips/zoned-time.js';
 import type { Database } from '../../db/database.js';
 import { npsReport } from '../../nps/nps-report.js';
-import { DateTime, ErrorBody, Slug } from '../schemas.js';
+import { npsSeries } from '../../nps/nps-series.js';
+import { defaultFrom } from '../../nps/report-period.js';
+import { ErrorBody, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
 
 const Report = Type.Object({
   nps: Type.Union([Type.Number(), Type.Null()]),
@@ -18,8 +22,58 @@ const Report = Type.Object({
   toReview: Type.Integer(),
 });
 
+const Counts = Type.Object({
+  nps: Type.Union([Type.Number(), Type.Null()], { description: '%promoters − %detractors; null without answers' }),
+  answers: Type.Integer({ description: 'answers with a score in force' }),
+  promoters: Type.Integer(),
+  passives: Type.Integer(),
+  detractors: Type.Integer(),
+});
+
+const Rate = (description: string) =>
+  Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()], { description });
+
+const SeriesGroup = Type.Composite([
+  Counts,
+  Type.Object({
+    storeId: Type.Union([Type.String(), Type.Null()], {
+      description: 'null: clips of no store, or all stores (total)',
+    }),
+    read: Type.Integer({ description: 'NPS clips whose answer was read, with or without a score' }),
+    questionHeardRate: Rate('of the clips read, the share where the question was heard asked'),
+    answeredRate: Rate('of the clips read, the share with a score in force'),
+    previous: Type.Union([Counts, Type.Null()], { description: 'the same over the period just before' }),
+    points: Type.Array(Counts, { description: 'one per entry of `periods`' }),
+  }),
+]);
+
+const Series = Type.Object({
+  interval: Type.Union([Type.Literal('week'), Type.Literal('month')]),
+  periods: Type.Array(Type.String(), { description: 'first local day of each week (Monday) or month' }),
+  previous: Type.Union([Type.Object({ from: Type.String(), to: Type.String(), days: Type.Number() }), Type.Null()]),
+  total: SeriesGroup,
+  stores: Type.Array(SeriesGroup),
+});
+
+const Filter = {
+  storeId: Type.Optional(Slug),
+  questionId: Type.Optional(Slug),
+  timeZone: Type.Optional(NoStoreZone),
+};
+
 /** NPS = %promoters (9–10) − %detractors (0–6) over the scored answers of a store, question and period. */
 export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  /** The caller's stores, or a refusal when the asked-for store is not among them. */
+  const scopeOf = (principal: Parameters<typeof storeScope>[0] | null, storeId: string | undefined) => {
+    const scope = principal ? storeScope(principal) : [];
+    if (scope && storeId && !scope.includes(storeId)) return `no store ${storeId}`;
+    return scope ? { storeIds: scope } : {};
+  };
+  const zoneProblem = (zone: string | undefined) =>
+    zone !== undefined && !validTimeZone(zone)
+      ? `querystring/timeZone: ${zone} is not a time zone this server knows`
+      : undefined;
+
   app.get(
     '/api/v1/nps',
     {
@@ -29,10 +83,9 @@ export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
         summary: 'Net Promoter Score with its counts',
         querystring: Type.Object(
           {
-            storeId: Type.Optional(Slug),
-            questionId: Type.Optional(Slug),
-            from: Type.Optional(DateTime),
-            to: Type.Optional(DateTime),
+            ...Filter,
+            from: Type.Optional(TimeBound('pressed at or after')),
+            to: Type.Optional(TimeBound('pressed before; a plain date includes that whole day')),
           },
           { additionalProperties: false },
         ),
@@ -40,15 +93,52 @@ export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       },
     },
     async (request, reply) => {
-      const { from, to } = request.query;
-      if (from && to && Date.parse(from) >= Date.parse(to)) {
-        return reply.code(400).send({ error: 'querystring/from must be before querystring/to' });
+      const { from, to, timeZone, ...filter } = request.query;
+      const problem = rangeProblem({ from, to }) ?? zoneProblem(timeZone);
+      if (problem) return reply.code(400).send({ error: problem });
+      const scope = scopeOf(request.principal, filter.storeId);
+      if (typeof scope === 'string') return reply.code(404).send({ error: scope });
+      return npsReport(db, { ...filter, from, to, noStoreZone: timeZone, ...scope });
+    },
+  );
+
+  app.get(
+    '/api/v1/nps/series',
+    {
+      config: { permission: 'stats:read' },
+      schema: {
+        tags: ['nps'],
+        summary:
+          'NPS per week or month, per store, with answer counts, question heard and answered rates, and the period before',
+        querystring: Type.Object(
+          {
+            ...Filter,
+            interval: Type.Union([Type.Literal('week'), Type.Literal('month')], { default: 'week' }),
+            from: Type.Optional(TimeBound('pressed at or after; default: 30 days before `to`')),
+            to: Type.Optional(
+              TimeBound('pressed before; a plain date includes that whole day; default: now (an instant)'),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Series, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { from: asked, to = new Date().toISOString(), timeZone, interval, ...filter } = request.query;
+      const from = asked ?? defaultFrom(to);
+      if (isLocalTime(from) !== isLocalTime(to)) {
+        return reply
+          .code(400)
+          .send({ error: 'querystring/from and querystring/to must both be dates (local) or both instants' });
       }
-      const scope = request.principal ? storeScope(request.principal) : [];
-      if (scope && request.query.storeId && !scope.includes(request.query.storeId)) {
-        return reply.code(404).send({ error: `no store ${request.query.storeId}` });
-      }
-      return npsReport(db, { ...request.query, ...(scope ? { storeIds: scope } : {}) });
+      const problem = rangeProblem({ from, to }) ?? zoneProblem(timeZone);
+      if (problem) return reply.code(400).send({ error: problem });
+      const scope = scopeOf(request.principal, filter.storeId);
+      if (typeof scope === 'string') return reply.code(404).send({ error: scope });
+      const series = await npsSeries(db, { ...filter, ...scope, from, to, interval, noStoreZone: timeZone });
+      if (typeof series === 'string') return reply.code(400).send({ error: series });
+      return series;
     },
   );
 };

@@ -5,7 +5,8 @@ import { storeScope } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
-import { DateTime, ErrorBody, IdParams, Slug } from '../schemas.js';
+import { pressedRange, rangeProblem } from '../../clips/pressed-range.js';
+import { ErrorBody, IdParams, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
 
 const Item = Type.Object(
   {
@@ -297,16 +298,23 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
               },
             ),
             storeId: Type.Optional(Slug),
-            from: Type.Optional(DateTime),
-            to: Type.Optional(DateTime),
+            from: Type.Optional(TimeBound('pressed at or after')),
+            to: Type.Optional(TimeBound('pressed before; a plain date includes that whole day')),
+            timeZone: Type.Optional(NoStoreZone),
           },
           { additionalProperties: false },
         ),
-        response: { 200: Type.Object({ groups: Type.Array(Group) }), 404: ErrorBody },
+        response: { 200: Type.Object({ groups: Type.Array(Group) }), 400: ErrorBody, 404: ErrorBody },
       },
     },
     async (request, reply) => {
-      const { checklistId, groupBy, storeId, from, to } = request.query;
+      const { checklistId, groupBy, storeId, from, to, timeZone } = request.query;
+      const problem =
+        rangeProblem({ from, to }) ??
+        (timeZone !== undefined && !validTimeZone(timeZone)
+          ? `querystring/timeZone: ${timeZone} is not a time zone this server knows`
+          : undefined);
+      if (problem) return reply.code(400).send({ error: problem });
       // A retired checklist's results stay readable: what was scored keeps its meaning.
       const [list] = await loadChecklists({ id: checklistId, includeRetired: true });
       if (!list) return reply.code(404).send({ error: `no checklist ${checklistId}` });
@@ -328,8 +336,9 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
         'clips.store_id',
       );
       if (storeId) query = query.where('clips.store_id', '=', storeId);
-      if (from) query = query.where('clips.pressed_at', '>=', new Date(from).toISOString());
-      if (to) query = query.where('clips.pressed_at', '<', new Date(to).toISOString());
+      if (from !== undefined || to !== undefined) {
+        query = query.where(await pressedRange(db, { from, to }, { noStoreZone: timeZone }));
+      }
       const groups = new Map<
         string,
         { scorecards: number; counts: Map<string, { yes: number; no: number; unsure: number }> }

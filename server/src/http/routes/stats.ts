@@ -2,11 +2,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { storeScope } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
+import { NO_STORE_ZONE, pressedRange, rangeProblem } from '../../clips/pressed-range.js';
+import { localDayAndHour } from '../../clips/zoned-time.js';
 import type { Database } from '../../db/database.js';
-import { DateTime, ErrorBody, Slug } from '../schemas.js';
+import { defaultFrom } from '../../nps/report-period.js';
+import { ErrorBody, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
 
 const Range = Type.Object(
-  { storeId: Type.Optional(Slug), from: DateTime, to: DateTime },
+  {
+    storeId: Type.Optional(Slug),
+    from: Type.Optional(TimeBound('pressed at or after; default: 30 days before `to` (or before now)')),
+    to: Type.Optional(TimeBound('pressed before; a plain date includes that whole day; default: now')),
+    timeZone: Type.Optional(NoStoreZone),
+  },
   { additionalProperties: false },
 );
 
@@ -16,17 +24,22 @@ const MAX_CLIPS = 200_000;
 /**
  * Volumes managers watch: clips per store, question and local day; presses per device and local
  * hour (coverage: is the button used all day?); the share of clips transcribed or failed. Days and
- * hours are the store's own, from its time zone.
+ * hours are the store's own, from its time zone; those of clips of no store are read in `timeZone`
+ * (default UTC), as the range is.
  */
 export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   const clipsIn = async (request: {
     principal: Parameters<typeof inStoreScope>[1];
-    query: { storeId?: string; from: string; to: string };
+    query: { storeId?: string; from?: string; to?: string; timeZone?: string };
   }) => {
-    const { storeId, from, to } = request.query;
-    if (Date.parse(from) >= Date.parse(to)) return 'querystring/from must be before querystring/to';
+    const { storeId, to, timeZone = NO_STORE_ZONE } = request.query;
+    const from = request.query.from ?? defaultFrom(to);
+    const problem = rangeProblem({ from, to });
+    if (problem) return problem;
+    if (!validTimeZone(timeZone)) return `querystring/timeZone: ${timeZone} is not a time zone this server knows`;
     const scope = request.principal ? storeScope(request.principal) : [];
     if (scope && storeId && !scope.includes(storeId)) return `no store ${storeId}`;
+    const range = await pressedRange(db, { from, to }, { noStoreZone: timeZone });
     let query = inStoreScope(
       db
         .selectFrom('clips')
@@ -39,15 +52,15 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
           'clips.status',
           'stores.time_zone',
         ])
-        .where('clips.pressed_at', '>=', new Date(from).toISOString())
-        .where('clips.pressed_at', '<', new Date(to).toISOString()),
+        .where(range),
       request.principal,
       'clips.store_id',
     );
     if (storeId) query = query.where('clips.store_id', '=', storeId);
     const rows = await query.limit(MAX_CLIPS + 1).execute();
     if (rows.length > MAX_CLIPS) return `more than ${MAX_CLIPS} clips in that range: ask for a shorter one`;
-    return rows;
+    // Days and hours of clips of no store are read in the caller's zone, as the range was.
+    return rows.map((row) => ({ ...row, zone: row.time_zone ?? timeZone }));
   };
 
   app.get(
@@ -81,7 +94,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
         { storeId: string | null; questionId: string | null; day: string; clips: number }
       >();
       for (const row of rows) {
-        const day = localParts(row.pressed_at, row.time_zone).day;
+        const day = localDayAndHour(row.pressed_at, row.zone).day;
         const key = `${row.store_id}|${row.question_id}|${day}`;
         const entry = counts.get(key) ?? { storeId: row.store_id, questionId: row.question_id, day, clips: 0 };
         entry.clips++;
@@ -123,7 +136,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       for (const row of rows) {
         const hours = devices.get(row.device_id) ?? new Array<number>(24).fill(0);
         devices.set(row.device_id, hours);
-        const hour = localParts(row.pressed_at, row.time_zone).hour;
+        const hour = localDayAndHour(row.pressed_at, row.zone).hour;
         hours[hour] = (hours[hour] ?? 0) + 1;
       }
       return {
@@ -183,17 +196,3 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     },
   );
 };
-
-/** The local calendar day and hour of an instant in a zone (UTC for clips of no store). */
-function localParts(iso: string, zone: string | null): { day: string; hour: number } {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: zone ?? 'UTC',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { day: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')) };
-}

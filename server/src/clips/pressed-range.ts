@@ -1,0 +1,90 @@
+import { type Expression, sql, type SqlBool } from 'kysely';
+import type { Database } from '../db/database.js';
+import { isLocalTime, localToUtc } from './zoned-time.js';
+
+/**
+ * The one date grammar of the API (clips, NPS, statistics): `from` and `to` are each an instant
+ * with an offset, or a local date or date-time read in each store's own time zone. A plain date
+ * as `to` names that whole day, inclusive: from 2026-11-28 to 2026-11-28 is one day.
+ */
+export interface PressedRange {
+  /** Pressed at or after. */
+  from?: string | undefined;
+  /** Pressed before; a plain date includes that whole day. */
+  to?: string | undefined;
+}
+
+/**
+ * The zone local times are read in for clips of no store: UTC unless the caller names one. The
+ * console names the browser's, the zone its clip list shows those clips in.
+ */
+export const NO_STORE_ZONE = 'UTC';
+
+/**
+ * A `clips.pressed_at` condition for the range. Instants compare directly. Local times are read in
+ * each store's zone, so "2026-03-01" means that day in Tver for Tver's clips and in Vladivostok for
+ * theirs; clips of no store read them in `noStoreZone`. `stores` (when given) limits the stores
+ * whose zones are looked up: the others' clips are filtered out elsewhere.
+ */
+export async function pressedRange(
+  db: Database,
+  range: PressedRange,
+  { stores, noStoreZone = NO_STORE_ZONE }: { stores?: readonly string[] | undefined; noStoreZone?: string } = {},
+): Promise<Expression<SqlBool>> {
+  const bounds = (zone: string) => ({
+    from: range.from === undefined ? undefined : instant(range.from, zone),
+    to: range.to === undefined ? undefined : instant(endOfDay(range.to), zone),
+  });
+  const between = (bound: { from: string | undefined; to: string | undefined }) =>
+    sql.join(
+      [
+        bound.from === undefined ? sql`1 = 1` : sql`clips.pressed_at >= ${bound.from}`,
+        bound.to === undefined ? sql`1 = 1` : sql`clips.pressed_at < ${bound.to}`,
+      ],
+      sql` and `,
+    );
+  const local = [range.from, range.to].some((t) => t !== undefined && isLocalTime(t));
+  if (!local) return sql<boolean>`(${between(bounds('UTC'))})`;
+  let zones = db.selectFrom('stores').select(['id', 'time_zone']);
+  if (stores !== undefined) zones = zones.where('id', 'in', stores.length > 0 ? [...stores] : ['']);
+  const perStore = (await zones.execute()).map(
+    (store) => sql`(clips.store_id = ${store.id} and ${between(bounds(store.time_zone))})`,
+  );
+  perStore.push(sql`(clips.store_id is null and ${between(bounds(noStoreZone))})`);
+  return sql<boolean>`(${sql.join(perStore, sql` or `)})`;
+}
+
+/**
+ * Why `from` cannot come before `to`; undefined when it can. Compared when both are of the same
+ * kind (two instants, or two local times); a mixed pair is left to select what it selects.
+ */
+export function rangeProblem({ from, to }: PressedRange): string | undefined {
+  if (from === undefined || to === undefined) return undefined;
+  const [fromLocal, toLocal] = [isLocalTime(from), isLocalTime(to)];
+  if (fromLocal !== toLocal) return undefined;
+  const before = fromLocal ? localSortKey(from) < localSortKey(endOfDay(to)) : Date.parse(from) < Date.parse(to);
+  return before ? undefined : 'querystring/from must be before querystring/to';
+}
+
+/** A plain date as the upper bound means the day after it begins; a time is its own bound. */
+export function endOfDay(text: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return text;
+  return addDays(text, 1);
+}
+
+/** The plain date `days` after (or before, when negative) a plain date. */
+export function addDays(date: string, days: number): string {
+  const next = new Date(`${date}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + days);
+  return next.toISOString().slice(0, 10);
+}
+
+/** Local times compare as text once all have hours, minutes and seconds. */
+function localSortKey(text: string): string {
+  const [date, time = '00:00'] = text.split('T');
+  return `${date}T${`${time}:00`.slice(0, 8)}`;
+}
+
+function instant(text: string, zone: string): string {
+  return (isLocalTime(text) ? localToUtc(text, zone) : new Date(text)).toISOString();
+}

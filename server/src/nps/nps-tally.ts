@@ -1,0 +1,46 @@
+/** NPS counts of a group of answers, as they are added one at a time. */
+export interface NpsCounts {
+  /** %promoters − %detractors, −100..100, one decimal; null without answers. */
+  nps: number | null;
+  /** Answers with a score in force. */
+  answers: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+}
+
+export class NpsTally {
+  private promoters = 0;
+  private passives = 0;
+  private detractors = 0;
+  /** NPS clips read, with or without a score. */
+  private read = 0;
+  private heard = 0;
+
+  /** One NPS clip's answer in force (null: none) and whether the question was heard asked. */
+  add(value: number | null, questionHeard: boolean): void {
+    this.read++;
+    if (questionHeard) this.heard++;
+    if (value === null) return;
+    if (value >= 9) this.promoters++;
+    else if (value >= 7) this.passives++;
+    else this.detractors++;
+  }
+
+  counts(): NpsCounts {
+    const answers = this.promoters + this.passives + this.detractors;
+    return {
+      nps: answers === 0 ? null : Math.round(((this.promoters - this.detractors) / answers) * 1000) / 10,
+      answers,
+      promoters: this.promoters,
+      passives: this.passives,
+      detractors: this.detractors,
+    };
+  }
+
+  /** Of the NPS clips read: the share where the question was heard asked, and the share with a score. */
+  rates(): { read: number; questionHeardRate: number | null; answeredRate: number | null } {
+    const share = (n: number) => (this.read === 0 ? null : Math.round((n / this.read) * 1000) / 1000);
+    return { read: this.read, questionHeardRate: share(this.heard), answeredRate: share(this.counts().answers) };
+  }
+}
