@@ -3,6 +3,7 @@
 import { listClips, listDevices, listQuestions, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
+import { rememberClipSequence } from '../widgets/clip-sequence.js';
 import { scoreBadge } from '../widgets/score-badge.js';
 import { routeFilterForm } from '../widgets/filter-form.js';
 
@@ -59,6 +60,8 @@ export async function renderClipList(main, query) {
     more.disabled = true;
     const page = await listClips({ ...filter, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
     rows.append(...page.items.map((clip) => clipRow(clip, storesById)));
+    // The player steps through this list (J/K), in the order shown.
+    rememberClipSequence(Array.from(rows.children, (row) => row.dataset.clipId));
     cursor = page.nextCursor;
     more.hidden = !cursor;
     more.disabled = false;
