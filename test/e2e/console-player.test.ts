@@ -99,6 +99,12 @@ it('the player: waveform regions, speed, keys, download, previous and next, unde
     const percent = (ms: number) => (100 * ms) / 1000 / duration;
     assert.ok(Math.abs((await left('answer-window')) - percent(clip.answer.window.startMs)) < 0.5);
     assert.ok(Math.abs((await left('press-mark')) - percent(clip.answer.pressMs)) < 0.5);
+    // A click inside the answer window seeks there: the region does not swallow it.
+    const box = await page.locator('[data-testid=waveform]').boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await rig.until(page, `Math.abs(document.querySelector('audio').currentTime - ${duration / 2}) < 0.1`);
+    await page.evaluate("document.querySelector('audio').pause()");
     assert.match((await page.locator('[data-testid=no-flags]').textContent()) ?? '', /Nothing unusual/);
     await rig.shoot(page, 'player');
   });
