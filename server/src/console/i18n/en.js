@@ -62,7 +62,7 @@ export default {
   'player.scorecards': 'Checklist scoring',
   // The player (#16): speed, keys, download, previous/next clip, the press on the waveform.
   'player.press': 'press',
-  'player.speed': 'Playback speed',
+  'player.speed': 'Speed',
   'player.download': 'Download audio',
   'player.previous': '← Previous clip',
   'player.next': 'Next clip →',

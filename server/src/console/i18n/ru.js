@@ -62,7 +62,7 @@ export default {
   'player.scorecards': 'Оценка по чек-листу',
   // The player (#16): speed, keys, download, previous/next clip, the press on the waveform.
   'player.press': 'нажатие',
-  'player.speed': 'Скорость воспроизведения',
+  'player.speed': 'Скорость',
   'player.download': 'Скачать звук',
   'player.previous': '← Предыдущая запись',
   'player.next': 'Следующая запись →',

@@ -19,11 +19,13 @@ export function speedControl(audio) {
   const apply = (rate) => {
     audio.defaultPlaybackRate = rate;
     audio.playbackRate = rate;
-    for (const button of group.children) button.setAttribute('aria-pressed', String(Number(button.value) === rate));
+    for (const button of group.querySelectorAll('button'))
+      button.setAttribute('aria-pressed', String(Number(button.value) === rate));
   };
   const group = h(
     'div',
-    { class: 'speed', role: 'group', 'aria-label': t('player.speed'), 'data-testid': 'speed' },
+    { class: 'speed', role: 'group', 'aria-labelledby': 'speed-label', 'data-testid': 'speed' },
+    h('span', { id: 'speed-label', class: 'muted' }, t('player.speed')),
     SPEEDS.map((rate) =>
       h(
         'button',
