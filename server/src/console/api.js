@@ -97,12 +97,6 @@ export const saveScorecard = (clipId, checklistId, scorecard) =>
     body: scorecard,
   });
 
-/** The clip's audio bytes, asked for as a range so that the server records a listen, not a download. */
-export async function fetchAudio(audioUrl) {
-  const response = await fetch(audioUrl, { headers: { range: 'bytes=0-' }, credentials: 'same-origin' });
-  if (!response.ok) throw new ApiError(response.status, `audio: HTTP ${response.status}`);
-  return response.arrayBuffer();
-}
 export const reviewQueue = (params) => request('GET', '/answers/review', { query: params });
 export const answerSummary = (params) => request('GET', '/answers/summary', { query: params });
 export const setAnswer = (clipId, body) => request('PUT', `/clips/${encodeURIComponent(clipId)}/answer`, { body });

@@ -38,6 +38,24 @@ describe('the console files', () => {
     assert.equal((await app.inject('/console/console.css')).headers['content-type'], 'text/css; charset=utf-8');
   });
 
+  it('serves the page with a fresh style nonce, named in its policy and handed to the page', async () => {
+    const app = await consoleApp();
+    const nonces: string[] = [];
+    for (const path of ['/console/', '/console/index.html']) {
+      const page = await app.inject(path);
+      const policy = String(page.headers['content-security-policy']);
+      const nonce = /<meta name="style-nonce" content="([A-Za-z0-9+/=]{24})" \/>/.exec(page.body)?.[1];
+      assert.ok(nonce, `${path} hands the page no nonce`);
+      assert.match(policy, new RegExp(`(^|; )style-src 'self' 'nonce-${nonce.replace(/[+/]/g, '\\$&')}'(;|$)`));
+      assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|script-src/);
+      assert.equal(page.headers['cache-control'], 'no-store');
+      nonces.push(nonce);
+    }
+    assert.notEqual(nonces[0], nonces[1]);
+    const script = await app.inject('/console/app.js');
+    assert.doesNotMatch(String(script.headers['content-security-policy']), /nonce/);
+  });
+
   it('answers 404 for anything outside the console folder or not one of its file types', async () => {
     const app = await consoleApp();
     for (const path of [

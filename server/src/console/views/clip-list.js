@@ -4,6 +4,7 @@
 import { clipsExportUrl, listClips, listDevices, listQuestions, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
+import { rememberClipSequence } from '../widgets/clip-sequence.js';
 import { scoreBadge } from '../widgets/score-badge.js';
 import { sortableHeader } from '../widgets/data-table.js';
 import { collapsibleFilters, routeFilterForm } from '../widgets/filter-form.js';
@@ -88,6 +89,8 @@ export async function renderClipList(main, query) {
       count.textContent = page.total === 1 ? t('clips.count.one') : t('clips.count', { count: page.total });
     }
     rows.append(...page.items.map((clip) => clipRow(clip, storesById)));
+    // The player steps through this list (J/K), in the order shown.
+    rememberClipSequence(Array.from(rows.children, (row) => row.dataset.clipId));
     cursor = page.nextCursor;
     more.hidden = !cursor;
     more.disabled = false;

@@ -1,11 +1,15 @@
-// One clip: its audio, a waveform with the press and the answer window, its answer (set or
-// corrected with one key), the transcript following the audio word by word (click a word to hear
-// it), and flags. Opened from a search hit (?t=ms) it starts at the hit.
-import { fetchAudio, getClip, listStores } from '../api.js';
+// One clip: its audio, a waveform with the press and the answer window, playback speed, keys
+// (Space, ←/→, J/K), a download, the previous/next clip of the list it was opened from, its
+// answer (set or corrected with one key), the transcript following the audio word by word (click
+// a word to hear it), and flags. Opened from a search hit (?t=ms) it starts at the hit.
+import { getClip, listStores } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
 import { clipNotes } from '../widgets/clip-notes.js';
-import { decode, peaks, waveformView } from '../widgets/waveform.js';
+import { clipNeighbours } from '../widgets/clip-sequence.js';
+import { speedControl } from '../widgets/playback-speed.js';
+import { listenToPlayerKeys, playerKeyLegend } from '../widgets/player-keys.js';
+import { waveformView } from '../widgets/waveform.js';
 import { renderAnswerCard } from './answer-card.js';
 import { renderScorecards } from './scorecards.js';
 
@@ -28,7 +32,25 @@ export async function renderPlayer(main, id, query, user) {
     void audio.play().catch(() => {});
   };
 
-  const waveformSlot = h('div', { class: 'waveform-slot' }, h('p', { class: 'muted' }, t('common.loading')));
+  // Replacing the address keeps "back" pointing at the list, however many clips were stepped through.
+  const neighbours = clipNeighbours(clip.id);
+  const open = (neighbour) => neighbour && location.replace(`#/clips/${encodeURIComponent(neighbour)}`);
+  const stopPlayerKeys = listenToPlayerKeys(audio, {
+    previous: () => open(neighbours.previous),
+    next: () => open(neighbours.next),
+  });
+
+  // Before the waveform, which starts its player at the audio's rate.
+  const speed = speedControl(audio);
+  const waveformError = h('p', { class: 'error', hidden: true });
+  const waveform = waveformView(
+    audio,
+    clip.answer ? { window: [clip.answer.window.startMs, clip.answer.window.endMs], pressMs: clip.answer.pressMs } : {},
+    (error) => {
+      waveformError.textContent = t('player.waveformFailed', { message: error?.message ?? String(error) });
+      waveformError.hidden = false;
+    },
+  );
   const words = transcriptView(clip, seek);
   const scorecards = h('div', {}, h('p', { class: 'muted' }, t('common.loading')));
   const answerCard = h('section', { class: 'card', 'data-testid': 'answer' });
@@ -58,8 +80,26 @@ export async function renderPlayer(main, id, query, user) {
         { class: 'meta muted' },
         `${formatDateTime(clip.pressedAt, store?.timeZone)} · ${formatDuration(clip.durationMs)}`,
       ),
-      waveformSlot,
+      waveform.element,
+      waveformError,
       audio,
+      h(
+        'div',
+        { class: 'player-controls' },
+        stepButtons(neighbours, open),
+        speed,
+        h(
+          'a',
+          {
+            class: 'button',
+            href: clip.audioUrl,
+            download: `earshot-${clip.id}.${clip.container}`,
+            'data-action': 'download',
+          },
+          t('player.download'),
+        ),
+      ),
+      playerKeyLegend(),
     ),
     answerCard,
     clipNotes(clip, ['admin', 'manager'].includes(user?.role), store?.timeZone),
@@ -71,34 +111,10 @@ export async function renderPlayer(main, id, query, user) {
     scorecards.replaceChildren(h('p', { class: 'error' }, t('common.error', { message: error.message }))),
   );
 
-  let waveform;
-  fetchAudio(clip.audioUrl)
-    .then(decode)
-    .then((buffer) => {
-      const total = clip.durationMs || buffer.duration * 1000;
-      const marks = clip.answer
-        ? {
-            window: [clip.answer.window.startMs / total, clip.answer.window.endMs / total],
-            press: clip.answer.pressMs / total,
-          }
-        : {};
-      waveform = waveformView(
-        peaks(buffer),
-        (fraction) => seek(fraction * (audio.duration || clip.durationMs / 1000)),
-        marks,
-      );
-      waveformSlot.replaceChildren(waveform.element);
-    })
-    .catch((error) =>
-      waveformSlot.replaceChildren(h('p', { class: 'error' }, t('player.waveformFailed', { message: error.message }))),
-    );
-
   // Follows the audio every frame while playing: timeupdate alone fires only a few times a second.
   let frame = 0;
   const follow = () => {
-    const ms = audio.currentTime * 1000;
-    words.highlight(ms);
-    waveform?.setProgress(audio.duration ? audio.currentTime / audio.duration : 0);
+    words.highlight(audio.currentTime * 1000);
     frame = audio.paused ? 0 : requestAnimationFrame(follow);
   };
   audio.addEventListener('play', () => (frame = requestAnimationFrame(follow)));
@@ -107,10 +123,29 @@ export async function renderPlayer(main, id, query, user) {
 
   return () => {
     stopAnswerKeys();
+    stopPlayerKeys();
     cancelAnimationFrame(frame);
+    waveform.destroy();
     audio.pause();
     audio.removeAttribute('src');
   };
+}
+
+/** Previous and next clip of the list; off when the player was not opened from one. */
+function stepButtons(neighbours, open) {
+  const button = (name, target) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        'data-action': name,
+        disabled: !target,
+        title: target ? undefined : t('player.noNeighbour'),
+        onclick: () => open(target),
+      },
+      t(`player.${name}`),
+    );
+  return h('div', { class: 'step' }, button('previous', neighbours.previous), button('next', neighbours.next));
 }
 
 function transcriptView(clip, seek) {
@@ -162,5 +197,7 @@ function details(clip) {
   const flags = [];
   if (clip.truncated) flags.push(h('li', {}, t('player.truncated')));
   if (clip.gaps.length > 0) flags.push(h('li', {}, t('player.gaps', { count: clip.gaps.length })));
-  return flags.length ? h('ul', { class: 'flags' }, flags) : h('p', { class: 'muted' }, '—');
+  return flags.length
+    ? h('ul', { class: 'flags' }, flags)
+    : h('p', { class: 'muted', 'data-testid': 'no-flags' }, t('player.noFlags'));
 }

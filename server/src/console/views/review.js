@@ -1,11 +1,11 @@
 // "To review": the clips whose machine answer is missing, unsure or contradictory, one at a time.
 // Playback starts at the answer window, marked on the waveform with the press; one key answers
 // and the next clip comes at once, so a manager clears a queue without touching the mouse.
-import { fetchAudio, reviewQueue, setAnswer } from '../api.js';
+import { reviewQueue, setAnswer } from '../api.js';
 import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
 import { answerForKey, keyLegend, typingInField } from '../widgets/answer-keys.js';
-import { decode, peaks, waveformView } from '../widgets/waveform.js';
+import { waveformView } from '../widgets/waveform.js';
 
 export async function renderReview(main, query) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
@@ -16,6 +16,7 @@ export async function renderReview(main, query) {
   let done = 0;
   let current;
   let audio;
+  let waveform;
   let busy = false;
 
   const counter = h('p', { class: 'muted', 'data-testid': 'review-left' });
@@ -23,6 +24,7 @@ export async function renderReview(main, query) {
   main.replaceChildren(h('h1', {}, t('review.title')), counter, stage);
 
   const show = async () => {
+    waveform?.destroy();
     audio?.pause();
     counter.textContent = t('review.left', { left, done });
     if (items.length === 0 && page.nextCursor) {
@@ -42,27 +44,13 @@ export async function renderReview(main, query) {
     });
     const startAt = Math.max(0, item.window.startMs / 1000);
     audio.addEventListener('loadedmetadata', () => (audio.currentTime = startAt), { once: true });
-    const waveformSlot = h('div', { class: 'waveform-slot' }, h('p', { class: 'muted' }, t('common.loading')));
-    stage.replaceChildren(reviewCard(item, waveformSlot, audio));
+    waveform = waveformView(audio, {
+      window: [item.window.startMs, item.window.endMs],
+      pressMs: item.pressMs,
+    });
+    stage.replaceChildren(reviewCard(item, waveform.element, audio));
     audio.focus();
     void audio.play().catch(() => {});
-    const bytes = await fetchAudio(`/api/v1/clips/${encodeURIComponent(item.clipId)}/audio`).catch(() => null);
-    if (!bytes || current !== item) return;
-    const buffer = await decode(bytes).catch(() => null);
-    if (!buffer || current !== item) return;
-    const total = item.durationMs || buffer.duration * 1000;
-    const waveform = waveformView(
-      peaks(buffer),
-      (fraction) => {
-        audio.currentTime = fraction * buffer.duration;
-        void audio.play().catch(() => {});
-      },
-      { window: [item.window.startMs / total, item.window.endMs / total], press: item.pressMs / total },
-    );
-    waveformSlot.replaceChildren(waveform.element);
-    const progress = () => waveform.setProgress(audio.currentTime / buffer.duration);
-    audio.addEventListener('timeupdate', progress);
-    progress();
   };
 
   const answer = async (body) => {
@@ -102,11 +90,12 @@ export async function renderReview(main, query) {
   await show();
   return () => {
     document.removeEventListener('keydown', onKey);
+    waveform?.destroy();
     audio?.pause();
   };
 }
 
-function reviewCard(item, waveformSlot, audio) {
+function reviewCard(item, waveformElement, audio) {
   const machine =
     item.machine.value === null
       ? t('review.machineNone', { reason: item.machine.reason })
@@ -133,7 +122,7 @@ function reviewCard(item, waveformSlot, audio) {
         ? null
         : h('span', { class: 'badge warn', 'data-testid': 'question-not-heard' }, t('answer.questionNotHeard')),
     ),
-    waveformSlot,
+    waveformElement,
     audio,
     h(
       'p',

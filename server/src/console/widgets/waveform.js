@@ -1,93 +1,86 @@
-// The waveform of a clip, computed in the browser: the audio bytes are decoded with Web Audio
-// (Ogg/Opus and WAV alike) and reduced to one peak per bar. The server keeps no peaks, and a
-// two-minute clip decodes in a fraction of a second, so nothing needs to be precomputed.
-import { svg } from '../dom.js';
-
-const BARS = 240;
-
-/** The loudest sample (0…1) of each of `bars` equal slices, all channels mixed by taking the max. */
-export function peaks(audioBuffer, bars = BARS) {
-  const channels = Array.from({ length: audioBuffer.numberOfChannels }, (_, c) => audioBuffer.getChannelData(c));
-  const perBar = Math.max(1, Math.floor(audioBuffer.length / bars));
-  const result = new Float32Array(bars);
-  for (let bar = 0; bar < bars; bar++) {
-    let peak = 0;
-    const end = Math.min(audioBuffer.length, (bar + 1) * perBar);
-    for (const data of channels) {
-      for (let i = bar * perBar; i < end; i++) {
-        const value = Math.abs(data[i]);
-        if (value > peak) peak = value;
-      }
-    }
-    result[bar] = peak;
-  }
-  return result;
-}
-
-export async function decode(bytes) {
-  // An offline context decodes without opening a sound device (tablets, headless browsers).
-  const context = new OfflineAudioContext(1, 1, 48_000);
-  return context.decodeAudioData(bytes);
-}
+// The waveform of a clip, drawn by wavesurfer.js over the very <audio> element that plays it, so
+// the waveform, the native controls and the keyboard all move one playhead. The answer window is
+// a region and the press a marker (regions plugin); neither can be dragged: they are facts.
+import WaveSurfer from '../vendor/wavesurfer.js';
+import RegionsPlugin from '../vendor/wavesurfer-regions.js';
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
 
 /**
- * An SVG of bars, louder taller, scaled to the clip's loudest moment; the part already played
- * is coloured by `setProgress(0…1)`; a click calls `onSeek(fraction)`. `marks` (fractions of the
- * clip) shade the answer window and draw the press, so a manager sees where to listen.
+ * The nonce the server put in this page's policy (style-src 'nonce-…'): wavesurfer writes a
+ * <style> into its shadow root, which the console's CSP lets in only with it.
  */
-export function waveformView(values, onSeek, marks = {}) {
-  const loudest = Math.max(...values, 1e-4);
-  const width = values.length;
-  const bars = Array.from(values, (value, i) => {
-    const height = Math.max(0.02, value / loudest) * 46;
-    return svg('rect', { x: i + 0.15, y: 50 - height, width: 0.7, height: height * 2, 'data-bar': i });
+const styleNonce = document.querySelector('meta[name=style-nonce]')?.getAttribute('content') ?? '';
+
+/**
+ * A waveform for `audio` (whose src is the clip's audio URL). `marks` in milliseconds:
+ * {window: [startMs, endMs], pressMs}. The bytes are fetched as a range so that the server
+ * records a listen, not a download. `onError(error)` says why nothing could be drawn.
+ */
+export function waveformView(audio, marks = {}, onError = () => {}) {
+  const element = h('div', {
+    class: 'waveform',
+    'data-testid': 'waveform',
+    'data-state': 'loading',
+    role: 'img',
+    'aria-label': t('player.waveform'),
   });
-  const played = svg('clipPath', { id: 'played-part' }, svg('rect', { x: 0, y: 0, width: 0, height: 100 }));
-  const element = svg(
-    'svg',
-    {
-      class: 'waveform',
-      viewBox: `0 0 ${width} 100`,
-      preserveAspectRatio: 'none',
-      role: 'img',
-      'data-testid': 'waveform',
-      onclick: (event) => {
-        const box = element.getBoundingClientRect();
-        onSeek(Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)));
-      },
-    },
-    svg('defs', {}, played),
-    marks.window
-      ? svg('rect', {
-          class: 'answer-window',
-          'data-testid': 'answer-window',
-          x: marks.window[0] * width,
-          width: Math.max(0.5, (marks.window[1] - marks.window[0]) * width),
-          y: 0,
-          height: 100,
-        })
-      : null,
-    svg('g', { class: 'bars' }, bars),
-    svg(
-      'g',
-      { class: 'bars played', 'clip-path': 'url(#played-part)' },
-      bars.map((bar) => bar.cloneNode()),
-    ),
-    marks.press === undefined
-      ? null
-      : svg('line', {
-          class: 'press-mark',
-          'data-testid': 'press-mark',
-          x1: marks.press * width,
-          x2: marks.press * width,
-          y1: 0,
-          y2: 100,
-        }),
-  );
+  const regions = RegionsPlugin.create();
+  const wavesurfer = WaveSurfer.create({
+    container: element,
+    media: audio,
+    // The absolute URL, as the media element reports it: a different string would make
+    // wavesurfer swap in a blob: URL, which the CSP's media-src refuses.
+    url: audio.src,
+    fetchParams: { headers: { range: 'bytes=0-' }, credentials: 'same-origin' },
+    audioRate: audio.playbackRate,
+    cspNonce: styleNonce,
+    height: 96,
+    waveColor: '#b9c6df',
+    progressColor: '#2458c6',
+    cursorColor: '#1d2430',
+    barWidth: 2,
+    barGap: 1,
+    barRadius: 1,
+    normalize: true,
+    dragToSeek: true,
+    plugins: [regions],
+  });
+
+  wavesurfer.on('decode', () => {
+    regions.clearRegions();
+    if (marks.window) {
+      const region = regions.addRegion({
+        id: 'answer-window',
+        start: marks.window[0] / 1000,
+        end: marks.window[1] / 1000,
+        color: 'rgba(216, 163, 26, 0.22)',
+        drag: false,
+        resize: false,
+      });
+      region.element?.setAttribute('data-testid', 'answer-window');
+    }
+    if (marks.pressMs !== undefined) {
+      const press = regions.addRegion({
+        id: 'press',
+        start: marks.pressMs / 1000,
+        color: '#d14b3c',
+        content: t('player.press'),
+        drag: false,
+        resize: false,
+      });
+      press.element?.setAttribute('data-testid', 'press-mark');
+    }
+    element.dataset.state = 'ready';
+  });
+  wavesurfer.on('error', (error) => {
+    element.dataset.state = 'failed';
+    onError(error);
+  });
+
   return {
     element,
-    setProgress(fraction) {
-      played.firstChild.setAttribute('width', String(width * fraction));
-    },
+    wavesurfer,
+    destroy: () => wavesurfer.destroy(),
   };
 }

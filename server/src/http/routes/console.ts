@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
@@ -29,6 +30,25 @@ const CONTENT_SECURITY_POLICY =
 /** The headers every console file is served with, its libraries included. */
 export const CONSOLE_SECURITY_HEADERS = { 'content-security-policy': CONTENT_SECURITY_POLICY };
 
+/** Where index.html names the nonce for the page's scripts to read (see styleNonce below). */
+const NONCE_PLACEHOLDER = '{{style-nonce}}';
+
+/**
+ * The page itself: a fresh nonce per response lets in the one <style> element that wavesurfer.js
+ * writes into its shadow root (the page hands it the nonce); inline scripts and any other inline
+ * style stay refused. Never cached, as a nonce must not be reused.
+ */
+function pageWithStyleNonce(html: Buffer): { body: string; headers: Record<string, string> } {
+  const nonce = randomBytes(16).toString('base64');
+  return {
+    body: html.toString('utf8').replaceAll(NONCE_PLACEHOLDER, nonce),
+    headers: {
+      'content-security-policy': `${CONTENT_SECURITY_POLICY}; style-src 'self' 'nonce-${nonce}'`,
+      'cache-control': 'no-store',
+    },
+  };
+}
+
 /** The web console at /console/: a single page that signs in with a session and talks to /api/v1. */
 export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const hide = { hide: true };
@@ -44,7 +64,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         ...hide,
         params: Type.Object({ '*': Type.String() }),
-        response: { 200: Type.Unsafe<Buffer>({ type: 'string' }), 404: ErrorBody },
+        response: { 200: Type.Unsafe<Buffer | string>({ type: 'string' }), 404: ErrorBody },
       },
     },
     async (request, reply) => {
@@ -53,6 +73,13 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = type === undefined ? undefined : await readFile(new URL(path, CONSOLE_DIR)).catch(() => undefined);
       if (type === undefined || body === undefined) {
         return reply.code(404).send({ error: `no console file ${path}` });
+      }
+      if (path === 'index.html') {
+        const page = pageWithStyleNonce(body);
+        return reply
+          .type(CONTENT_TYPES.html ?? 'text/html')
+          .headers(page.headers)
+          .send(page.body);
       }
       return reply
         .type(CONTENT_TYPES[type] ?? 'application/octet-stream')
