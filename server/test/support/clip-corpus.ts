@@ -178,7 +178,8 @@ export async function seedClips(db: Database, stores: number, from: number, to: 
         read_at: at,
       });
     }
-    if (question === 'complaint' && i % 4 === 2) {
+    // People score by hand: one complaint in a hundred.
+    if (question === 'complaint' && i % 100 === 2) {
       scorecards.push({
         clip_id: id,
         checklist_id: CHECKLIST_ID,
