@@ -86,8 +86,10 @@ function textMatch(db: Database, q: string): Expression<SqlBool> {
   if (terms.length === 0) return sql<boolean>`1 = 0`;
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     const query = terms.map((t) => `${t}:*`).join(' & ');
-    return sql<boolean>`clips.id in (select clip_id from transcripts
-      where search @@ (to_tsquery('russian', ${query}) || to_tsquery('english', ${query}) || to_tsquery('simple', ${query})))`;
+    // An array of the matches, found once by the text index: the planner cannot turn the search
+    // into a walk of every transcript (FTS first, then each clip by its key).
+    return sql<boolean>`clips.id = any(array(select clip_id from transcripts
+      where search @@ (to_tsquery('russian', ${query}) || to_tsquery('english', ${query}) || to_tsquery('simple', ${query}))))`;
   }
   const match = terms.map((t) => `"${t}"*`).join(' ');
   return sql<boolean>`clips.id in (select clip_id from transcripts_fts where transcripts_fts match ${match})`;

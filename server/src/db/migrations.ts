@@ -429,6 +429,14 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0013-query-shapes': {
+    async up(db: Kysely<unknown>) {
+      // Shaped for the API's filters (test/db/query-plans.test.ts): a question's clips in time
+      // order, and each device's latest clip for the fleet list without reading all clips.
+      await db.schema.createIndex('clips_question').on('clips').columns(['question_id', 'pressed_at']).execute();
+      await db.schema.createIndex('clips_device_received').on('clips').columns(['device_id', 'received_at']).execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

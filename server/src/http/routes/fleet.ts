@@ -71,28 +71,27 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
   fleet: FleetControl | undefined;
   buttonMap: ButtonMap;
 }> = async (app, { db, audit, fleet, buttonMap }) => {
-  const lastClips = () =>
-    db
-      .selectFrom('clips')
-      .select((eb) => [
-        'device_id',
-        eb.fn.max('received_at').as('last_clip_at'),
-        eb.fn.max('pressed_at').as('last_press_at'),
-      ])
-      .groupBy('device_id');
-
+  // Each device's latest clip, by index (clips_device, clips_device_received): a max per
+  // device, not a grouping of every clip.
   const devices = (principal: Parameters<typeof inStoreScope>[1]) =>
     inStoreScope(
       db
         .selectFrom('devices')
         .leftJoin('device_heartbeats', 'device_heartbeats.device_id', 'devices.id')
-        .leftJoin(lastClips().as('last'), 'last.device_id', 'devices.id')
         .selectAll('devices')
-        .select([
+        .select((eb) => [
           'device_heartbeats.heartbeat_json',
           'device_heartbeats.received_at as heartbeat_at',
-          'last.last_clip_at',
-          'last.last_press_at',
+          eb
+            .selectFrom('clips')
+            .select((c) => c.fn.max('clips.received_at').as('at'))
+            .whereRef('clips.device_id', '=', 'devices.id')
+            .as('last_clip_at'),
+          eb
+            .selectFrom('clips')
+            .select((c) => c.fn.max('clips.pressed_at').as('at'))
+            .whereRef('clips.device_id', '=', 'devices.id')
+            .as('last_press_at'),
         ]),
       principal,
       'devices.store_id',
