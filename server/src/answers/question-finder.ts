@@ -2,7 +2,6 @@ import { distance } from 'fastest-levenshtein';
 import type { Word } from '../transcription/transcript.js';
 import type { QuestionHeard } from './answer.js';
 import { type Token, tokenize, wordsOfText } from './answer-tokens.js';
-import { numberAt } from './spoken-numbers.js';
 
 /** How alike a stretch of the transcript and a phrase must be (0..1) to count as that phrase said. */
 export const PHRASE_MIN_SIMILARITY = 0.72;
@@ -18,8 +17,6 @@ export interface QuestionFound {
 
 interface Match {
   phrase: string;
-  /** The phrase's own words, normalised. */
-  wanted: string[];
   start: number;
   /** One past the last token. */
   end: number;
@@ -55,7 +52,7 @@ export function findQuestion(words: readonly Word[], phrases: readonly string[],
         const said = joined(tokens, start, start + length);
         const similarity = 1 - distance(said, target) / Math.max(said.length, target.length);
         if (similarity >= min && (!best || similarity > best.similarity)) {
-          best = { phrase, wanted, start, end: start + length, similarity };
+          best = { phrase, start, end: start + length, similarity };
         }
       }
       if (best) candidates.push(best);
@@ -68,7 +65,7 @@ export function findQuestion(words: readonly Word[], phrases: readonly string[],
   const last = kept.sort((a, b) => b.start - a.start)[0];
   if (!last) return { heard: { heard: false, span: null, matched: null, similarity: 0 }, afterWord: 0 };
   const first = tokens[last.start] as Token;
-  const end = tokens[questionEnd(tokens, last, candidates) - 1] as Token;
+  const end = tokens[last.end - 1] as Token;
   return {
     heard: {
       heard: true,
@@ -78,30 +75,6 @@ export function findQuestion(words: readonly Word[], phrases: readonly string[],
     },
     afterWord: end.wordIndex + 1,
   };
-}
-
-/**
- * Where the asking that `chosen` found ends. The closest phrase is often a cue inside the question
- * ("recommend us to a friend" of "…to a friend, from zero to ten?"), and the question goes on
- * past it: left in the window, its scale is decoded again as an answer. So the asking runs to the
- * furthest end of any phrase's best match overlapping it, less trailing number words the phrase
- * does not have ("…from zero to ten nine": the nine is the answer, not the question).
- */
-function questionEnd(tokens: readonly Token[], chosen: Match, candidates: readonly Match[]): number {
-  let end = chosen.end;
-  for (const phrase of new Set(candidates.map((c) => c.phrase))) {
-    const overlapping = candidates.filter((c) => c.phrase === phrase && c.start < chosen.end && chosen.start < c.end);
-    const best = overlapping.sort((a, b) => b.similarity - a.similarity || a.end - a.start - (b.end - b.start))[0];
-    if (!best || best.end <= end) continue;
-    let bestEnd = best.end;
-    while (bestEnd > end && isForeignNumber(tokens, bestEnd - 1, best.wanted)) bestEnd--;
-    end = Math.max(end, bestEnd);
-  }
-  return end;
-}
-
-function isForeignNumber(tokens: readonly Token[], i: number, wanted: readonly string[]): boolean {
-  return numberAt(tokens, i) !== undefined && !wanted.includes((tokens[i] as Token).text);
 }
 
 function joined(tokens: readonly Token[], start: number, end: number): string {

@@ -3,9 +3,8 @@ import type { AnswerForm } from '../answer.js';
 /**
  * Everyday words a customer says around an answer. They are the grammar's filler path: without
  * them pocketsphinx must explain "I'd rather not say" with score words and returns a number.
- * Sound-alikes of score words ("mine", "it", "for", "won", "what") are left out on purpose:
- * they would win over the number they resemble, which is the very mishearing re-recognition
- * repairs ("I would say one" came back as "… say what").
+ * Sound-alikes of score words ("mine", "it", "for", "won") are left out on purpose: they
+ * would win over the number they resemble, which is the very mishearing re-recognition repairs.
  */
 const FILLER_WORDS = [
   'i',
@@ -33,6 +32,7 @@ const FILLER_WORDS = [
   'about',
   'probably',
   'sure',
+  'what',
   'um',
   'uh',
   'oh',

@@ -13,14 +13,6 @@ import { cutWindow } from './window-audio.js';
 
 const run = promisify(execFile);
 
-/**
- * Arguments of every grammar decode, before the operator's own (which may override them). A word
- * insertion penalty of 0.2 (pocketsphinx's default is 0.65) keeps the decode from explaining a
- * breath or the tail of the question's last word with a short number word: at the default, a
- * stray "eight" came into about a quarter of the clean corpus's windows, voiding or faking answers.
- */
-export const GRAMMAR_DECODE_ARGS = ['-wip', '0.2'];
-
 /** The word a carrier ends on ("out of ten"), per form. */
 const SCALE_TOP = { nps: 'ten', csat: 'five', yes_no: null } as const;
 
@@ -58,18 +50,7 @@ export class PocketsphinxTargeted implements TargetedRecogniser {
       try {
         ({ stdout } = await run(
           this.options.command,
-          [
-            '-infile',
-            cut.path,
-            '-jsgf',
-            gram,
-            '-time',
-            'yes',
-            '-logfn',
-            '/dev/null',
-            ...GRAMMAR_DECODE_ARGS,
-            ...this.options.args,
-          ],
+          ['-infile', cut.path, '-jsgf', gram, '-time', 'yes', '-logfn', '/dev/null', ...this.options.args],
           { timeout: this.options.timeoutMs, maxBuffer: 4 * 1024 * 1024, signal },
         ));
       } catch (error) {
