@@ -79,7 +79,7 @@ export async function fullScans(db: Database, query: RecordedQuery): Promise<str
   return rows.filter((detail) => {
     const scan = new RegExp(`^SCAN (${BIG_TABLES.join('|')})\\b(?!_)(.*)$`).exec(detail);
     if (!scan) return false;
-    return !(keysetPage && / USING INDEX /.test(scan[2] ?? ''));
+    return !(keysetPage && / USING (COVERING )?INDEX /.test(scan[2] ?? ''));
   });
 }
 

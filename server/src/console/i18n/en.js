@@ -311,6 +311,7 @@ export default {
   // The clip list's count, export, order and phone filters; notes and follow-up (#16).
   'clips.count': '{count} clips',
   'clips.count.one': '1 clip',
+  'clips.count.more': 'More than {count} clips',
   'clips.export': 'Export CSV',
   'clips.followUp': 'Follow-up',
   'clips.followUp.only': 'Flagged',

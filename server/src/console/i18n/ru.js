@@ -311,6 +311,7 @@ export default {
   // The clip list's count, export, order and phone filters; notes and follow-up (#16).
   'clips.count': 'Записей: {count}',
   'clips.count.one': 'Записей: 1',
+  'clips.count.more': 'Записей: больше {count}',
   'clips.export': 'Выгрузить CSV',
   'clips.followUp': 'Отработать',
   'clips.followUp.only': 'Отмеченные',

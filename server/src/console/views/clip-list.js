@@ -86,7 +86,11 @@ export async function renderClipList(main, query) {
     more.disabled = true;
     const page = await listClips({ ...filter, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) });
     if (page.total !== undefined) {
-      count.textContent = page.total === 1 ? t('clips.count.one') : t('clips.count', { count: page.total });
+      count.textContent = page.totalIsMore
+        ? t('clips.count.more', { count: page.total })
+        : page.total === 1
+          ? t('clips.count.one')
+          : t('clips.count', { count: page.total });
     }
     rows.append(...page.items.map((clip) => clipRow(clip, storesById)));
     // The player steps through this list (J/K), in the order shown.

@@ -27,8 +27,12 @@ const ClipPage = Type.Object({
       }),
     ]),
   ),
-  /** How many clips the filter finds in all: on the first page only (without `cursor`). */
+  /**
+   * How many clips the filter finds in all, counted up to 1,000: on the first page only (without
+   * `cursor`). With `totalIsMore`, there are more than that.
+   */
   total: Type.Optional(Type.Integer()),
+  totalIsMore: Type.Optional(Type.Boolean()),
   /** Pass as `cursor` to get the next (older) page; absent on the last page. */
   nextCursor: Type.Optional(Type.String()),
 });
@@ -113,7 +117,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
         );
       }
       const rows = await query.execute();
-      const total = cursor ? undefined : await countClips(db, filter, request.principal);
+      const counted = cursor ? undefined : await countClips(db, filter, request.principal);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       const terms = filter.q === undefined ? [] : searchTerms(filter.q);
@@ -126,7 +130,9 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
               : undefined;
           return match ? { ...clip, match } : clip;
         }),
-        ...(total === undefined ? {} : { total }),
+        ...(counted === undefined
+          ? {}
+          : { total: Math.min(counted, COUNT_CAP), ...(counted > COUNT_CAP ? { totalIsMore: true } : {}) }),
         ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.pressed_at, last.id) } : {}),
       };
     },
@@ -182,14 +188,36 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
   );
 };
 
-/** The filter's whole result, counted by the database over the same joins the list filters on. */
+/**
+ * The list's count stops here: counting every match of a broad filter would read the whole table
+ * on each first page (a million clips), while "more than 1,000" says all a manager needs.
+ */
+const COUNT_CAP = 1000;
+
+/**
+ * The filter's result counted up to COUNT_CAP + 1, over the same joins the list filters on and
+ * in the list's own order, so the database walks the same index and stops at the cap.
+ */
 async function countClips(db: Database, filter: ClipFilter, principal: Principal | null): Promise<number> {
-  const base = db
-    .selectFrom('clips')
-    .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
-    .leftJoin('answers', 'answers.clip_id', 'clips.id')
-    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'));
-  const row = await (await applyClipFilter(db, base, filter, principal)).executeTakeFirstOrThrow();
+  const matching = (
+    await applyClipFilter(
+      db,
+      db
+        .selectFrom('clips')
+        .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
+        .leftJoin('answers', 'answers.clip_id', 'clips.id')
+        .select('clips.id'),
+      filter,
+      principal,
+    )
+  )
+    .orderBy('clips.pressed_at', 'desc')
+    .orderBy('clips.id', 'desc')
+    .limit(COUNT_CAP + 1);
+  const row = await db
+    .selectFrom(matching.as('matching'))
+    .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
