@@ -24,6 +24,8 @@ export const SCREEN_SIZES = {
 export interface ConsoleRig {
   /** http://127.0.0.1:<port> of the running earshot-server. */
   api: string;
+  /** The port of its embedded MQTT broker, for devices to connect to. */
+  mqttPort: number;
   dir: string;
   serverConfig: string;
   server: RunningProcess;
@@ -31,7 +33,7 @@ export interface ConsoleRig {
   token: string;
   browser: BrowserContext;
   /** Calls the API as the admin; fails the test on any status but 2xx. */
-  call<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  call: <T = unknown>(method: string, path: string, body?: unknown) => Promise<T>;
   /** Adds a user with the CLI, as an operator does, and returns the generated password. */
   addUser(name: string, role: string, stores?: string): Promise<string>;
   /** A new page that records page errors in `errors`. */
@@ -52,7 +54,12 @@ export interface ConsoleRig {
  * Chromium, for browser tests of the console. Returns undefined when the test is skipped for
  * want of Chromium (never under CI=true). Everything is stopped after the test.
  */
-export async function consoleRig(t: TestContext, serverSettings: object = {}): Promise<ConsoleRig | undefined> {
+export async function consoleRig(
+  t: TestContext,
+  serverSettings: object = {},
+  /** Runs with the server's configuration written, before the server starts (CLI set-up). */
+  beforeStart?: (serverConfig: string) => Promise<void>,
+): Promise<ConsoleRig | undefined> {
   if (!(await requireChromium(t))) return undefined;
   const dir = await tempDir();
   const screenshots = process.env.SCREENSHOTS_DIR ?? join(tmpdir(), 'earshot-console-screenshots');
@@ -71,6 +78,7 @@ export async function consoleRig(t: TestContext, serverSettings: object = {}): P
     }),
   );
   const token = await adminToken(serverConfig);
+  await beforeStart?.(serverConfig);
   const server = startProcess(process.execPath, [BIN.server, '--config', serverConfig]);
   const browser = await launchChromium(join(dir.path, 'chromium'));
   t.after(async () => {
@@ -82,6 +90,7 @@ export async function consoleRig(t: TestContext, serverSettings: object = {}): P
 
   return {
     api,
+    mqttPort,
     dir: dir.path,
     serverConfig,
     server,
