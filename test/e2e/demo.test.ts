@@ -128,8 +128,8 @@ describe('npm run demo', () => {
       // Its device belongs to the seeded store, whose checklist is there to score against.
       const get = async <T>(path: string) =>
         (await (await fetch(`${api}${path}`, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
-      const device = await get<{ storeId: string | null }>('/api/v1/devices/demo-counter');
-      assert.equal(device.storeId, 'demo-shop');
+      const devices = await get<{ id: string; storeId: string | null }[]>('/api/v1/devices');
+      assert.equal(devices.find((d) => d.id === 'demo-counter')?.storeId, 'demo-shop');
       assert.ok(clips.every((c) => c.storeId === 'demo-shop'));
       const checklists = await get<{ id: string; questionId: string }[]>('/api/v1/checklists');
       assert.ok(checklists.some((c) => c.id === 'demo-service' && c.questionId === 'nps'));
