@@ -35,7 +35,7 @@ describe('npm run demo', () => {
       DEMO_DEVICE_PORT: String(await freePort()),
       DEMO_PRESSES: '6',
     };
-    const demo = startProcess('npm', ['run', '--silent', 'demo'], { env, cwd: REPO_ROOT });
+    const demo = startProcess('npm', ['run', '--silent', 'demo'], { env, cwd: REPO_ROOT, processGroup: true });
     t.after(async () => {
       await demo.stop();
       await dir.remove();
@@ -136,7 +136,7 @@ describe('npm run demo', () => {
     }
 
     // Ctrl-C stops the whole demo: its server's port is free again.
-    demo.child.kill('SIGINT');
+    demo.signal('SIGINT');
     await demo.exited;
     await waitFor('the demo server stopped', async () =>
       (await fetch(`${api}/healthz`).then(

@@ -15,6 +15,8 @@ export interface RunningProcess {
   output(): string;
   /** Resolves with the first output line matching `pattern`. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Sends a signal to the process (to its whole group when started with processGroup). */
+  signal(name: NodeJS.Signals): void;
   /** Resolves with the exit code (or signal name) once the process has ended. */
   exited: Promise<number | string>;
   /** SIGTERM, then SIGKILL after `graceMs`. */
@@ -24,14 +26,33 @@ export interface RunningProcess {
 export function startProcess(
   command: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; user?: { uid: number; gid: number } } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    user?: { uid: number; gid: number };
+    /**
+     * Its own process group, signalled as a whole, as a terminal's Ctrl-C reaches every process
+     * of a command (`npm run x` and the script it runs); stop() then ends them all.
+     */
+    processGroup?: boolean;
+  } = {},
 ): RunningProcess {
   const child = spawn(command, args, {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...options.env },
     ...options.user,
+    detached: options.processGroup === true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const signal = (name: NodeJS.Signals) => {
+    if (options.processGroup && child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, name);
+      } catch {
+        // the group is gone already
+      }
+    } else child.kill(name);
+  };
   let text = '';
   const watchers = new Set<(line: string) => void>();
   let partial = '';
@@ -77,10 +98,11 @@ export function startProcess(
         });
       });
     },
+    signal,
     async stop(graceMs = 5000) {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        signal('SIGTERM');
+        const timer = setTimeout(() => signal('SIGKILL'), graceMs);
         const code = await exited;
         clearTimeout(timer);
         return code;
