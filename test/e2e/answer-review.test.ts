@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { promisify } from 'node:util';
-import { launchChromium, requireChromium } from '@earshot/test-kit/browser';
-import { freePort } from '@earshot/test-kit/ports';
-import { BIN, type RunningProcess, startProcess, waitFor } from '@earshot/test-kit/processes';
-import { adminToken } from '@earshot/test-kit/server-cli';
+import { consoleRig } from '@earshot/test-kit/console-rig';
+import { waitFor } from '@earshot/test-kit/processes';
 import { speak } from '@earshot/test-kit/speech';
-import { tempDir } from '@earshot/test-kit/temp-dir';
 
 const run = promisify(execFile);
 
@@ -36,56 +33,12 @@ interface Summary {
  * transcribed by pocketsphinx and read; what the machine could not read waits for a person.
  */
 it('answer review: the unsure answers wait in "To review", one key answers each, the dashboard and the audit log follow', async (t) => {
-  if (!(await requireChromium(t))) return;
-  const dir = await tempDir();
+  const rig = await consoleRig(t, { import: IMPORT_WINDOW });
+  if (!rig) return;
+  const { api, token, call } = rig;
+  const dir = { path: rig.dir };
   const screenshots = process.env.SCREENSHOTS_DIR ?? join(tmpdir(), 'earshot-console-screenshots');
-  await mkdir(screenshots, { recursive: true });
-  const running: RunningProcess[] = [];
-  const [httpPort, mqttPort] = [await freePort(), await freePort()];
-  const api = `http://127.0.0.1:${httpPort}`;
-  const serverConfig = join(dir.path, 'server.json');
-  await writeFile(
-    serverConfig,
-    JSON.stringify({
-      dataDir: join(dir.path, 'server'),
-      http: { port: httpPort },
-      mqtt: { port: mqttPort },
-      import: IMPORT_WINDOW,
-      transcription: { pollIntervalMs: 200 },
-    }),
-  );
-  const context = await launchChromium(join(dir.path, 'chromium'));
-  t.after(async () => {
-    await context.close();
-    for (const child of running.reverse()) await child.stop();
-    await dir.remove();
-  });
-  const token = await adminToken(serverConfig);
-  const { stdout } = await run(process.execPath, [
-    BIN.server,
-    'users',
-    'add',
-    'maria',
-    '--role',
-    'manager',
-    '--stores',
-    'north',
-    '--config',
-    serverConfig,
-  ]);
-  const maria = stdout.trim();
-  const server = startProcess(process.execPath, [BIN.server, '--config', serverConfig]);
-  running.push(server);
-  await server.waitForLine(/earshot server started/);
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    assert.ok(response.ok, `${method} ${path}: ${response.status} ${await response.clone().text()}`);
-    return (await response.json()) as T;
-  };
+  const maria = await rig.addUser('maria', 'manager', 'north');
   await call('PUT', '/api/v1/stores/north', { name: 'North Mall', timeZone: 'Europe/Moscow', language: 'en-US' });
   await call('PUT', '/api/v1/devices/till-north', { storeId: 'north', name: 'North till' });
 
@@ -148,7 +101,7 @@ it('answer review: the unsure answers wait in "To review", one key answers each,
   assert.ok(queue.total >= 2, `the two answers without a score wait for review: ${JSON.stringify(queue)}`);
   assert.equal(before.awaitingReview, queue.total);
 
-  const page = await context.newPage();
+  const { page } = await rig.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.goto(`${api}/console/`);
