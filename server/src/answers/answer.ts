@@ -44,6 +44,8 @@ export interface AnswerReading {
   reason: string;
   /** The words that gave the value, with their times in the clip. */
   evidence: Word[];
+  /** Targeted readings: every word the decode heard in the window, as text ('' when it heard none). */
+  decoded?: string;
 }
 
 /** What the machine read from a clip: the whole story a manager needs to trust it or not. */

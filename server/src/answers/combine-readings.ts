@@ -1,7 +1,7 @@
 import type { Word } from '../transcription/transcript.js';
 import type { AnswerForm, AnswerReading, AnswerSettings, MachineAnswer } from './answer.js';
 import { tokenize } from './answer-tokens.js';
-import { CSAT_SCALE, NPS_SCALE } from './scale-reader.js';
+import { couldBe, heardAtSameTime } from './sound-alike.js';
 import { numberAt } from './spoken-numbers.js';
 
 /** A targeted reading alone (the transcript found no answer) must be at least this sure. */
@@ -24,14 +24,19 @@ const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+|\(.*\)|garbage|filler|<unk>|unk)$/i;
  *   that made the transcript refuse are still in the audio.
  * - The transcript found nothing (a null value without evidence: "mine out of ten") and the
  *   targeted reading found a value: accepted only with confidence ≥ TARGETED_ALONE_MIN_CONFIDENCE
- *   (and the question's review threshold) and evidence free of filler tokens; else review.
- * - The transcript found a value and the targeted reading refused on purpose with other numbers
- *   on the scale than that value ("from zero to any one or two" read as 2, where the decode heard 7, 0, 1 and
- *   8): no value, review. The two decodings heard different numbers there; in noise the
- *   transcript's lone number is as likely a fragment of the scale or of babble as the answer.
- * - The transcript found a value and the targeted reading found none, or refused with that
- *   value among its numbers ("eight … nine" where the transcript heard "nine"): the
- *   transcript's value, with 0.1 less confidence.
+ *   (and the question's review threshold), evidence free of filler tokens, and no word heard by
+ *   the transcript at the same time that is nearer another number ("far" where the decode heard
+ *   "five"; "mine" for nine passes: sound-alike.ts); else review.
+ * - The transcript found a value and the targeted reading refused with any number other than
+ *   that value among its words (after the press only when the transcript's value came after it too) ("one or two" heard as "one one" where the decode heard 1 and 5;
+ *   a CSAT "five" where the decode heard "eight"): no value, review. The two decodings heard
+ *   different numbers there; in noise the transcript's lone number is as likely a fragment of
+ *   the scale or of babble as the answer.
+ * - The transcript found a value and the targeted decode heard no words at all in the window:
+ *   no value, review. The grammar has a path for any everyday word, so a decode of nothing says
+ *   the window held no speech it could follow, and the transcript's number stands unconfirmed.
+ * - The transcript found a value and the targeted reading found no number, or only that value:
+ *   the transcript's value, with 0.1 less confidence.
  * Then the review threshold: below `reviewBelow` the value is withheld and the clip marked for
  * review; a missing value is always marked for review.
  */
@@ -39,10 +44,19 @@ export function combineReadings(
   readings: readonly AnswerReading[],
   settings: AnswerSettings,
   form: Exclude<AnswerForm, 'text'>,
+  clip: ClipHeard,
 ): Decision {
   const transcript = readings.find((r) => r.source === 'transcript');
   const targeted = readings.find((r) => r.source === 'targeted');
-  return threshold(merge(transcript, targeted, form), settings);
+  return threshold(merge(transcript, targeted, form, clip), settings);
+}
+
+/** What the full transcription heard of the clip, besides the readings of the window. */
+export interface ClipHeard {
+  /** The full transcript's words, with their times. */
+  words: readonly Word[];
+  /** The press, in ms from the clip's start. */
+  pressMs: number;
 }
 
 /** The answer with a targeted reading added (replacing an earlier one) and the decision taken again. */
@@ -50,19 +64,28 @@ export function withTargetedReading(
   answer: MachineAnswer,
   reading: AnswerReading,
   settings: AnswerSettings,
+  transcript: readonly Word[],
 ): MachineAnswer {
   if (answer.form === 'text') return answer;
   const readings = [
     ...answer.readings.filter((r) => r.source !== 'targeted'),
     { ...reading, source: 'targeted' as const },
   ];
-  return { ...answer, ...combineReadings(readings, settings, answer.form), readings };
+  return {
+    ...answer,
+    ...combineReadings(readings, settings, answer.form, {
+      words: transcript,
+      pressMs: answer.pressMs,
+    }),
+    readings,
+  };
 }
 
 function merge(
   transcript: AnswerReading | undefined,
   targeted: AnswerReading | undefined,
   form: Exclude<AnswerForm, 'text'>,
+  clip: ClipHeard,
 ): Decision {
   const none = (reason: string, evidence: Word[] = []): Decision => ({
     value: null,
@@ -90,8 +113,19 @@ function merge(
     };
   }
   if (transcript.value !== null) {
-    const heard = scoresIn(targeted.evidence, form);
-    if (heard.length > 0 && !heard.includes(transcript.value)) {
+    if (targeted.decoded === '') {
+      return none(
+        `the transcript says ${transcript.value}, but the targeted re-recognition heard no words in the window to confirm it`,
+        transcript.evidence,
+      );
+    }
+    // A number the transcript heard before the press is not put in doubt by numbers the decode
+    // hears after it: that is the next thing said at the counter (an order number, change, the
+    // next customer's "what can I get you"), decoded with score words only.
+    const saidBefore = transcript.evidence.every((w) => w.endMs <= clip.pressMs);
+    const rivals = saidBefore ? targeted.evidence.filter((w) => w.startMs < clip.pressMs) : targeted.evidence;
+    const heard = numbersIn(rivals, form).filter((n) => n !== transcript.value);
+    if (heard.length > 0) {
       return none(
         `the transcript says ${transcript.value}, the targeted re-recognition heard ${heard.join(', ')} instead (${targeted.reason})`,
         [...transcript.evidence, ...targeted.evidence],
@@ -117,19 +151,37 @@ function merge(
       targeted.evidence,
     );
   }
+  const misheard = otherNumberHeard(targeted, clip.words);
+  if (misheard) {
+    return none(
+      `only the targeted re-recognition heard ${targeted.value}, where the transcript heard "${misheard}", nearer another number (${targeted.reason})`,
+      targeted.evidence,
+    );
+  }
   return { ...fromReading(targeted), reason: `the targeted re-recognition heard it: ${targeted.reason}` };
 }
 
 /**
- * The numbers among a reading's evidence words ("seven", "8") that could be a score on the form's
- * scale: an order number's "forty" or a CSAT "eight" is no other answer.
+ * A word the transcript heard where the targeted decode heard its value, when that word is closer
+ * to another number than to the value ("far" where the decode heard "five": four as likely).
+ * Undefined when the transcript heard nothing there, or something that could be the value
+ * ("mine" for nine).
  */
-function scoresIn(evidence: readonly Word[], form: Exclude<AnswerForm, 'text'>): number[] {
+function otherNumberHeard(targeted: AnswerReading, transcript: readonly Word[]): string | undefined {
+  const tokens = tokenize(targeted.evidence);
+  const at = tokens.findIndex((_, i) => numberAt(tokens, i) === targeted.value);
+  if (at < 0 || targeted.value === null) return undefined;
+  const said = heardAtSameTime(transcript, (tokens[at] as (typeof tokens)[number]).word);
+  if (said.length === 0 || said.some((w) => couldBe(w.word, targeted.value as number))) return undefined;
+  return said.map((w) => w.word).join(' ');
+}
+
+/** The numbers among a reading's evidence words ("seven", "8", "thirty"); a yes/no has none. */
+function numbersIn(evidence: readonly Word[], form: Exclude<AnswerForm, 'text'>): number[] {
   if (form === 'yes_no') return [];
-  const scale = form === 'nps' ? NPS_SCALE : CSAT_SCALE;
   const tokens = tokenize(evidence);
   const values = tokens.map((_, i) => numberAt(tokens, i));
-  return [...new Set(values.filter((n): n is number => n !== undefined && n >= scale.min && n <= scale.max))];
+  return [...new Set(values.filter((n): n is number => n !== undefined))];
 }
 
 function fromReading(reading: AnswerReading): Decision {

@@ -50,7 +50,7 @@ export function readAnswer(words: readonly Word[], context: AnswerContext): Mach
     untimed: untimed(words),
     pressMs,
   });
-  return { ...base, ...combineReadings([reading], settings, form), readings: [reading] };
+  return { ...base, ...combineReadings([reading], settings, form, { words, pressMs }), readings: [reading] };
 }
 
 function readForm(form: Exclude<AnswerForm, 'text'>, words: readonly Word[], at: ReadingCircumstances): AnswerReading {

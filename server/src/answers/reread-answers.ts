@@ -90,10 +90,11 @@ export async function rereadAnswers(db: Database, options: RereadOptions = {}): 
         counts.read += 1;
         const previous = row.machine_json ? (JSON.parse(row.machine_json) as MachineAnswer) : undefined;
         const words = JSON.parse(row.words_json) as Word[];
-        let answer = readAnswer(words.length > 0 ? words : wordsOfText(row.text), context);
+        const heard = words.length > 0 ? words : wordsOfText(row.text);
+        let answer = readAnswer(heard, context);
         const targeted = previous?.readings.find((r) => r.source === 'targeted');
         if (targeted && previous && sameWindow(previous, answer)) {
-          answer = withTargetedReading(answer, targeted, context.settings);
+          answer = withTargetedReading(answer, targeted, context.settings, heard);
         }
         if (previous && JSON.stringify(previous) === JSON.stringify(answer)) {
           counts.unchanged += 1;

@@ -56,6 +56,11 @@ const SMALL: Record<string, number> = {
   десяточку: 10,
 };
 
+/** Every spelling of each number 0–10 the reader knows ("four"; «четыре», «четырех»). */
+export function spellingsOf(value: number): string[] {
+  return Object.keys(SMALL).filter((word) => SMALL[word] === value);
+}
+
 /** Numbers above ten: never an answer, but they join compounds ("three hundred", «двести пятьдесят»). */
 const LARGE: Record<string, number> = {
   eleven: 11,

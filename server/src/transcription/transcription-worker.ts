@@ -13,7 +13,7 @@ import { QueueWorker } from '../queue/queue-worker.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { EngineRouter } from './engine-router.js';
-import { type ClipAudio, EngineError, type Transcript } from './transcript.js';
+import { type ClipAudio, EngineError, type Transcript, type Word } from './transcript.js';
 
 export interface TranscriptionWorkerOptions {
   db: Database;
@@ -113,7 +113,7 @@ export class TranscriptionWorker extends QueueWorker<TranscribePayload> {
       });
       const words = transcript.words.length > 0 ? transcript.words : wordsOfText(transcript.text);
       let answer = context ? readAnswer(words, context) : undefined;
-      if (answer && context) answer = await this.targetedReading(answer, audio, language, context.settings);
+      if (answer && context) answer = await this.targetedReading(answer, words, audio, language, context.settings);
       await this.store(clipId, transcript, answer, {
         clipId,
         storeId: clip.store_id,
@@ -142,6 +142,7 @@ export class TranscriptionWorker extends QueueWorker<TranscribePayload> {
    */
   private async targetedReading(
     answer: MachineAnswer,
+    words: readonly Word[],
     audio: ClipAudio,
     language: string,
     settings: AnswerSettings,
@@ -150,7 +151,7 @@ export class TranscriptionWorker extends QueueWorker<TranscribePayload> {
     if (!recogniser) return answer;
     try {
       const reading = await recogniser.recognise(audio, answer.window, answer.form, language, this.signal);
-      return reading ? withTargetedReading(answer, reading, settings) : answer;
+      return reading ? withTargetedReading(answer, reading, settings, words) : answer;
     } catch (error) {
       if (this.signal.aborted) throw error;
       this.options.logger.warn(

@@ -9,7 +9,9 @@ const transcript = (value: number | null, confidence: number, evidence = value =
   ({ source: 'transcript', value, confidence, reason: 'transcript', evidence }) satisfies AnswerReading;
 const targeted = (value: number | null, confidence: number, evidence = [word(String(value))]) =>
   ({ source: 'targeted', value, confidence, reason: 'targeted', evidence }) satisfies AnswerReading;
-const combine = (...readings: AnswerReading[]) => combineReadings(readings, DEFAULT_ANSWER_SETTINGS, 'nps');
+/** The transcript heard nothing at the time of the targeted evidence; the press after it. */
+const HEARD = { words: [], pressMs: 5000 };
+const combine = (...readings: AnswerReading[]) => combineReadings(readings, DEFAULT_ANSWER_SETTINGS, 'nps', HEARD);
 
 describe('combining the transcript reading and the targeted re-recognition', () => {
   it('agreement raises the confidence', () => {
@@ -40,34 +42,67 @@ describe('combining the transcript reading and the targeted re-recognition', () 
     assert.equal(decision.needsReview, true);
   });
 
-  it('sends to review a transcript value when the targeted pass refused on other numbers of the scale (en)', () => {
+  it('sends to review a transcript value when the targeted pass heard any other number (en)', () => {
     const several = targeted(null, 0, [word('seven'), word('zero'), word('one'), word('eight')]);
     const decision = combine(transcript(2, 0.8), several);
     assert.equal(decision.value, null, '"from zero to any one or two" read as 2');
     assert.equal(decision.needsReview, true);
     assert.match(decision.reason, /heard 7, 0, 1, 8 instead/);
-    const withIt = targeted(null, 0, [word('eight'), word('nine')]);
-    assert.equal(combine(transcript(9, 0.95), withIt).value, 9, 'a stray number beside the same value');
-    const orderNumber = targeted(null, 0, [word('forty')]);
-    assert.equal(combine(transcript(3, 0.95), orderNumber).value, 3, '"forty" is no score');
+    const withIt = targeted(null, 0, [word('one'), word('five')]);
+    assert.equal(
+      combine(transcript(1, 0.95), withIt).value,
+      null,
+      '"one or two" heard as "one one", the decode 1 and 5',
+    );
+    const offScale = targeted(null, 0, [word('thirty')]);
+    assert.equal(combine(transcript(0, 0.95), offScale).value, null, 'a number off the scale is still another number');
   });
 
-  it('sends to review a transcript value when the targeted pass refused on other numbers of the scale (ru)', () => {
+  it('keeps a transcript value said before the press against numbers the decode heard after it', () => {
+    const at = (w: string, startMs: number) => ({ word: w, startMs, endMs: startMs + 300, confidence: null });
+    const said = { ...transcript(5, 0.95), evidence: [at('five', 4000)] };
+    const orderNumber = targeted(null, 0, [at('eight', 6000), at('forty', 7000)]);
+    assert.equal(combine(said, orderNumber).value, 5, '"thank you" heard as "eight", then the order number');
+    const before = targeted(null, 0, [at('eight', 3000), at('five', 4000)]);
+    assert.equal(combine(said, before).value, null, 'another number before the press still counts');
+    const late = { ...transcript(5, 0.95), evidence: [at('five', 5500)] };
+    assert.equal(combine(late, orderNumber).value, null, 'an answer after the press has no such shelter');
+  });
+
+  it('sends to review a transcript value when the targeted pass heard other numbers (ru)', () => {
     const several = targeted(null, 0, [word('семь'), word('восемь')]);
     assert.equal(combine(transcript(9, 0.95), several).value, null);
-    assert.equal(combine(transcript(8, 0.95), several).value, 8);
+    assert.equal(combine(transcript(8, 0.95), targeted(null, 0, [word('восемь')])).value, 8);
     const csat = combineReadings(
       [transcript(3, 0.95), targeted(null, 0, [word('восемь')])],
       DEFAULT_ANSWER_SETTINGS,
       'csat',
+      HEARD,
     );
-    assert.equal(csat.value, 3, '«восемь» is not on the 1–5 scale');
+    assert.equal(csat.value, null, '«восемь» where the transcript heard 3');
   });
 
-  it('keeps the transcript value, less sure, when the targeted pass hears nothing', () => {
-    const decision = combine(transcript(9, 0.95), targeted(null, 0, []));
+  it('keeps the transcript value, less sure, when the targeted pass heard words but no number', () => {
+    const decision = combine(transcript(9, 0.95), { ...targeted(null, 0, []), decoded: 'i would say' });
     assert.equal(decision.value, 9);
     assert.equal(decision.confidence, 0.85);
+  });
+
+  it('sends to review a transcript value when the targeted pass heard no words at all', () => {
+    const decision = combine(transcript(5, 0.95), { ...targeted(null, 0, []), decoded: '' });
+    assert.equal(decision.value, null, 'at 10 dB the transcript heard "five" in noise the decode could not follow');
+    assert.match(decision.reason, /no words in the window/);
+  });
+
+  it('refuses a targeted value alone where the transcript heard a word nearer another number', () => {
+    const at = (w: string) => ({ word: w, startMs: 1000, endMs: 1300, confidence: null });
+    const heard = (words: string[]) => ({ ...HEARD, words: words.map(at) });
+    const read = (value: number, words: string[]) =>
+      combineReadings([transcript(null, 0), targeted(value, 0.9)], DEFAULT_ANSWER_SETTINGS, 'nps', heard(words)).value;
+    assert.equal(read(9, ['mine']), 9, '"mine" could be nine');
+    assert.equal(read(5, ['far']), null, '"far" is nearer four than five');
+    assert.equal(read(8, ['did']), null, '"did" is nearer ten than eight');
+    assert.equal(read(8, []), 8, 'the transcript heard nothing there');
   });
 
   it('withholds a value below the review threshold', () => {
@@ -79,15 +114,15 @@ describe('combining the transcript reading and the targeted re-recognition', () 
 
   it('replaces an earlier targeted reading and leaves text answers alone', () => {
     const answer = { ...machineAnswer('nps', 9), readings: [transcript(9, 0.95)] };
-    const once = withTargetedReading(answer, targeted(5, 0.9), DEFAULT_ANSWER_SETTINGS);
+    const once = withTargetedReading(answer, targeted(5, 0.9), DEFAULT_ANSWER_SETTINGS, []);
     assert.equal(once.value, null);
-    const twice = withTargetedReading(once, targeted(9, 0.9), DEFAULT_ANSWER_SETTINGS);
+    const twice = withTargetedReading(once, targeted(9, 0.9), DEFAULT_ANSWER_SETTINGS, []);
     assert.equal(twice.value, 9);
     assert.deepEqual(
       twice.readings.map((r) => r.source),
       ['transcript', 'targeted'],
     );
     const text = machineAnswer('text', null);
-    assert.equal(withTargetedReading(text, targeted(9, 0.9), DEFAULT_ANSWER_SETTINGS), text);
+    assert.equal(withTargetedReading(text, targeted(9, 0.9), DEFAULT_ANSWER_SETTINGS, []), text);
   });
 });

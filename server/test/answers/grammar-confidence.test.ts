@@ -34,6 +34,7 @@ describe('the confidence of a grammar decode (en)', () => {
     assert.equal(confidenceOf('i would say nine out of ten'), CARRIED_CONFIDENCE);
     assert.equal(confidenceOf('nine a out to of ten'), CARRIED_CONFIDENCE);
     assert.equal(confidenceOf('three out of five', 'csat'), CARRIED_CONFIDENCE);
+    assert.equal(confidenceOf('i oh would say seven know to of ten'), CARRIED_CONFIDENCE, '"out" lost, "of ten" kept');
   });
 
   it('does not take "of" alone for a carrier', () => {

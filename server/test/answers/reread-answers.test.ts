@@ -85,6 +85,7 @@ for (const kind of DATABASE_KINDS) {
           machine,
           { source: 'targeted', value: 9, confidence: 0.9, reason: 'grammar', evidence: [] },
           DEFAULT_ANSWER_SETTINGS,
+          [],
         );
         await db
           .updateTable('answers')

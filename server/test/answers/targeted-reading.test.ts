@@ -18,6 +18,11 @@ describe('reading a targeted decode', () => {
     assert.equal(reading.confidence, 0.9);
   });
 
+  it("drops what the decode heard before the scale: the question's tail, not the answer", () => {
+    const reading = readTargetedWords('nps', timed('eight from zero uh did to a and i oh what so a three'), () => 0.85);
+    assert.equal(reading.value, 3, 'the question\'s "friend" heard as "eight" before its scale');
+  });
+
   it('refuses a range and a refusal with the transcript rules', () => {
     assert.equal(readTargetedWords('nps', timed('seven or eight'), () => 0.9).value, null);
     assert.equal(readTargetedWords('nps', timed("i don't know a the"), () => 0.9).value, null);

@@ -8,6 +8,11 @@ import type { AnswerForm } from '../answer.js';
  */
 const FILLER_WORDS = [
   'i',
+  "i'd",
+  "i'm",
+  "it's",
+  "that's",
+  'friend',
   'would',
   'say',
   'give',

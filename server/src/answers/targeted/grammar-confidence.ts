@@ -14,9 +14,10 @@ export const BARE_CONFIDENCE = 0.75;
  * path, so the confidence comes from the shape of what was heard, with `top` the scale's top word
  * ("ten", "five"; null for yes/no):
  * - the number with its carrier: "out" and then "of" within the next four words (the decode
- *   slips short fillers in and may lose the top: "nine a out to of to"), or "of" and then the
- *   top: CARRIED_CONFIDENCE. A bare "of" ("four of of did") is no carrier: the decode hears
- *   "of" in any short vowel.
+ *   slips short fillers in and may lose the top: "nine a out to of to"), or "of" right before
+ *   the top within the next four words (it may lose "out": "seven know to of ten"):
+ *   CARRIED_CONFIDENCE. A bare "of" ("four of of did") is no carrier: the decode hears "of" in
+ *   any short vowel.
  * - a bare number after which the decode heard nothing for an utterance gap: LAST_SAID_CONFIDENCE.
  *   The decode's stray numbers (an "eight" made of a breath, the question's last word) come with
  *   the talk around them; an answer is the last thing the customer says before the press.
@@ -49,5 +50,6 @@ export function grammarConfidence(words: readonly Word[], top: string | null) {
 function carried(next: readonly string[], top: string): boolean {
   const out = next.slice(0, 4).indexOf('out');
   if (out >= 0 && next.slice(out + 1, 5).includes('of')) return true;
-  return next[0] === 'of' && next.slice(1, 3).includes(top);
+  const of = next.slice(0, 4).indexOf('of');
+  return of >= 0 && next[of + 1] === top;
 }

@@ -72,6 +72,7 @@ export class OpenAiTargeted implements TargetedRecogniser {
       const probabilities = r.evidence.map((w) => w.confidence).filter((c): c is number => c !== null);
       return probabilities.length > 0 ? Math.min(...probabilities) : 0.8;
     });
-    return { ...reading, reason: `${reading.reason} (window heard as "${transcript.text}")` };
+    const decoded = words.map((w) => w.word).join(' ');
+    return { ...reading, decoded, reason: `${reading.reason} (window heard as "${transcript.text}")` };
   }
 }

@@ -65,7 +65,8 @@ export class PocketsphinxTargeted implements TargetedRecogniser {
         .filter((w) => w.word !== '(NULL)')
         .map((w) => ({ ...w, startMs: w.startMs + cut.offsetMs, endMs: w.endMs + cut.offsetMs, confidence: null }));
       const reading = readTargetedWords(form, words, grammarConfidence(words, SCALE_TOP[form]));
-      return { ...reading, reason: `${reading.reason} (grammar decode: "${words.map((w) => w.word).join(' ')}")` };
+      const decoded = words.map((w) => w.word).join(' ');
+      return { ...reading, decoded, reason: `${reading.reason} (grammar decode: "${decoded}")` };
     });
   }
 }

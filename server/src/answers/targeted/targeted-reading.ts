@@ -25,22 +25,19 @@ export function readTargetedWords(
 }
 
 /**
- * The question's scale at the start of a window ("from zero to ten"), as a grammar decode hears
- * it: "from zero to to", "from zero uh did to". The decode's last words of the scale are too
- * unreliable for the reader's exclusion to match, so a number right after "from" is dropped with
- * the words up to the next "to" and the word after it.
+ * The words after the question's scale ("from zero to ten"), as a grammar decode hears it: "from
+ * zero to to", "eight from zero uh did to". The scale ends the question, and the window starts
+ * where the transcript put the question's end, so what the decode hears before the scale is the
+ * question's tail read as score words (its "friend" as "eight"), never the answer. The decode's
+ * last words of the scale are too unreliable for the reader's exclusion to match, so the scale is
+ * taken to run from a "from" followed by a number, up to the next "to" and the word after it.
  */
 function withoutScale(words: readonly Word[]): Word[] {
-  const kept: Word[] = [];
+  let after = 0;
   for (let i = 0; i < words.length; i++) {
-    if (words[i]?.word === 'from' && i + 1 < words.length) {
-      const to = words.findIndex((w, j) => j > i + 1 && j <= i + 4 && w.word === 'to');
-      if (to > 0) {
-        i = to + 1;
-        continue;
-      }
-    }
-    kept.push(words[i] as Word);
+    if (words[i]?.word !== 'from' || i + 1 >= words.length) continue;
+    const to = words.findIndex((w, j) => j > i + 1 && j <= i + 4 && w.word === 'to');
+    if (to > 0) after = to + 2;
   }
-  return kept;
+  return words.slice(after);
 }

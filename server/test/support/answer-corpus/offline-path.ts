@@ -28,7 +28,7 @@ export async function readOffline(
   let combined = answer;
   if (answer.form !== 'text' && answer.window.endMs > answer.window.startMs) {
     const reading = await targeted.recognise(audio, answer.window, answer.form, 'en-US');
-    if (reading) combined = withTargetedReading(answer, reading, DEFAULT_ANSWER_SETTINGS);
+    if (reading) combined = withTargetedReading(answer, reading, DEFAULT_ANSWER_SETTINGS, transcript.words);
   }
   return { transcriptOnly: answer, combined, heard: transcript.text };
 }
