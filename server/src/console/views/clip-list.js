@@ -93,9 +93,13 @@ export async function renderClipList(main, query) {
           : t('clips.count', { count: page.total });
     }
     rows.append(...page.items.map((clip) => clipRow(clip, storesById)));
-    // The player steps through this list (J/K), in the order shown.
-    rememberClipSequence(Array.from(rows.children, (row) => row.dataset.clipId));
     cursor = page.nextCursor;
+    // The player steps through this list (J/K), in the order shown, and on into its next pages.
+    rememberClipSequence(
+      Array.from(rows.children, (row) => row.dataset.clipId),
+      { ...filter, limit: PAGE_SIZE },
+      cursor,
+    );
     more.hidden = !cursor;
     more.disabled = false;
     empty.hidden = rows.children.length > 0;
