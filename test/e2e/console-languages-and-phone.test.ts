@@ -218,6 +218,33 @@ it('every view in both languages fits a phone; Russian pages have no English; J/
     }
   }
 
+  for (const [language, month, shown] of [
+    ['en', 'November', 'Nov 28, 2026'],
+    ['ru', 'Ноябрь', '28 Ноя 2026'],
+  ] as const) {
+    await t.test(`date fields in ${language}, whatever the browser's language`, async () => {
+      await page.locator(`[data-language=${language}]`).click();
+      await page.setViewportSize(SCREEN_SIZES.laptop);
+      await page.goto(`${rig.api}/console/#/clips?from=2026-11-28`);
+      await page.reload();
+      const from = page.locator('label:has(input[name=from]) input.date-shown');
+      await page.locator('[data-testid=clip-table]').waitFor();
+      await from.waitFor();
+      assert.equal(await from.inputValue(), shown);
+      await from.click();
+      const calendar = page.locator('label:has(input[name=from]) .flatpickr-calendar.open');
+      await calendar.waitFor();
+      assert.equal(
+        (await calendar.locator('select.flatpickr-monthDropdown-months option:checked').textContent())?.trim(),
+        month,
+      );
+      await calendar.locator('.flatpickr-day:not(.prevMonthDay):not(.nextMonthDay)', { hasText: /^3$/ }).click();
+      await page.locator('form button[type=submit]').first().click();
+      await rig.until(page, "location.hash.includes('from=2026-11-03')");
+      await rig.shoot(page, `date-field-${language}`);
+    });
+  }
+
   await t.test('J/K step on from the last clip of the first page into the next page, and back', async () => {
     await page.setViewportSize(SCREEN_SIZES.laptop);
     await page.goto(`${rig.api}/console/#/clips`);

@@ -6,6 +6,7 @@ import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
 import { rememberClipSequence } from '../widgets/clip-sequence.js';
 import { scoreBadge } from '../widgets/score-badge.js';
+import { dateField } from '../widgets/date-field.js';
 import { sortableHeader } from '../widgets/data-table.js';
 import { collapsibleFilters, routeFilterForm } from '../widgets/filter-form.js';
 
@@ -145,8 +146,8 @@ function filterForm(filter, { stores, questions, devices }) {
         questions.map((q) => [q.id, questionText(q)]),
       ),
     ),
-    field(t('clips.from'), h('input', { type: 'date', name: 'from', value: filter.from ?? '' })),
-    field(t('clips.to'), h('input', { type: 'date', name: 'to', value: filter.to ?? '' })),
+    field(t('clips.from'), dateField('from', filter.from)),
+    field(t('clips.to'), dateField('to', filter.to)),
     field(
       t('clips.hasTranscript'),
       h(
