@@ -63,4 +63,15 @@ export function formatDuration(ms) {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
+/** Bytes as whole megabytes, with the unit in the current language; — when unknown. */
+export function formatMegabytes(bytes) {
+  if (bytes === null || bytes === undefined) return '—';
+  return `${Math.round(bytes / 1048576)} ${t('unit.megabytes')}`;
+}
+
+/** A level in decibels relative to full scale, with the unit in the current language. */
+export function formatDbfs(level) {
+  return `${level.toFixed(1)} ${t('unit.dbfs')}`;
+}
+
 document.documentElement.lang = language;

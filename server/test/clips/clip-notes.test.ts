@@ -51,7 +51,7 @@ for (const kind of DATABASE_KINDS) {
       assert.ok(!Number.isNaN(Date.parse(String(added.body.createdAt))));
       assert.equal((await call('POST', `/api/v1/clips/${first}/notes`, { body: 'Second' })).status, 201);
       const notes = await call('GET', `/api/v1/clips/${first}/notes`, undefined, tanya);
-      const items = notes.body.items as { body: string; author: string }[];
+      const items = notes.body.items as { body: string; author: string; createdAt: string }[];
       assert.deepEqual(
         items.map((n) => n.body),
         ['Called back, happy now', 'Second'],
@@ -109,6 +109,25 @@ for (const kind of DATABASE_KINDS) {
       );
       assert.equal((await call('GET', '/api/v1/clips?followUp=maybe')).status, 400);
 
+      // The export carries the flag (who, when) and every note of each clip, oldest first.
+      const csv = await app.inject({ url: '/api/v1/clips/export.csv', headers: { authorization: tanya } });
+      assert.equal(csv.statusCode, 200, csv.body);
+      const [header, ...records] = csvRecords(csv.body);
+      const column = (name: string) => {
+        const at = header?.indexOf(name) ?? -1;
+        assert.ok(at >= 0, `no column ${name} in ${String(header)}`);
+        return Object.fromEntries(records.map((r) => [r[0], r[at]])) as Record<string, string | undefined>;
+      };
+      assert.deepEqual(column('follow_up'), { [first]: 'no', [second]: 'yes', [third]: 'yes' });
+      assert.equal(column('follow_up_by')[second], flag.by);
+      assert.equal(column('follow_up_at')[second], flag.at);
+      assert.equal(
+        column('notes')[first],
+        `${items[0]?.createdAt} tanya: Called back, happy now\n${items[1]?.createdAt} ${items[1]?.author}: Second`,
+      );
+      assert.equal(column('notes')[second], '');
+      assert.ok(column('answer_form'));
+
       const cleared = await call('DELETE', `/api/v1/clips/${second}/follow-up`, undefined, tanya);
       assert.deepEqual(cleared.body, { clipId: second, followUp: null });
       assert.deepEqual(await list('followUp=true', tanya), { ids: [third], total: 1 });
@@ -118,7 +137,7 @@ for (const kind of DATABASE_KINDS) {
         .select(['action', 'subject_id', 'store_id'])
         .where('username', '=', 'tanya')
         .where('action', 'like', 'clip.%')
-        .where('action', '<>', 'clip.listen')
+        .where('action', 'not in', ['clip.listen', 'clip.export'])
         .orderBy('id')
         .execute();
       assert.deepEqual(
@@ -132,4 +151,33 @@ for (const kind of DATABASE_KINDS) {
       );
     });
   });
+}
+
+/** RFC 4180 records (CRLF between records, "" for a quote inside a quoted field). */
+function csvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      record.push(field);
+      field = '';
+    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  return records;
 }

@@ -38,8 +38,10 @@ describe('clips CSV', () => {
   it('writes a header and one CRLF-ended line a clip', () => {
     assert.equal(
       clipsCsv([clip('fine')]),
-      'clip_id,pressed_at_utc,store_id,device_id,button,question_id,duration_s,truncated,gaps,nps_score,transcript\r\n' +
-        'c1,2026-03-01T10:00:00.000Z,,pi,2,,4.0,no,0,,fine\r\n',
+      'clip_id,pressed_at_utc,store_id,device_id,button,question_id,duration_s,truncated,gaps,nps_score,' +
+        'answer_form,answer_value,answer_source,answer_confidence,needs_review,question_heard,answer_text,' +
+        'follow_up,follow_up_by,follow_up_at,notes,transcript\r\n' +
+        'c1,2026-03-01T10:00:00.000Z,,pi,2,,4.0,no,0,,,,,,,,,no,,,,fine\r\n',
     );
   });
 

@@ -131,7 +131,7 @@ for (const kind of DATABASE_KINDS) {
         assert.match(lines[0] ?? '', /^clip_id,pressed_at_utc,store_id/);
         assert.equal(
           lines[1],
-          `${three},2026-03-01T14:30:00.000Z,vlad,pi-vlad,1,nps,0.1,no,0,3,"Maybe three, the queue was terrible, ""=cmd"""`,
+          `${three},2026-03-01T14:30:00.000Z,vlad,pi-vlad,1,nps,0.1,no,0,3,nps,3,machine,0.95,no,yes,,no,,,,"Maybe three, the queue was terrible, ""=cmd"""`,
         );
         const audit = (await app.inject({ url: '/api/v1/audit?action=clip.export' })).json<{
           items: { details: { clips: number } }[];

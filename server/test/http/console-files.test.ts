@@ -88,6 +88,17 @@ describe('the console files', () => {
     }
   });
 
+  it('serves every library the page loads by name (flatpickr, uPlot CSS)', async () => {
+    const app = await consoleApp();
+    const html = await readFile(new URL('index.html', CONSOLE_DIR), 'utf8');
+    const names = [...html.matchAll(/(?:src|href)="vendor\/([^"]+)"/g)].map((m) => m[1] ?? '');
+    assert.deepEqual(names.sort(), ['flatpickr-ru.js', 'flatpickr.css', 'flatpickr.js', 'uplot.css']);
+    for (const name of names) {
+      const response = await app.inject(`/console/vendor/${name}`);
+      assert.equal(response.statusCode, 200, `index.html loads ${name}, which is not served`);
+    }
+  });
+
   it('serves the front-end libraries from node_modules, and nothing else from there', async () => {
     const app = await consoleApp();
     for (const name of ['wavesurfer.js', 'wavesurfer-regions.js', 'uplot.js', 'qrcode.js']) {

@@ -1,5 +1,12 @@
 // English texts of the console. Every key here must exist in ru.js too.
 export default {
+  'unit.megabytes': 'MB',
+  'unit.dbfs': 'dBFS',
+  'unit.milliseconds': 'ms',
+  'device.outboxFull': 'full',
+  'device.button.stuck': 'stuck',
+  'device.button.chattering': 'chattering',
+  'device.button.rate-limited': 'rate-limited',
   'app.title': 'Earshot',
   'nav.clips': 'Clips',
   'nav.dashboard': 'Dashboard',

@@ -1,5 +1,12 @@
 // Русские тексты консоли. Ключи те же, что в en.js.
 export default {
+  'unit.megabytes': 'МБ',
+  'unit.dbfs': 'дБFS',
+  'unit.milliseconds': 'мс',
+  'device.outboxFull': 'переполнена',
+  'device.button.stuck': 'залипла',
+  'device.button.chattering': 'дребезжит',
+  'device.button.rate-limited': 'слишком часто',
   'app.title': 'Earshot',
   'nav.clips': 'Записи',
   'nav.dashboard': 'Сводка',

@@ -90,7 +90,8 @@ function answerBody(answer, canAnswer, revert) {
       'dl',
       { class: 'details' },
       h('dt', {}, t('answer.reason')),
-      h('dd', { 'data-testid': 'answer-reason' }, answer.reason || '—'),
+      // The server writes the reason in English: marked so, for readers and translators.
+      h('dd', { 'data-testid': 'answer-reason', lang: 'en' }, answer.reason || '—'),
       answer.evidence?.length
         ? [h('dt', {}, t('player.evidence')), h('dd', {}, `“${answer.evidence.map((w) => w.word).join(' ')}”`)]
         : null,

@@ -6,6 +6,7 @@ import { h } from '../dom.js';
 import { formatDateTime, formatDuration, questionText, t } from '../i18n.js';
 import { rememberClipSequence } from '../widgets/clip-sequence.js';
 import { scoreBadge } from '../widgets/score-badge.js';
+import { dateField } from '../widgets/date-field.js';
 import { sortableHeader } from '../widgets/data-table.js';
 import { collapsibleFilters, routeFilterForm } from '../widgets/filter-form.js';
 
@@ -93,9 +94,13 @@ export async function renderClipList(main, query) {
           : t('clips.count', { count: page.total });
     }
     rows.append(...page.items.map((clip) => clipRow(clip, storesById)));
-    // The player steps through this list (J/K), in the order shown.
-    rememberClipSequence(Array.from(rows.children, (row) => row.dataset.clipId));
     cursor = page.nextCursor;
+    // The player steps through this list (J/K), in the order shown, and on into its next pages.
+    rememberClipSequence(
+      Array.from(rows.children, (row) => row.dataset.clipId),
+      { ...filter, limit: PAGE_SIZE },
+      cursor,
+    );
     more.hidden = !cursor;
     more.disabled = false;
     empty.hidden = rows.children.length > 0;
@@ -141,8 +146,8 @@ function filterForm(filter, { stores, questions, devices }) {
         questions.map((q) => [q.id, questionText(q)]),
       ),
     ),
-    field(t('clips.from'), h('input', { type: 'date', name: 'from', value: filter.from ?? '' })),
-    field(t('clips.to'), h('input', { type: 'date', name: 'to', value: filter.to ?? '' })),
+    field(t('clips.from'), dateField('from', filter.from)),
+    field(t('clips.to'), dateField('to', filter.to)),
     field(
       t('clips.hasTranscript'),
       h(

@@ -20,6 +20,7 @@ import {
 } from '../api.js';
 import { h } from '../dom.js';
 import { questionText, t } from '../i18n.js';
+import { dateField } from '../widgets/date-field.js';
 import { answerSplit, npsBars } from '../widgets/nps-chart.js';
 import { volumeChart } from '../widgets/volume-chart.js';
 import { routeFilterForm } from '../widgets/filter-form.js';
@@ -171,18 +172,8 @@ function periodForm(query, dates, npsQuestions, checklists, checklist, groupBy) 
         ),
       ),
     ),
-    h(
-      'label',
-      { class: 'field' },
-      h('span', {}, t('dashboard.from')),
-      h('input', { type: 'date', name: 'from', value: dates.from }),
-    ),
-    h(
-      'label',
-      { class: 'field' },
-      h('span', {}, t('dashboard.to')),
-      h('input', { type: 'date', name: 'to', value: dates.to }),
-    ),
+    h('label', { class: 'field' }, h('span', {}, t('dashboard.from')), dateField('from', dates.from)),
+    h('label', { class: 'field' }, h('span', {}, t('dashboard.to')), dateField('to', dates.to)),
     h(
       'label',
       { class: 'field' },

@@ -3,7 +3,7 @@
 // Refreshed every few seconds while open, without touching the form being filled in.
 import { ApiError, getClip, getFleetDevice, pushDeviceConfig, testPress } from '../api.js';
 import { h } from '../dom.js';
-import { formatDateTime, t } from '../i18n.js';
+import { formatDateTime, formatMegabytes, t } from '../i18n.js';
 import { alertBadges, clockText, micText, stateBadge } from '../widgets/device-state.js';
 import { heartbeatHistory } from '../widgets/heartbeat-history.js';
 
@@ -62,7 +62,6 @@ export async function renderDeviceDetail(main, id, user) {
 function summaryItems(device) {
   const beat = device.heartbeat;
   const item = (key, value, testid) => [h('dt', {}, t(`device.${key}`)), h('dd', { 'data-testid': testid }, value)];
-  const megabytes = (bytes) => (bytes === null || bytes === undefined ? '—' : `${Math.round(bytes / 1048576)} MB`);
   return [
     item('state', [stateBadge(device.state), ` ${t('device.since')} ${formatDateTime(device.stateSince)}`], 'state'),
     item('version', device.version ?? '—'),
@@ -70,14 +69,18 @@ function summaryItems(device) {
     item('mic', beat ? micText(beat.mic) : '—', 'mic'),
     item(
       'buttons',
-      beat?.buttons?.length ? beat.buttons.map((b) => `${b.input} ${b.button}: ${b.condition}`).join(', ') : '—',
+      beat?.buttons?.length
+        ? beat.buttons.map((b) => `${b.input} ${b.button}: ${t(`device.button.${b.condition}`)}`).join(', ')
+        : '—',
     ),
     item('clock', beat ? clockText(beat.clock) : '—'),
     item(
       'outbox',
-      beat ? `${beat.outbox.clips} · ${megabytes(beat.outbox.bytes)}${beat.outbox.full ? ' · FULL' : ''}` : '—',
+      beat
+        ? `${beat.outbox.clips} · ${formatMegabytes(beat.outbox.bytes)}${beat.outbox.full ? ` · ${t('device.outboxFull')}` : ''}`
+        : '—',
     ),
-    item('disk', megabytes(beat?.disk.freeBytes)),
+    item('disk', formatMegabytes(beat?.disk.freeBytes)),
     item('lastPress', device.lastPressAt ? formatDateTime(device.lastPressAt) : '—'),
     item('lastClip', device.lastClipAt ? formatDateTime(device.lastClipAt) : '—'),
     item('openAlerts', alertBadges(device.alerts.filter((a) => a.resolvedAt === null))),
@@ -114,7 +117,8 @@ function alertTable(alerts) {
           'tr',
           { 'data-alert': a.kind, 'data-open': String(a.resolvedAt === null) },
           h('td', {}, alertBadges([a])),
-          h('td', {}, a.detail),
+          // The server writes the detail in English: marked so, for readers and translators.
+          h('td', { lang: 'en' }, a.detail),
           h('td', {}, formatDateTime(a.raisedAt)),
           h('td', {}, a.resolvedAt ? formatDateTime(a.resolvedAt) : '—'),
         ),

@@ -34,10 +34,14 @@ export async function renderPlayer(main, id, query, user) {
 
   // Replacing the address keeps "back" pointing at the list, however many clips were stepped through.
   const neighbours = clipNeighbours(clip.id);
-  const open = (neighbour) => neighbour && location.replace(`#/clips/${encodeURIComponent(neighbour)}`);
+  // A neighbour on a page not loaded yet is a function that loads it and gives its id.
+  const open = async (neighbour) => {
+    const target = typeof neighbour === 'function' ? await neighbour() : neighbour;
+    if (target) location.replace(`#/clips/${encodeURIComponent(target)}`);
+  };
   const stopPlayerKeys = listenToPlayerKeys(audio, {
-    previous: () => open(neighbours.previous),
-    next: () => open(neighbours.next),
+    previous: () => void open(neighbours.previous),
+    next: () => void open(neighbours.next),
   });
 
   // Before the waveform, which starts its player at the audio's rate.
@@ -141,7 +145,7 @@ function stepButtons(neighbours, open) {
         'data-action': name,
         disabled: !target,
         title: target ? undefined : t('player.noNeighbour'),
-        onclick: () => open(target),
+        onclick: () => void open(target),
       },
       t(`player.${name}`),
     );

@@ -96,14 +96,17 @@ export async function renderReview(main, query) {
 }
 
 function reviewCard(item, waveformElement, audio) {
-  const machine =
+  // The machine's reason is the server's, in English: marked so inside the sentence around it.
+  const [before, after = ''] = (
     item.machine.value === null
-      ? t('review.machineNone', { reason: item.machine.reason })
+      ? t('review.machineNone', { reason: '\u0000' })
       : t('review.machineUnsure', {
           value: item.machine.value,
           confidence: Math.round(item.machine.confidence * 100),
-          reason: item.machine.reason,
-        });
+          reason: '\u0000',
+        })
+  ).split('\u0000');
+  const machine = [before, h('span', { lang: 'en' }, item.machine.reason), after];
   return h(
     'section',
     {

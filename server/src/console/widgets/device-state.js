@@ -1,6 +1,6 @@
 // A device's state and its alerts as small badges, shared by the device list and the detail.
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { formatDbfs, t } from '../i18n.js';
 
 const KNOWN_STATES = ['online', 'offline', 'unknown'];
 export const KNOWN_ALERTS = [
@@ -35,13 +35,12 @@ export function alertBadges(alerts) {
 /** The microphone's state in words, with its level when the device measured one. */
 export function micText(mic) {
   const known = ['ok', 'dead', 'no-audio', 'unknown'].includes(mic.state) ? mic.state : 'unknown';
-  const level =
-    typeof mic.rmsDbfs === 'number' && Number.isFinite(mic.rmsDbfs) ? ` · ${mic.rmsDbfs.toFixed(1)} dBFS` : '';
+  const level = typeof mic.rmsDbfs === 'number' && Number.isFinite(mic.rmsDbfs) ? ` · ${formatDbfs(mic.rmsDbfs)}` : '';
   return `${t(`devices.mic.${known}`)}${level}`;
 }
 
 export function clockText(clock) {
   if (clock.synchronized === null) return t('device.clockUnknown');
-  const offset = clock.offsetMs === undefined ? '' : ` (${clock.offsetMs} ms)`;
+  const offset = clock.offsetMs === undefined ? '' : ` (${clock.offsetMs} ${t('unit.milliseconds')})`;
   return `${clock.synchronized ? t('common.yes') : t('common.no')}${offset}`;
 }

@@ -2,7 +2,7 @@
 // latest heartbeats as a table in a short scrolling box (the graphs answer "since when", the
 // table the exact figures).
 import { h } from '../dom.js';
-import { formatDateTime, t } from '../i18n.js';
+import { formatDateTime, formatMegabytes, t } from '../i18n.js';
 import { clockText, micText } from './device-state.js';
 import { trendChart } from './trend-chart.js';
 
@@ -23,7 +23,13 @@ export function heartbeatHistory(heartbeats) {
     h(
       'div',
       { class: 'trends' },
-      trendChart({ title: t('device.trend.level'), times, values: level, unit: ' dBFS', testid: 'trend-level' }),
+      trendChart({
+        title: t('device.trend.level'),
+        times,
+        values: level,
+        unit: ` ${t('unit.dbfs')}`,
+        testid: 'trend-level',
+      }),
       trendChart({
         title: t('device.trend.backlog'),
         times,
@@ -66,11 +72,7 @@ function heartbeatTable(heartbeats) {
             h('td', {}, formatDateTime(receivedAt)),
             h('td', {}, micText(heartbeat.mic)),
             h('td', {}, String(heartbeat.outbox.clips)),
-            h(
-              'td',
-              {},
-              heartbeat.disk.freeBytes === null ? '—' : `${Math.round(heartbeat.disk.freeBytes / 1048576)} MB`,
-            ),
+            h('td', {}, formatMegabytes(heartbeat.disk.freeBytes)),
             h('td', {}, clockText(heartbeat.clock)),
           ),
         ),

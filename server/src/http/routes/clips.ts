@@ -5,6 +5,7 @@ import type { AuditLog } from '../../audit/audit-log.js';
 import { applyClipFilter, type ClipFilter } from '../../clips/clip-filter.js';
 import { Clip, clipsWithDetails, inClipScope, toClip } from '../../clips/clip-view.js';
 import { clipsCsv } from '../../clips/clips-csv.js';
+import { notesOfClips } from '../../clips/notes-of-clips.js';
 import { findMatch, searchTerms } from '../../clips/transcript-match.js';
 import type { Database } from '../../db/database.js';
 import { instantProblem } from '../../time/strict-time.js';
@@ -160,6 +161,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
         .orderBy('clips.id', 'asc')
         .limit(limit)
         .execute();
+      const clips = rows.map(toClip);
       await audit.record(request, {
         action: 'clip.export',
         subjectType: 'clips',
@@ -168,7 +170,15 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="earshot-clips.csv"')
-        .send(clipsCsv(rows.map(toClip)));
+        .send(
+          clipsCsv(
+            clips,
+            await notesOfClips(
+              db,
+              clips.map((clip) => clip.id),
+            ),
+          ),
+        );
     },
   );
 

@@ -17,6 +17,10 @@ const VENDOR_FILES: Record<string, { packageName: string; file: string; type: st
   'uplot.js': { packageName: 'uplot', file: 'dist/uPlot.esm.js', type: 'js' },
   'uplot.css': { packageName: 'uplot', file: 'dist/uPlot.min.css', type: 'css' },
   'qrcode.js': { packageName: 'qrcode-generator', file: 'dist/qrcode.mjs', type: 'js' },
+  // flatpickr's browser build and its Russian locale, classic scripts (see widgets/date-field.js).
+  'flatpickr.js': { packageName: 'flatpickr', file: 'dist/flatpickr.min.js', type: 'js' },
+  'flatpickr-ru.js': { packageName: 'flatpickr', file: 'dist/l10n/ru.js', type: 'js' },
+  'flatpickr.css': { packageName: 'flatpickr', file: 'dist/flatpickr.min.css', type: 'css' },
 };
 
 const CONTENT_TYPES: Record<string, string> = {
