@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { Value } from '@sinclair/typebox/value';
 import { ClipAck, ClipFin, ClipInit } from './clip-messages.js';
 import { DeviceHeartbeat, DeviceStatus } from './device-reports.js';
 import {
@@ -15,12 +16,22 @@ export class MessageError extends Error {
   override name = 'MessageError';
 }
 
+/**
+ * What a decoder does with fields its schema does not name. `ignore` is for reports a device
+ * sends about itself (status, heartbeat): a newer device may add fields an older server does not
+ * know, and must not lose its heartbeat for it. Everything else refuses them: an unknown setting
+ * silently skipped would be reported as applied, and an unknown clip field may change what the
+ * bytes mean.
+ */
+export type UnknownFields = 'refuse' | 'ignore';
+
 /** Parses and validates a JSON payload; the error says which field was wrong and how. */
 export class MessageDecoder<S extends TSchema> {
   private readonly check: TypeCheck<S>;
   constructor(
     private readonly what: string,
-    schema: S,
+    private readonly schema: S,
+    private readonly unknownFields: UnknownFields = 'refuse',
   ) {
     this.check = TypeCompiler.Compile(schema);
   }
@@ -32,6 +43,8 @@ export class MessageDecoder<S extends TSchema> {
     } catch (error) {
       throw new MessageError(`${this.what}: malformed JSON (${(error as Error).message})`);
     }
+    // Dropped rather than kept: nothing downstream stores or shows what it cannot interpret.
+    if (this.unknownFields === 'ignore') value = Value.Clean(this.schema, value);
     if (this.check.Check(value)) return value;
     const first = this.check.Errors(value).First();
     throw new MessageError(`${this.what}: ${first ? `${first.path || '/'}: ${first.message}` : 'invalid'}`);
@@ -42,8 +55,8 @@ export const decoders = {
   clipInit: new MessageDecoder('clip init', ClipInit),
   clipFin: new MessageDecoder('clip fin', ClipFin),
   clipAck: new MessageDecoder('clip ack', ClipAck),
-  deviceStatus: new MessageDecoder('device status', DeviceStatus),
-  deviceHeartbeat: new MessageDecoder('device heartbeat', DeviceHeartbeat),
+  deviceStatus: new MessageDecoder('device status', DeviceStatus, 'ignore'),
+  deviceHeartbeat: new MessageDecoder('device heartbeat', DeviceHeartbeat, 'ignore'),
   remoteConfig: new MessageDecoder('remote config', RemoteConfig),
   configState: new MessageDecoder('config state', ConfigState),
   credentialsRequest: new MessageDecoder('credentials request', CredentialsRequest),
