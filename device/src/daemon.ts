@@ -51,6 +51,7 @@ export class DeviceDaemon implements PressTarget {
   private readonly captureSession = ulid();
   private presses = 0;
   private pressesRefused = 0;
+  private pressesUnmapped = 0;
   private lastPressAt: string | null = null;
   private readonly startedAt = Date.now();
   private readonly inputs: InputHub;
@@ -205,7 +206,8 @@ export class DeviceDaemon implements PressTarget {
   press(button: number, input: string): PressResult {
     const unmapped = unmappedProblem(this.config, button);
     if (unmapped !== undefined) {
-      this.pressesRefused++;
+      // Not pressesRefused: that one tells the server the microphone has failed staff.
+      this.pressesUnmapped++;
       this.feedback?.signal('refused');
       this.logger.warn({ button, input }, 'press refused: the button answers no question');
       throw new UnmappedButtonError(unmapped);
@@ -272,6 +274,7 @@ export class DeviceDaemon implements PressTarget {
       connected: this.uplink.connected,
       presses: this.presses,
       pressesRefused: this.pressesRefused,
+      pressesUnmapped: this.pressesUnmapped,
       pendingClips: this.cutter.pendingCount,
       bufferedSeconds: (this.capture.ring.endFrame - this.capture.ring.startFrame) / this.format.sampleRate,
       mic: {

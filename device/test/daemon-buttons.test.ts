@@ -14,6 +14,7 @@ import { DeviceDaemon } from '../src/daemon.js';
 interface Status {
   presses: number;
   pressesRefused: number;
+  pressesUnmapped: number;
   pendingClips: number;
   bufferedSeconds: number;
   buttons: { inputs: { name: string; connected: boolean }[] };
@@ -101,12 +102,13 @@ describe('daemon with a serial button box', () => {
     });
     try {
       await box('BTN 3');
-      await waitFor('refusal', async () => ((await status()).pressesRefused === 1 ? true : undefined));
+      await waitFor('refusal', async () => ((await status()).pressesUnmapped === 1 ? true : undefined));
       assert.equal(log.withMessage('press refused: the button answers no question')[0]?.['button'], 3);
       await box('BTN 1');
       await waitFor('press', async () => ((await status()).presses === 1 ? true : undefined));
       const s = await status();
       assert.equal(s.pendingClips, 1, 'only the mapped press is being cut');
+      assert.equal(s.pressesRefused, 0, 'not counted as a microphone failure, which raises an alert');
       assert.deepEqual(
         log.withMessage('press').map((p) => p['button']),
         [1],

@@ -69,7 +69,7 @@ export const DeviceHeartbeat = Type.Object(
         { maxItems: 64 },
       ),
     ),
-    /** Presses refused (no audio to cut a clip from, or a button the map leaves out) since the process started; absent from older devices. */
+    /** Presses refused (no audio to cut a clip from) since the process started; absent from older devices. */
     pressesRefused: Type.Optional(NonNegative),
     /** The last press this process accepted; absent from older devices, null before the first. */
     lastPressAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
