@@ -9,11 +9,10 @@ import { bytesPerFrame, type PcmFormat } from '@earshot/shared/wav';
 import { ulid } from 'ulidx';
 import type { AudioSource } from './audio/audio-source.js';
 import { Capture } from './audio/capture.js';
+import { createSource } from './audio/create-source.js';
 import { type Clock, systemClock } from './audio/clock.js';
 import { ClockSyncProbe } from './audio/clock-sync.js';
-import { FileSource } from './audio/file-source.js';
-import { RecorderSource } from './audio/recorder-source.js';
-import { PAGE_TEXT } from './buttons/page-text.js';
+import { pageButtons, UnmappedButtonError, unmappedProblem } from './buttons/button-map.js';
 import { buttonProblem } from './buttons/button-number.js';
 import { createInputs } from './buttons/create-inputs.js';
 import { InputHub } from './buttons/input-hub.js';
@@ -25,13 +24,7 @@ import { ClipPipeline } from './clips/clip-pipeline.js';
 import { OpusEncoder } from './clips/opus-encoder.js';
 import { type DeviceConfig, windowFor } from './config/device-config.js';
 import { CredentialsFile, mqttLogin } from './config/credentials-file.js';
-import {
-  cancelWithinMs,
-  micSilentMs,
-  outboxQuotaBytes,
-  recorderTimings,
-  uplinkTimings,
-} from './config/device-units.js';
+import { cancelWithinMs, micSilentMs, outboxQuotaBytes, uplinkTimings } from './config/device-units.js';
 import { applyRemoteConfig } from './config/remote-config.js';
 import { createFeedback } from './feedback/create-feedback.js';
 import type { Feedback } from './feedback/feedback.js';
@@ -58,6 +51,7 @@ export class DeviceDaemon implements PressTarget {
   private readonly captureSession = ulid();
   private presses = 0;
   private pressesRefused = 0;
+  private pressesUnmapped = 0;
   private lastPressAt: string | null = null;
   private readonly startedAt = Date.now();
   private readonly inputs: InputHub;
@@ -80,7 +74,7 @@ export class DeviceDaemon implements PressTarget {
       micDeadSeconds: config.audio.micDeadSeconds,
       clock,
     });
-    this.source = this.createSource();
+    this.source = createSource(config, this.format, clock, logger);
     this.outbox = new Outbox(join(config.stateDir, 'outbox'), logger.child({ component: 'outbox' }), {
       quotaBytes: outboxQuotaBytes(config),
     });
@@ -139,7 +133,7 @@ export class DeviceDaemon implements PressTarget {
     this.endpoint = new PressEndpoint(
       this,
       logger.child({ component: 'http' }),
-      this.pageButtons(),
+      pageButtons(this.config),
       // The name it is bound to (what `earshot-device press` calls) is always allowed.
       [config.http.host, ...config.http.allowedHosts],
       config.http.language,
@@ -205,7 +199,19 @@ export class DeviceDaemon implements PressTarget {
     await this.uplink.stop();
   }
 
+  /**
+   * Cuts the clip of a press, from any input. A button the map leaves out is refused here, before
+   * any audio is cut: a customer's voice leaves the device only for a question.
+   */
   press(button: number, input: string): PressResult {
+    const unmapped = unmappedProblem(this.config, button);
+    if (unmapped !== undefined) {
+      // Not pressesRefused: that one tells the server the microphone has failed staff.
+      this.pressesUnmapped++;
+      this.feedback?.signal('refused');
+      this.logger.warn({ button, input }, 'press refused: the button answers no question');
+      throw new UnmappedButtonError(unmapped);
+    }
     const clipId = ulid();
     let clip;
     try {
@@ -268,6 +274,7 @@ export class DeviceDaemon implements PressTarget {
       connected: this.uplink.connected,
       presses: this.presses,
       pressesRefused: this.pressesRefused,
+      pressesUnmapped: this.pressesUnmapped,
       pendingClips: this.cutter.pendingCount,
       bufferedSeconds: (this.capture.ring.endFrame - this.capture.ring.startFrame) / this.format.sampleRate,
       mic: {
@@ -285,23 +292,7 @@ export class DeviceDaemon implements PressTarget {
 
   private applyRemoteConfig(remote: RemoteConfig): void {
     this.config = applyRemoteConfig(this.config, remote);
-    this.endpoint.setButtons(this.pageButtons());
-  }
-
-  /**
-   * The on-screen buttons. Once any button has a label (the server pushes its questions' labels,
-   * or the local configuration names them), only labelled buttons are shown: the others answer no
-   * question. With no label at all, every logical button is shown, numbered.
-   */
-  private pageButtons(): { button: number; label: string }[] {
-    const all = Array.from({ length: this.buttons }, (_, i) => ({
-      button: i + 1,
-      label: this.config.clips.perButton[String(i + 1)]?.label,
-    }));
-    const labelled = all.filter((b): b is { button: number; label: string } => Boolean(b.label));
-    if (labelled.length > 0) return labelled;
-    const text = PAGE_TEXT[this.config.http.language];
-    return all.map(({ button }) => ({ button, label: text.button(button) }));
+    this.endpoint.setButtons(pageButtons(this.config));
   }
 
   private async heartbeat(): Promise<Omit<DeviceHeartbeat, 'at' | 'version' | 'configVersion'>> {
@@ -340,26 +331,5 @@ export class DeviceDaemon implements PressTarget {
   private createEncoder(): ClipEncoder {
     const { format, opusBitrateKbps } = this.config.clips;
     return format === 'opus' ? new OpusEncoder({ bitrateKbps: opusBitrateKbps }) : new WavEncoder();
-  }
-
-  private createSource(): AudioSource {
-    const source = this.config.audio.source;
-    if (source.type === 'file') {
-      return new FileSource({
-        path: source.path,
-        format: this.format,
-        loop: source.loop,
-        pace: source.pace,
-        clock: this.clock,
-      });
-    }
-    return new RecorderSource({
-      recorder: source.recorder,
-      device: source.device,
-      format: this.format,
-      ...recorderTimings(source),
-      clock: this.clock,
-      logger: this.logger.child({ component: 'recorder' }),
-    });
   }
 }

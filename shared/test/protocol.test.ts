@@ -105,4 +105,45 @@ describe('message decoders', () => {
       (e: unknown) => e instanceof MessageError && /\/buttons\/0/.test(e.message),
     );
   });
+
+  // A newer device meets an older server: what the server does not know yet must not cost the
+  // device its heartbeat, while what the server knows is still checked.
+  it('accept and drop the unknown fields of a heartbeat from a newer device, and still refuse malformed known ones', () => {
+    const newer = {
+      at: '2026-01-01T00:00:00Z',
+      version: '9.0.0',
+      uptimeSeconds: 5,
+      mic: { state: 'ok', noiseFloorDbfs: -70 },
+      outbox: { clips: 0, bytes: 0, quotaBytes: 1, refused: 0, full: false },
+      disk: { freeBytes: null },
+      clock: { synchronized: null },
+      configVersion: null,
+      clips: { preSeconds: 60, postSeconds: 5, buttons: 3, format: 'opus' },
+      battery: { percent: 80 },
+    };
+    const heard = decoders.deviceHeartbeat.decode(JSON.stringify(newer));
+    assert.equal('battery' in heard, false);
+    assert.deepEqual(heard.mic, { state: 'ok' });
+    assert.deepEqual(heard.clips, { preSeconds: 60, postSeconds: 5, buttons: 3 });
+    assert.throws(
+      () => decoders.deviceHeartbeat.decode(JSON.stringify({ ...newer, mic: { state: 'loud' } })),
+      (e: unknown) => e instanceof MessageError && /device heartbeat: \/mic\/state/.test(e.message),
+    );
+    assert.throws(
+      () => decoders.deviceHeartbeat.decode(JSON.stringify({ ...newer, uptimeSeconds: undefined })),
+      (e: unknown) => e instanceof MessageError && /uptimeSeconds/.test(e.message),
+    );
+    assert.equal(decoders.deviceStatus.decode('{"state":"online","since":"2026-01-01T00:00:00Z"}').state, 'online');
+  });
+
+  it('refuse unknown fields where ignoring them would mislead: a setting the device cannot apply, a clip it cannot describe', () => {
+    assert.throws(
+      () => decoders.remoteConfig.decode('{"version":2,"clips":{"preSeconds":10,"gain":3}}'),
+      (e: unknown) => e instanceof MessageError && /remote config/.test(e.message),
+    );
+    assert.throws(
+      () => decoders.clipFin.decode(JSON.stringify({ size: 1, sha256: '0'.repeat(64), parts: 2 })),
+      (e: unknown) => e instanceof MessageError,
+    );
+  });
 });

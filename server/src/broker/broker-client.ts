@@ -1,6 +1,6 @@
 import type { Logger } from '@earshot/shared/log';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
-import { firstConnection } from './first-connection.js';
+import { BUSY_BROKER_TIMEOUT_MS, firstConnection } from './first-connection.js';
 
 /** Publishes one MQTT message through the server's own client (QoS 1). */
 export type Publish = (topic: string, payload: string, options: { retain: boolean }) => Promise<void>;
@@ -56,6 +56,7 @@ export class BrokerClient {
       // is asked for again by its device (fin -> incomplete -> resend).
       clean: sharedGroup !== undefined,
       reconnectPeriod: 1000,
+      connectTimeout: BUSY_BROKER_TIMEOUT_MS,
     };
     if (this.options.protocolVersion === 5 && !options.clean) options.properties = { sessionExpiryInterval: 24 * 3600 };
     if (this.options.ca) options.ca = this.options.ca;

@@ -82,10 +82,12 @@ export class DeviceReports {
 
   /** Keeps the latest heartbeat and adds it to the history; resolves once committed. */
   async heartbeat(deviceId: string, payload: Buffer): Promise<void> {
-    if (!this.decode(deviceId, 'heartbeat', () => decoders.deviceHeartbeat.decode(payload))) return;
+    const heartbeat = this.decode(deviceId, 'heartbeat', () => decoders.deviceHeartbeat.decode(payload));
+    if (!heartbeat) return;
     const row = {
       device_id: deviceId,
-      heartbeat_json: payload.toString('utf8'),
+      // As decoded: the fields of a newer device that this server does not know are not kept.
+      heartbeat_json: JSON.stringify(heartbeat),
       received_at: new Date(this.now()).toISOString(),
     };
     await this.batch.add(deviceId, async (trx) => {

@@ -65,6 +65,27 @@ describe('device reports', () => {
     });
   }
 
+  for (const kind of DATABASE_KINDS) {
+    it(`${kind}: a heartbeat from a newer device is kept without the fields this server does not know; a malformed one is not kept`, async (t) => {
+      const test = await testDatabase(t, kind);
+      if (!test) return;
+      t.after(() => test.close());
+      const { db } = test;
+      const reports = new DeviceReports({ db, logger: quietLogger });
+      const newer = { ...(JSON.parse(beat(2).toString()) as Record<string, unknown>), battery: { percent: 80 } };
+      await reports.heartbeat('pi-new', Buffer.from(JSON.stringify(newer)));
+      await reports.heartbeat('pi-bad', Buffer.from(JSON.stringify({ ...newer, mic: { state: 'loud' } })));
+      const rows = await db.selectFrom('device_heartbeats').select(['device_id', 'heartbeat_json']).execute();
+      assert.deepEqual(
+        rows.map((r) => r.device_id),
+        ['pi-new'],
+      );
+      const kept = JSON.parse(rows[0]!.heartbeat_json) as Record<string, unknown>;
+      assert.equal('battery' in kept, false);
+      assert.deepEqual(kept.outbox, { clips: 2, bytes: 0, quotaBytes: 1e9, refused: 0, full: false });
+    });
+  }
+
   it('sqlite: a fleet reporting at once is committed in one transaction, in order, each device evaluated once', async (t) => {
     const test = await testDatabase(t, 'sqlite');
     if (!test) return;

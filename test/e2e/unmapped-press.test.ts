@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { open, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { freePort } from '@earshot/test-kit/ports';
+import { adminToken, deviceCredentials } from '@earshot/test-kit/server-cli';
+import { BIN, startProcess, waitFor } from '@earshot/test-kit/processes';
+import { indexSignal } from '@earshot/test-kit/signals';
+import { tempDir } from '@earshot/test-kit/temp-dir';
+
+interface ApiClip {
+  id: string;
+  button: number;
+  question: { id: string } | null;
+}
+
+/**
+ * Through the real executables: the server pushes the device's button map (a technician's config
+ * push carries the mapped buttons' labels; the default map is 1, 2 and 3), then staff press
+ * button 5 and button 2 on a serial button box. Only button 2's clip reaches the server.
+ */
+it('a press on a button the pushed map leaves out never leaves the device; a mapped one is stored', async (t) => {
+  const dir = await tempDir();
+  t.after(() => dir.remove());
+  const [httpPort, mqttPort, devicePort] = [await freePort(), await freePort(), await freePort()];
+  const api = `http://127.0.0.1:${httpPort}`;
+  const source = join(dir.path, 'signal.raw');
+  await writeFile(source, indexSignal(4 * 16_000));
+  const serverConfig = join(dir.path, 'server.json');
+  await writeFile(
+    serverConfig,
+    JSON.stringify({ dataDir: join(dir.path, 'server'), http: { port: httpPort }, mqtt: { port: mqttPort } }),
+  );
+  const cable = startProcess('socat', [
+    '-d',
+    '-d',
+    `pty,raw,echo=0,link=${join(dir.path, 'device-end')}`,
+    `pty,raw,echo=0,link=${join(dir.path, 'box')}`,
+  ]);
+  t.after(() => cable.stop());
+  await cable.waitForLine(/starting data transfer loop/);
+  await writeFile(
+    join(dir.path, 'device.json'),
+    JSON.stringify({
+      deviceId: 'till-1',
+      stateDir: join(dir.path, 'device'),
+      audio: { source: { type: 'file', path: source, loop: true }, bufferSeconds: 10 },
+      clips: { preSeconds: 1, postSeconds: 1 },
+      mqtt: { url: `mqtt://127.0.0.1:${mqttPort}`, ...(await deviceCredentials(serverConfig, 'till-1')) },
+      http: { port: devicePort },
+      inputs: [{ type: 'serial', path: join(dir.path, 'device-end'), reopenSeconds: 0.1 }],
+    }),
+  );
+  const headers = { authorization: `Bearer ${await adminToken(serverConfig)}`, 'content-type': 'application/json' };
+  const server = startProcess(process.execPath, [BIN.server, '--config', serverConfig]);
+  t.after(() => server.stop());
+  await server.waitForLine(/earshot server started/);
+  const device = startProcess(process.execPath, [BIN.device, '--config', join(dir.path, 'device.json')]);
+  t.after(() => device.stop());
+  await device.waitForLine(/connected to broker/);
+
+  // The device is known once its first status is committed.
+  const pushed = await waitFor('the config push to be taken', async () => {
+    const response = await fetch(`${api}/api/v1/devices/till-1/config`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ clips: {} }),
+    });
+    return response.status === 404 ? undefined : response;
+  });
+  assert.equal(pushed.status, 200, await pushed.text());
+  await device.waitForLine(/remote configuration applied/);
+  const box = async (line: string) => {
+    const handle = await open(join(dir.path, 'box'), 'r+');
+    await handle.write(`${line}\n`);
+    await handle.close();
+  };
+  await box('BTN 5');
+  await device.waitForLine(/press refused: the button answers no question/);
+  await box('BTN 2');
+  const clips = await waitFor('the mapped press to be stored', async () => {
+    const page = (await (await fetch(`${api}/api/v1/clips`, { headers })).json()) as { items: ApiClip[] };
+    return page.items.length > 0 ? page.items : undefined;
+  });
+  // Button 5's press came first: had it been cut, its clip would have been stored before this one.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const all = (await (await fetch(`${api}/api/v1/clips`, { headers })).json()) as { items: ApiClip[] };
+  assert.deepEqual(
+    all.items.map((c) => [c.button, c.question?.id]),
+    [[2, 'improve']],
+  );
+  assert.equal(clips[0]?.button, 2);
+});
