@@ -7,14 +7,13 @@ const pbkdf2Async = promisify(pbkdf2);
  * Passwords are stored in Mosquitto's own format, `$7$<iterations>$<salt>$<hash>` (PBKDF2 with
  * SHA-512, base64 salt and hash), so that the embedded broker checks them itself and the same
  * stored hashes can be written to a Mosquitto password file without anyone knowing a password.
- */
-/**
- * Rounds for device passwords, which the broker checks at every MQTT login. They are 256 random
- * bits (generatePassword): no number of rounds changes how hard one is to guess, while each round
- * costs the broker CPU in a reconnect storm: at 20,000 rounds (about 15 ms a login) 1,000
+ *
+ * Rounds for device passwords, which the broker checks at every MQTT login: they are 256 random
+ * bits (generatePassword), so no number of rounds changes how hard one is to guess, while each
+ * round costs the broker CPU in a reconnect storm. At 20,000 rounds (about 15 ms a login) 1,000
  * devices coming back at once kept a restarted Mosquitto, which checks logins one at a time,
- * from answering the server's own login for more than 10 s (docs/scale-out.md). A stored hash keeps its own count, so older device
- * hashes keep working and become cheap at their next rotation.
+ * from answering the server's own login for more than 10 s (docs/scale-out.md). A stored hash
+ * keeps its own count, so older device hashes keep working and become cheap at their next rotation.
  */
 const ITERATIONS = 1_000;
 const SALT_BYTES = 12;
