@@ -5,7 +5,8 @@ import { storeScope } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
-import { pressedRange, rangeProblem } from '../../clips/pressed-range.js';
+import { NO_STORE_ZONE, pressedRange, rangeProblem } from '../../clips/pressed-range.js';
+import { localDayAndHour } from '../../clips/zoned-time.js';
 import { ErrorBody, IdParams, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
 import { loadChecklists } from './checklists.js';
 
@@ -40,9 +41,9 @@ const Group = Type.Object({
 });
 
 /**
- * Scorecards: checklists per question ("greeted the customer", "asked the question as worded"),
- * managers' answers for a clip, and the share of "yes" per item over stores, devices, questions
- * or days.
+ * Scorecards: managers' answers for a clip against its question's checklists, and the share of
+ * "yes" per item over stores, devices, questions or days (each store's local days; those of clips
+ * of no store in `timeZone`, default UTC, as the range is).
  */
 export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: AuditLog }> = async (
   app,
@@ -148,7 +149,7 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
       config: { permission: 'stats:read' },
       schema: {
         tags: ['scorecards'],
-        summary: 'Share of "yes" per checklist item, grouped by store, device, question or day (UTC)',
+        summary: 'Share of "yes" per checklist item, grouped by store, device, question or local day',
         querystring: Type.Object(
           {
             checklistId: Slug,
@@ -185,7 +186,9 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
         db
           .selectFrom('clip_scorecards')
           .innerJoin('clips', 'clips.id', 'clip_scorecards.clip_id')
+          .leftJoin('stores', 'stores.id', 'clips.store_id')
           .select([
+            'stores.time_zone',
             'clips.store_id',
             'clips.device_id',
             'clips.question_id',
@@ -212,7 +215,7 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
               ? row.device_id
               : groupBy === 'question'
                 ? (row.question_id ?? '(none)')
-                : row.pressed_at.slice(0, 10);
+                : localDayAndHour(row.pressed_at, row.time_zone ?? timeZone ?? NO_STORE_ZONE).day;
         const group = groups.get(key) ?? { scorecards: 0, counts: new Map<string, Record<Answer, number>>() };
         groups.set(key, group);
         group.scorecards++;
