@@ -4,7 +4,8 @@
 // transcript searches and the dashboard's aggregates (api-workload.ts). After a warm-up round of
 // every shape, each is timed BENCH_ROUNDS times (default 100) with varying parameters, or until
 // it has used BENCH_SHAPE_SECONDS (default 30) of query time. The first query of the run, on a cold
-// database, is reported on its own. Figures are p50/p99 in ms with their ratio to a clip read by
+// database, is reported on its own. BENCH_SHAPES (comma-separated name prefixes, e.g. `stats,nps`)
+// times only those shapes. Figures are p50/p99 in ms with their ratio to a clip read by
 // id (a primary-key lookup through the same API), and whether the p99 meets issue #15's target.
 import { join } from 'node:path';
 import { report } from '@earshot/test-kit/bench';
@@ -47,7 +48,8 @@ for (const kind of (process.env.BENCH_DATABASES?.split(',') ?? DATABASE_KINDS) a
     // What autovacuum (PostgreSQL) or a periodic ANALYZE would have done after such a load.
     await sql`ANALYZE`.execute(db);
 
-    const shapes = workload(CLIPS, STORES);
+    const only = process.env.BENCH_SHAPES?.split(',');
+    const shapes = workload(CLIPS, STORES).filter((s) => !only || only.some((p) => s.name.startsWith(p)));
     report(`api.${kind}.cold-first-query`, await get(shapes[0]?.url(0) ?? '/api/v1/clips'), 'ms');
     for (let round = 0; round < WARM_UP_ROUNDS; round++) {
       for (const shape of shapes) await get(shape.url(1000 + round));

@@ -6,6 +6,7 @@ import { LRUCache } from 'lru-cache';
 import pg from 'pg';
 import { EX_CONFIG, StartupFailure } from '@earshot/shared/cli';
 import { explainDatabaseError, MigrationError } from './database-failures.js';
+import { registerLocalTime } from './local-time-sql.js';
 import { migrationProvider } from './migrations.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -80,6 +81,7 @@ function openSqlite(path: string): Database {
     sqlite.exec('VACUUM');
   }
   sqlite.pragma('foreign_keys = ON');
+  registerLocalTime(sqlite);
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) });
   sqliteFiles.set(db, sqlite);
   return db;

@@ -36,6 +36,7 @@ import { tokensRoutes } from './routes/tokens.js';
 import { usersRoutes } from './routes/users.js';
 import { healthRoutes } from './routes/health.js';
 import { retentionRoutes } from './routes/retention.js';
+import { checklistsRoutes } from './routes/checklists.js';
 import { scorecardsRoutes } from './routes/scorecards.js';
 import { statsRoutes } from './routes/stats.js';
 import type { ButtonMap } from '../questions/button-map.js';
@@ -173,6 +174,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(clipsRoutes, { db: options.db, audit });
   await app.register(clipNotesRoutes, { db: options.db, audit });
   await app.register(clipAudioRoutes, { db: options.db, blobs: options.blobs, audit });
+  await app.register(checklistsRoutes, { db: options.db, audit });
   await app.register(scorecardsRoutes, { db: options.db, audit });
   await app.register(answersRoutes, { db: options.db, audit });
   await app.register(answerReviewRoutes, { db: options.db });

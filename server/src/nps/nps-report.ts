@@ -1,5 +1,6 @@
 import { pressedRange } from '../clips/pressed-range.js';
 import type { Database } from '../db/database.js';
+import { npsClassOf } from './nps-class.js';
 
 export interface NpsFilter {
   storeId?: string;
@@ -31,7 +32,7 @@ export interface NpsReport {
 
 /**
  * NPS over the answers in force of the clips that match (a person's answer wins over the
- * machine's): promoters answer 9–10, passives 7–8, detractors 0–6.
+ * machine's), counted per class (nps-class.ts) in the database.
  */
 export async function npsReport(db: Database, filter: NpsFilter): Promise<NpsReport> {
   let clips = db.selectFrom('clips').select('clips.id');
@@ -50,42 +51,32 @@ export async function npsReport(db: Database, filter: NpsFilter): Promise<NpsRep
   );
   // The clips are found by their own indexes first; with no condition on them, every NPS answer
   // counts and clips need not be read at all.
-  const query = db
+  const rows = await db
     .selectFrom('answers')
     .where('answers.form', '=', 'nps')
     .$if(narrowed, (q) => q.where('answers.clip_id', 'in', clips))
     .select((eb) => [
-      eb.fn.count<number>('answers.value').as('answers'),
-      eb.fn.countAll<number>().as('total'),
-      eb.fn.sum<number>(eb.case().when('answers.value', '>=', 9).then(1).else(0).end()).as('promoters'),
-      eb.fn.sum<number>(eb.case().when('answers.value', 'in', [7, 8]).then(1).else(0).end()).as('passives'),
-      eb.fn.sum<number>(eb.case().when('answers.value', '<=', 6).then(1).else(0).end()).as('detractors'),
-      eb.fn
-        .sum<number>(
-          eb
-            .case()
-            .when(eb.and([eb('answers.source', '=', 'human'), eb('answers.value', 'is not', null)]))
-            .then(1)
-            .else(0)
-            .end(),
-        )
-        .as('confirmed'),
+      npsClassOf(eb).as('class'),
+      eb.fn.countAll<number>().as('clips'),
+      eb.fn.sum<number>(eb.case().when('answers.source', '=', 'human').then(1).else(0).end()).as('human'),
       eb.fn.sum<number>('answers.needs_review').as('to_review'),
-    ]);
-  const row = await query.executeTakeFirstOrThrow();
-  const answers = Number(row.answers);
-  const promoters = Number(row.promoters ?? 0);
-  const detractors = Number(row.detractors ?? 0);
-  return {
-    nps: answers === 0 ? null : Math.round(((promoters - detractors) / answers) * 1000) / 10,
-    answers,
-    promoters,
-    passives: Number(row.passives ?? 0),
-    detractors,
-    unscored: Number(row.total) - answers,
-    confirmed: Number(row.confirmed ?? 0),
-    toReview: Number(row.to_review ?? 0),
-  };
+    ])
+    .groupBy('class')
+    .execute();
+  const report = emptyReport();
+  for (const row of rows) {
+    const clips = Number(row.clips);
+    report.toReview += Number(row.to_review ?? 0);
+    if (row.class === null) {
+      report.unscored += clips;
+      continue;
+    }
+    report[`${row.class}s`] += clips;
+    report.answers += clips;
+    report.confirmed += Number(row.human ?? 0);
+  }
+  const { answers, promoters, detractors } = report;
+  return { ...report, nps: answers === 0 ? null : Math.round(((promoters - detractors) / answers) * 1000) / 10 };
 }
 
 function emptyReport(): NpsReport {

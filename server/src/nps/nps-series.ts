@@ -1,6 +1,7 @@
 import { NO_STORE_ZONE, pressedRange } from '../clips/pressed-range.js';
 import { isLocalTime, localDayAndHour } from '../clips/zoned-time.js';
 import type { Database } from '../db/database.js';
+import { type NpsClass, npsClassOf } from './nps-class.js';
 import { type NpsCounts, NpsTally } from './nps-tally.js';
 import { previousPeriod } from './report-period.js';
 
@@ -75,16 +76,16 @@ export async function npsSeries(db: Database, filter: SeriesFilter): Promise<Nps
   for (const row of current) {
     for (const key of ['*', `store:${row.store_id ?? ''}`]) {
       const group = groupOf(key);
-      group.tally.add(row.value, row.question_heard === 1);
+      group.tally.add(row.class, row.question_heard === 1);
       const period = periodOf(row);
       const point = group.points.get(period) ?? new NpsTally();
       group.points.set(period, point);
-      point.add(row.value, row.question_heard === 1);
+      point.add(row.class, row.question_heard === 1);
     }
   }
   for (const row of before) {
     for (const key of ['*', `store:${row.store_id ?? ''}`])
-      groupOf(key).before.add(row.value, row.question_heard === 1);
+      groupOf(key).before.add(row.class, row.question_heard === 1);
   }
   const result = (key: string, storeId: string | null): SeriesGroup => {
     const group = groupOf(key);
@@ -110,7 +111,7 @@ interface AnswerRow {
   store_id: string | null;
   pressed_at: string;
   time_zone: string | null;
-  value: number | null;
+  class: NpsClass | null;
   question_heard: number;
 }
 
@@ -124,7 +125,13 @@ async function answersIn(
     .innerJoin('clips', 'clips.id', 'answers.clip_id')
     .leftJoin('stores', 'stores.id', 'clips.store_id')
     .where('answers.form', '=', 'nps')
-    .select(['clips.store_id', 'clips.pressed_at', 'stores.time_zone', 'answers.value', 'answers.question_heard']);
+    .select((eb) => [
+      'clips.store_id',
+      'clips.pressed_at',
+      'stores.time_zone',
+      npsClassOf(eb).as('class'),
+      'answers.question_heard',
+    ]);
   const stores = filter.storeId ? [filter.storeId] : filter.storeIds;
   if (filter.storeId) query = query.where('clips.store_id', '=', filter.storeId);
   if (filter.storeIds) {

@@ -1,3 +1,5 @@
+import type { NpsClass } from './nps-class.js';
+
 /** NPS counts of a group of answers, as they are added one at a time. */
 export interface NpsCounts {
   /** %promoters − %detractors, −100..100, one decimal; null without answers. */
@@ -17,14 +19,16 @@ export class NpsTally {
   private read = 0;
   private heard = 0;
 
-  /** One NPS clip's answer in force (null: none) and whether the question was heard asked. */
-  add(value: number | null, questionHeard: boolean): void {
+  /**
+   * One NPS clip's answer in force, as the database classed it (nps-class.ts; null: no score),
+   * and whether the question was heard asked.
+   */
+  add(npsClass: NpsClass | null, questionHeard: boolean): void {
     this.read++;
     if (questionHeard) this.heard++;
-    if (value === null) return;
-    if (value >= 9) this.promoters++;
-    else if (value >= 7) this.passives++;
-    else this.detractors++;
+    if (npsClass === 'promoter') this.promoters++;
+    else if (npsClass === 'passive') this.passives++;
+    else if (npsClass === 'detractor') this.detractors++;
   }
 
   counts(): NpsCounts {

@@ -114,6 +114,17 @@ for (const kind of DATABASE_KINDS) {
           ['tver'],
         );
 
+        // Days are each store's own, as everywhere else: t2 was pressed on 1 March in UTC but at
+        // 01:30 on 2 March in Tver.
+        const byDay = await call('GET', '/api/v1/scorecards/summary?checklistId=nps-asking&groupBy=day');
+        assert.deepEqual(
+          (byDay.body.groups as { key: string; scorecards: number }[]).map((g) => [g.key, g.scorecards]),
+          [
+            ['2026-03-01', 3],
+            ['2026-03-02', 1],
+          ],
+        );
+
         const range = 'from=2026-02-28T00:00:00Z&to=2026-03-03T00:00:00Z';
         const volume = await call('GET', `/api/v1/stats/volume?${range}`);
         assert.deepEqual(volume.body, {

@@ -5,42 +5,10 @@ import { storeScope } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Database } from '../../db/database.js';
-import { pressedRange, rangeProblem } from '../../clips/pressed-range.js';
+import { NO_STORE_ZONE, pressedRange, rangeProblem } from '../../clips/pressed-range.js';
+import { localDayAndHour } from '../../clips/zoned-time.js';
 import { ErrorBody, IdParams, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
-
-const Item = Type.Object(
-  {
-    id: Slug,
-    text: Type.Object(
-      {
-        en: Type.String({ minLength: 1, maxLength: 200 }),
-        ru: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-      },
-      { additionalProperties: false },
-    ),
-  },
-  { additionalProperties: false },
-);
-type Item = Static<typeof Item>;
-
-const Checklist = Type.Object({
-  id: Slug,
-  questionId: Slug,
-  name: Type.String(),
-  items: Type.Array(Item),
-  updatedAt: Type.String(),
-  retiredAt: Type.Union([Type.String(), Type.Null()]),
-});
-type Checklist = Static<typeof Checklist>;
-
-const ChecklistInput = Type.Object(
-  {
-    questionId: Slug,
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    items: Type.Array(Item, { minItems: 1, maxItems: 50 }),
-  },
-  { additionalProperties: false },
-);
+import { loadChecklists } from './checklists.js';
 
 /**
  * Per item: done, not done, or could not tell from the recording. Words, not true/false/null:
@@ -73,120 +41,14 @@ const Group = Type.Object({
 });
 
 /**
- * Scorecards: checklists per question ("greeted the customer", "asked the question as worded"),
- * managers' answers for a clip, and the share of "yes" per item over stores, devices, questions
- * or days.
+ * Scorecards: managers' answers for a clip against its question's checklists, and the share of
+ * "yes" per item over stores, devices, questions or days (each store's local days; those of clips
+ * of no store in `timeZone`, default UTC, as the range is).
  */
 export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: AuditLog }> = async (
   app,
   { db, audit },
 ) => {
-  const loadChecklists = async (
-    where: { questionId?: string; id?: string; includeRetired?: boolean } = {},
-  ): Promise<Checklist[]> => {
-    let query = db.selectFrom('checklists').selectAll().orderBy('id');
-    if (where.questionId) query = query.where('question_id', '=', where.questionId);
-    if (where.id) query = query.where('id', '=', where.id);
-    if (!where.includeRetired) query = query.where('retired_at', 'is', null);
-    return (await query.execute()).map((r) => ({
-      id: r.id,
-      questionId: r.question_id,
-      name: r.name,
-      items: JSON.parse(r.items_json) as Item[],
-      updatedAt: r.updated_at,
-      retiredAt: r.retired_at,
-    }));
-  };
-
-  app.get(
-    '/api/v1/checklists',
-    {
-      config: { permission: 'self' },
-      schema: {
-        tags: ['scorecards'],
-        querystring: Type.Object(
-          {
-            questionId: Type.Optional(Slug),
-            includeRetired: Type.Optional(Type.Boolean({ description: 'list retired checklists too (default false)' })),
-          },
-          { additionalProperties: false },
-        ),
-        response: { 200: Type.Array(Checklist) },
-      },
-    },
-    async (request) =>
-      loadChecklists({
-        ...(request.query.questionId ? { questionId: request.query.questionId } : {}),
-        includeRetired: request.query.includeRetired === true,
-      }),
-  );
-
-  app.put(
-    '/api/v1/checklists/:id',
-    {
-      config: { permission: 'questions:manage' },
-      schema: {
-        tags: ['scorecards'],
-        summary:
-          'Create or replace a checklist; keep item ids stable so that earlier scores keep their meaning. A retired checklist put again is offered again',
-        params: Type.Object({ id: Slug }),
-        body: ChecklistInput,
-        response: { 200: Checklist, 201: Checklist, 400: ErrorBody },
-      },
-    },
-    async (request, reply) => {
-      const { id } = request.params;
-      const { questionId, name, items } = request.body;
-      const ids = new Set(items.map((i) => i.id));
-      if (ids.size !== items.length) return reply.code(400).send({ error: 'body/items: item ids must be unique' });
-      const question = await db.selectFrom('questions').select('id').where('id', '=', questionId).executeTakeFirst();
-      if (!question) return reply.code(400).send({ error: `body/questionId: no question ${questionId}` });
-      const existing = await db.selectFrom('checklists').select('id').where('id', '=', id).executeTakeFirst();
-      const values = {
-        question_id: questionId,
-        name,
-        items_json: JSON.stringify(items),
-        updated_at: new Date().toISOString(),
-        retired_at: null,
-      };
-      await db
-        .insertInto('checklists')
-        .values({ id, ...values })
-        .onConflict((oc) => oc.column('id').doUpdateSet(values))
-        .execute();
-      return reply
-        .code(existing ? 200 : 201)
-        .send({ id, questionId, name, items, updatedAt: values.updated_at, retiredAt: null });
-    },
-  );
-
-  app.delete(
-    '/api/v1/checklists/:id',
-    {
-      config: { permission: 'questions:manage' },
-      schema: {
-        tags: ['scorecards'],
-        summary: 'Retire a checklist: no longer offered for scoring; its scorecards and summaries stay',
-        params: Type.Object({ id: Slug }),
-        response: { 204: Type.Null(), 404: ErrorBody },
-      },
-    },
-    async (request, reply) => {
-      const { id } = request.params;
-      const retired = await db
-        .updateTable('checklists')
-        .set({ retired_at: new Date().toISOString() })
-        .where('id', '=', id)
-        .where('retired_at', 'is', null)
-        .executeTakeFirst();
-      if (Number(retired.numUpdatedRows) === 0) {
-        return reply.code(404).send({ error: `no checklist ${id} in use` });
-      }
-      await audit.record(request, { action: 'checklist.retire', subjectType: 'checklist', subjectId: id });
-      return reply.code(204).send(null);
-    },
-  );
-
   /** The clip if the caller may see it. */
   const visibleClip = (request: { principal: Parameters<typeof inStoreScope>[1] }, id: string) =>
     inStoreScope(db.selectFrom('clips').select(['id', 'store_id', 'question_id']), request.principal, 'clips.store_id')
@@ -239,7 +101,7 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
       if (!principal) throw new Error('authenticated request without a principal');
       const clip = await visibleClip(request, request.params.id);
       if (!clip) return reply.code(404).send({ error: `no clip ${request.params.id}` });
-      const [list] = await loadChecklists({ id: request.params.checklistId, includeRetired: true });
+      const [list] = await loadChecklists(db, { id: request.params.checklistId, includeRetired: true });
       if (!list) return reply.code(404).send({ error: `no checklist ${request.params.checklistId}` });
       if (list.retiredAt !== null) {
         return reply.code(409).send({ error: `checklist ${list.id} was retired at ${list.retiredAt}` });
@@ -287,7 +149,7 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
       config: { permission: 'stats:read' },
       schema: {
         tags: ['scorecards'],
-        summary: 'Share of "yes" per checklist item, grouped by store, device, question or day (UTC)',
+        summary: 'Share of "yes" per checklist item, grouped by store, device, question or local day',
         querystring: Type.Object(
           {
             checklistId: Slug,
@@ -316,7 +178,7 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
           : undefined);
       if (problem) return reply.code(400).send({ error: problem });
       // A retired checklist's results stay readable: what was scored keeps its meaning.
-      const [list] = await loadChecklists({ id: checklistId, includeRetired: true });
+      const [list] = await loadChecklists(db, { id: checklistId, includeRetired: true });
       if (!list) return reply.code(404).send({ error: `no checklist ${checklistId}` });
       const scope = request.principal ? storeScope(request.principal) : [];
       if (scope && storeId && !scope.includes(storeId)) return reply.code(404).send({ error: `no store ${storeId}` });
@@ -324,7 +186,9 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
         db
           .selectFrom('clip_scorecards')
           .innerJoin('clips', 'clips.id', 'clip_scorecards.clip_id')
+          .leftJoin('stores', 'stores.id', 'clips.store_id')
           .select([
+            'stores.time_zone',
             'clips.store_id',
             'clips.device_id',
             'clips.question_id',
@@ -351,7 +215,7 @@ export const scorecardsRoutes: FastifyPluginAsyncTypebox<{ db: Database; audit: 
               ? row.device_id
               : groupBy === 'question'
                 ? (row.question_id ?? '(none)')
-                : row.pressed_at.slice(0, 10);
+                : localDayAndHour(row.pressed_at, row.time_zone ?? timeZone ?? NO_STORE_ZONE).day;
         const group = groups.get(key) ?? { scorecards: 0, counts: new Map<string, Record<Answer, number>>() };
         groups.set(key, group);
         group.scorecards++;

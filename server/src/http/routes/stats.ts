@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { sql } from 'kysely';
 import { storeScope } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import { NO_STORE_ZONE, pressedRange, rangeProblem } from '../../clips/pressed-range.js';
-import { localDayAndHour } from '../../clips/zoned-time.js';
 import type { Database } from '../../db/database.js';
+import { localDaySql, localHourSql } from '../../db/local-time-sql.js';
 import { defaultFrom } from '../../nps/report-period.js';
 import { ErrorBody, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
 
@@ -18,14 +19,12 @@ const Range = Type.Object(
   { additionalProperties: false },
 );
 
-/** At most this many clips are read for one report; a wider range is refused, not silently cut. */
-const MAX_CLIPS = 200_000;
-
 /**
  * Volumes managers watch: clips per store, question and local day; presses per device and local
  * hour (coverage: is the button used all day?); the share of clips transcribed or failed. Days and
  * hours are the store's own, from its time zone; those of clips of no store are read in `timeZone`
- * (default UTC), as the range is.
+ * (default UTC), as the range is. Each is grouped in the database: the server reads groups, not
+ * clips.
  */
 export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   const clipsIn = async (request: {
@@ -41,26 +40,15 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     if (scope && storeId && !scope.includes(storeId)) return `no store ${storeId}`;
     const range = await pressedRange(db, { from, to }, { noStoreZone: timeZone });
     let query = inStoreScope(
-      db
-        .selectFrom('clips')
-        .leftJoin('stores', 'stores.id', 'clips.store_id')
-        .select([
-          'clips.store_id',
-          'clips.device_id',
-          'clips.question_id',
-          'clips.pressed_at',
-          'clips.status',
-          'stores.time_zone',
-        ])
-        .where(range),
+      db.selectFrom('clips').leftJoin('stores', 'stores.id', 'clips.store_id').where(range),
       request.principal,
       'clips.store_id',
     );
     if (storeId) query = query.where('clips.store_id', '=', storeId);
-    const rows = await query.limit(MAX_CLIPS + 1).execute();
-    if (rows.length > MAX_CLIPS) return `more than ${MAX_CLIPS} clips in that range: ask for a shorter one`;
     // Days and hours of clips of no store are read in the caller's zone, as the range was.
-    return rows.map((row) => ({ ...row, zone: row.time_zone ?? timeZone }));
+    const zone = sql<string>`coalesce(stores.time_zone, ${timeZone})`;
+    const at = sql.ref<string>('clips.pressed_at');
+    return { query, day: localDaySql(db, at, zone), hour: localHourSql(db, at, zone) };
   };
 
   app.get(
@@ -87,23 +75,31 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       },
     },
     async (request, reply) => {
-      const rows = await clipsIn(request);
-      if (typeof rows === 'string') return reply.code(400).send({ error: rows });
-      const counts = new Map<
-        string,
-        { storeId: string | null; questionId: string | null; day: string; clips: number }
-      >();
-      for (const row of rows) {
-        const day = localDayAndHour(row.pressed_at, row.zone).day;
-        const key = `${row.store_id}|${row.question_id}|${day}`;
-        const entry = counts.get(key) ?? { storeId: row.store_id, questionId: row.question_id, day, clips: 0 };
-        entry.clips++;
-        counts.set(key, entry);
-      }
+      const clips = await clipsIn(request);
+      if (typeof clips === 'string') return reply.code(400).send({ error: clips });
+      const rows = await clips.query
+        .select((eb) => [
+          'clips.store_id',
+          'clips.question_id',
+          clips.day.as('day'),
+          eb.fn.countAll<number | string>().as('clips'),
+        ])
+        .groupBy(['clips.store_id', 'clips.question_id', 'day'])
+        .execute();
       return {
-        rows: [...counts.values()].sort(
-          (a, b) => a.day.localeCompare(b.day) || String(a.storeId).localeCompare(String(b.storeId)),
-        ),
+        rows: rows
+          .map((row) => ({
+            storeId: row.store_id,
+            questionId: row.question_id,
+            day: row.day,
+            clips: Number(row.clips),
+          }))
+          .sort(
+            (a, b) =>
+              a.day.localeCompare(b.day) ||
+              String(a.storeId).localeCompare(String(b.storeId)) ||
+              String(a.questionId).localeCompare(String(b.questionId)),
+          ),
       };
     },
   );
@@ -130,14 +126,18 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       },
     },
     async (request, reply) => {
-      const rows = await clipsIn(request);
-      if (typeof rows === 'string') return reply.code(400).send({ error: rows });
+      const clips = await clipsIn(request);
+      if (typeof clips === 'string') return reply.code(400).send({ error: clips });
+      const rows = await clips.query
+        .select((eb) => ['clips.device_id', clips.hour.as('hour'), eb.fn.countAll<number | string>().as('clips')])
+        .groupBy(['clips.device_id', 'hour'])
+        .execute();
       const devices = new Map<string, number[]>();
       for (const row of rows) {
         const hours = devices.get(row.device_id) ?? new Array<number>(24).fill(0);
         devices.set(row.device_id, hours);
-        const hour = localDayAndHour(row.pressed_at, row.zone).hour;
-        hours[hour] = (hours[hour] ?? 0) + 1;
+        const hour = Number(row.hour);
+        hours[hour] = (hours[hour] ?? 0) + Number(row.clips);
       }
       return {
         devices: [...devices.entries()]
@@ -172,13 +172,18 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       },
     },
     async (request, reply) => {
-      const rows = await clipsIn(request);
-      if (typeof rows === 'string') return reply.code(400).send({ error: rows });
+      const clips = await clipsIn(request);
+      if (typeof clips === 'string') return reply.code(400).send({ error: clips });
+      const rows = await clips.query
+        .select((eb) => ['clips.store_id', 'clips.status', eb.fn.countAll<number | string>().as('clips')])
+        .groupBy(['clips.store_id', 'clips.status'])
+        .orderBy('clips.store_id')
+        .execute();
       const stores = new Map<string | null, Record<string, number>>();
       for (const row of rows) {
         const byStatus = stores.get(row.store_id) ?? {};
         stores.set(row.store_id, byStatus);
-        byStatus[row.status] = (byStatus[row.status] ?? 0) + 1;
+        byStatus[row.status] = (byStatus[row.status] ?? 0) + Number(row.clips);
       }
       return {
         stores: [...stores.entries()].map(([storeId, byStatus]) => {
