@@ -100,7 +100,7 @@ export default {
   'dashboard.groupBy.store': 'Store',
   'dashboard.groupBy.device': 'Device',
   'dashboard.groupBy.question': 'Question',
-  'dashboard.groupBy.day': 'Day (UTC)',
+  'dashboard.groupBy.day': 'Day',
   'dashboard.coverage': 'Presses per hour of the day',
   'dashboard.coverageNote':
     'Each store’s local time (clips of no store: your browser’s), per device, over the period of the clips per day.',

@@ -100,7 +100,7 @@ export default {
   'dashboard.groupBy.store': 'Магазин',
   'dashboard.groupBy.device': 'Устройство',
   'dashboard.groupBy.question': 'Вопрос',
-  'dashboard.groupBy.day': 'День (UTC)',
+  'dashboard.groupBy.day': 'День',
   'dashboard.coverage': 'Нажатия по часам суток',
   'dashboard.coverageNote':
     'Местное время каждого магазина (записи без магазина — время вашего браузера), по устройствам, за период записей по дням.',
