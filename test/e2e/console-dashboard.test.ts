@@ -1,41 +1,14 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { it } from 'node:test';
+import { wavHeader } from '@earshot/shared/wav';
 import { consoleRig } from '@earshot/test-kit/console-rig';
+import { transcriptionStub } from '@earshot/test-kit/transcription-stub';
 import { waitFor } from '@earshot/test-kit/processes';
 
-/** A stand-in OpenAI-compatible transcription server: every clip says the same, scores are set by a person. */
-async function transcriptionStub(t: { after(fn: () => Promise<void>): void }): Promise<string> {
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ text: 'would you recommend us to a friend', words: null }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
-
-/** 20 s of 16 kHz mono silence as a WAV file: a recording to import one press from. */
+/** `seconds` of 16 kHz mono silence as a WAV file: a recording to import presses from. */
 function silentWav(seconds: number): Buffer {
   const data = Buffer.alloc(seconds * 16000 * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16000, 24);
-  header.writeUInt32LE(32000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
+  return Buffer.concat([wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16 }, data.length), data]);
 }
 
 // [device, pressed at, score]: north is Moscow (UTC+3), south Vladivostok (UTC+10), till-x has no store.
@@ -58,7 +31,7 @@ const PERIOD = 'from=2026-11-01&to=2026-11-28';
  * the clip list shows them in the browser's time.
  */
 it('the dashboard: NPS over time, comparisons and rates; clips of no store counted in the list’s zone', async (t) => {
-  const stub = await transcriptionStub(t);
+  const stub = await transcriptionStub(t, 'would you recommend us to a friend');
   const rig = await consoleRig(t, {
     transcription: {
       pollIntervalMs: 200,

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { it } from 'node:test';
 import { connect, type MqttClient } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { Topics } from '@earshot/shared/protocol';
+import { wavHeader } from '@earshot/shared/wav';
 import { consoleRig, SCREEN_SIZES } from '@earshot/test-kit/console-rig';
 import { waitFor } from '@earshot/test-kit/processes';
 import { deviceCredentials } from '@earshot/test-kit/server-cli';
+import { transcriptionStub } from '@earshot/test-kit/transcription-stub';
 
 /** One more clip than a page of the console's list (50), so that the list has a second page. */
 const CLIPS = 51;
@@ -15,34 +15,7 @@ const CLIPS = 51;
 /** `seconds` of 16 kHz mono silence as a WAV file: a recording to import presses from. */
 function silentWav(seconds: number): Buffer {
   const data = Buffer.alloc(seconds * 16000 * 2);
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + data.length, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(16000, 24);
-  header.writeUInt32LE(32000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(data.length, 40);
-  return Buffer.concat([header, data]);
-}
-
-/** A stand-in OpenAI-compatible transcription server: every clip says the same. */
-async function transcriptionStub(t: { after(fn: () => Promise<void>): void }): Promise<string> {
-  const server = createServer((request, response) => {
-    request.resume();
-    request.on('end', () => {
-      response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ text: 'порекомендую вам друзьям', words: null }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return Buffer.concat([wavHeader({ sampleRate: 16000, channels: 1, bitsPerSample: 16 }, data.length), data]);
 }
 
 /** How much wider than the window the page is: a phone user would have to scroll sideways. */
@@ -82,7 +55,7 @@ it('every view in both languages fits a phone; Russian pages have no English; J/
   const rig = await consoleRig(t, {
     transcription: {
       pollIntervalMs: 200,
-      engines: { stub: { type: 'openai', url: await transcriptionStub(t) } },
+      engines: { stub: { type: 'openai', url: await transcriptionStub(t, 'порекомендую вам друзьям') } },
       languages: { '*': 'stub' },
     },
     import: { preSeconds: 0.4, postSeconds: 0.4 },
