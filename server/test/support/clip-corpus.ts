@@ -113,12 +113,19 @@ export async function seedChain(db: Database, stores: number): Promise<void> {
     .execute();
 }
 
-/** Clips [from, to) with their transcripts, answers and scorecards, in one transaction. */
-export async function seedClips(db: Database, stores: number, from: number, to: number): Promise<void> {
+/** The rows of clips [from, to) with their transcripts, answers and scorecards. */
+export interface CorpusRows {
+  clips: Insertable<ClipsTable>[];
+  transcripts: Insertable<TranscriptsTable>[];
+  answers: Insertable<AnswersTable>[];
+  clip_scorecards: Insertable<ClipScorecardsTable>[];
+}
+
+export function corpusRows(stores: number, from: number, to: number): CorpusRows {
   const clips: Insertable<ClipsTable>[] = [];
   const transcripts: Insertable<TranscriptsTable>[] = [];
   const answers: Insertable<AnswersTable>[] = [];
-  const scorecards: Insertable<ClipScorecardsTable>[] = [];
+  const clip_scorecards: Insertable<ClipScorecardsTable>[] = [];
   for (let i = from; i < to; i++) {
     const at = pressedAt(i);
     const id = `c${i.toString(36).padStart(8, '0')}`;
@@ -180,7 +187,7 @@ export async function seedClips(db: Database, stores: number, from: number, to: 
     }
     // People score by hand: one complaint in a hundred.
     if (question === 'complaint' && i % 100 === 2) {
-      scorecards.push({
+      clip_scorecards.push({
         clip_id: id,
         checklist_id: CHECKLIST_ID,
         user_id: 'corpus-scorer',
@@ -190,13 +197,19 @@ export async function seedClips(db: Database, stores: number, from: number, to: 
       });
     }
   }
+  return { clips, transcripts, answers, clip_scorecards };
+}
+
+/** Clips [from, to) with their transcripts, answers and scorecards, inserted in one transaction. */
+export async function seedClips(db: Database, stores: number, from: number, to: number): Promise<void> {
+  const rows = corpusRows(stores, from, to);
   // SQLite binds at most 32,766 parameters a statement: 1,000 clips of 22 columns at most.
-  const chunks = <T>(rows: T[]) =>
-    Array.from({ length: Math.ceil(rows.length / 1000) }, (_, k) => rows.slice(k * 1000, k * 1000 + 1000));
+  const chunks = <T>(all: T[]) =>
+    Array.from({ length: Math.ceil(all.length / 1000) }, (_, k) => all.slice(k * 1000, k * 1000 + 1000));
   await db.transaction().execute(async (trx) => {
-    for (const rows of chunks(clips)) await trx.insertInto('clips').values(rows).execute();
-    for (const rows of chunks(transcripts)) await trx.insertInto('transcripts').values(rows).execute();
-    for (const rows of chunks(answers)) await trx.insertInto('answers').values(rows).execute();
-    for (const rows of chunks(scorecards)) await trx.insertInto('clip_scorecards').values(rows).execute();
+    for (const chunk of chunks(rows.clips)) await trx.insertInto('clips').values(chunk).execute();
+    for (const chunk of chunks(rows.transcripts)) await trx.insertInto('transcripts').values(chunk).execute();
+    for (const chunk of chunks(rows.answers)) await trx.insertInto('answers').values(chunk).execute();
+    for (const chunk of chunks(rows.clip_scorecards)) await trx.insertInto('clip_scorecards').values(chunk).execute();
   });
 }
