@@ -31,11 +31,11 @@ export async function pressedRange(
   range: PressedRange,
   { stores, noStoreZone = NO_STORE_ZONE }: { stores?: readonly string[] | undefined; noStoreZone?: string } = {},
 ): Promise<Expression<SqlBool>> {
-  const bounds = (zone: string) => ({
+  const bounds = (zone: string): Bound => ({
     from: range.from === undefined ? undefined : instant(range.from, zone),
     to: range.to === undefined ? undefined : instant(endOfDay(range.to), zone),
   });
-  const between = (bound: { from: string | undefined; to: string | undefined }) =>
+  const between = (bound: Bound) =>
     sql.join(
       [
         bound.from === undefined ? sql`1 = 1` : sql`clips.pressed_at >= ${bound.from}`,
@@ -48,18 +48,36 @@ export async function pressedRange(
   let zones = db.selectFrom('stores').select(['id', 'time_zone']);
   if (stores !== undefined) zones = zones.where('id', 'in', stores.length > 0 ? [...stores] : ['']);
   const stored = await zones.execute();
-  const perStore = stored.map((store) => sql`(clips.store_id = ${store.id} and ${between(bounds(store.time_zone))})`);
-  perStore.push(sql`(clips.store_id is null and ${between(bounds(noStoreZone))})`);
-  // The same range once more as one span of instants, from the earliest store's start to the
-  // latest one's end (a day is at most 50 hours wide across zones): the stores' conditions alone
-  // are a disjunction the planner cannot bound, and at 10,000,000 clips it walked the whole
-  // pressed-at index for a day years back.
-  const envelope = between(span([...stored.map((s) => bounds(s.time_zone)), bounds(noStoreZone)]));
-  return sql<boolean>`(${envelope} and (${sql.join(perStore, sql` or `)}))`;
+  // Stores whose zones give the same instants (most of a chain shares a few offsets) share one
+  // condition: one per offset, not one per store, which PostgreSQL evaluated on every row of the
+  // range (a local day over 500 stores: 0.5 to 5 s at 1,000,000 clips).
+  const storesByBounds = new Map<string, { bound: Bound; ids: string[] }>();
+  for (const store of stored) {
+    const bound = bounds(store.time_zone);
+    const key = `${bound.from}|${bound.to}`;
+    const group = storesByBounds.get(key) ?? { bound, ids: [] };
+    group.ids.push(store.id);
+    storesByBounds.set(key, group);
+  }
+  const perOffset = [...storesByBounds.values()].map(
+    ({ bound, ids }) => sql`(clips.store_id in (${sql.join(ids)}) and ${between(bound)})`,
+  );
+  perOffset.push(sql`(clips.store_id is null and ${between(bounds(noStoreZone))})`);
+  // The same range once more as one span of instants, from the earliest start to the latest end
+  // (a day is at most 50 hours wide across zones): the conditions above alone are a disjunction
+  // the planner cannot bound, and at 10,000,000 clips it walked the whole pressed-at index for a
+  // day years back.
+  const envelope = between(span([...[...storesByBounds.values()].map((g) => g.bound), bounds(noStoreZone)]));
+  return sql<boolean>`(${envelope} and (${sql.join(perOffset, sql` or `)}))`;
+}
+
+interface Bound {
+  from: string | undefined;
+  to: string | undefined;
 }
 
 /** The widest of several ranges of instants (ISO strings in UTC compare as text). */
-function span(all: readonly { from: string | undefined; to: string | undefined }[]) {
+function span(all: readonly Bound[]): Bound {
   const froms = all.map((b) => b.from).filter((t): t is string => t !== undefined);
   const tos = all.map((b) => b.to).filter((t): t is string => t !== undefined);
   return {
