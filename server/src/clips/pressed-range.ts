@@ -31,10 +31,18 @@ export async function pressedRange(
   range: PressedRange,
   { stores, noStoreZone = NO_STORE_ZONE }: { stores?: readonly string[] | undefined; noStoreZone?: string } = {},
 ): Promise<Expression<SqlBool>> {
-  const bounds = (zone: string): Bound => ({
-    from: range.from === undefined ? undefined : instant(range.from, zone),
-    to: range.to === undefined ? undefined : instant(endOfDay(range.to), zone),
-  });
+  const boundsOfZone = new Map<string, Bound>();
+  const bounds = (zone: string): Bound => {
+    let bound = boundsOfZone.get(zone);
+    if (!bound) {
+      bound = {
+        from: range.from === undefined ? undefined : instant(range.from, zone),
+        to: range.to === undefined ? undefined : instant(endOfDay(range.to), zone),
+      };
+      boundsOfZone.set(zone, bound);
+    }
+    return bound;
+  };
   const between = (bound: Bound) =>
     sql.join(
       [
