@@ -70,17 +70,31 @@ export async function fullScans(db: Database, query: RecordedQuery): Promise<str
     return plan ? postgresFullScans(plan, false) : ['no plan'];
   }
   const rows = (
-    await db.executeQuery<{ detail: string }>(
+    await db.executeQuery<{ id: number; parent: number; detail: string }>(
       CompiledQuery.raw(`explain query plan ${query.sql}`, [...query.parameters]),
     )
-  ).rows.map((r) => r.detail);
-  const sortsAfterwards = rows.some((d) => /USE TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY)/.test(d));
-  const keysetPage = /\border by\b[\s\S]*\blimit\b/i.test(query.sql) && !sortsAfterwards;
-  return rows.filter((detail) => {
-    const scan = new RegExp(`^SCAN (${BIG_TABLES.join('|')})\\b(?!_)(.*)$`).exec(detail);
-    if (!scan) return false;
-    return !(keysetPage && / USING (COVERING )?INDEX /.test(scan[2] ?? ''));
-  });
+  ).rows;
+  // Each SELECT of the statement (the main one, each subquery) sorts or walks in order on its
+  // own: a subquery walking the index to its LIMIT is a keyset page even when the main query then
+  // sorts the page it picked.
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const selectOf = (row: { parent: number }): number => {
+    let parent = byId.get(row.parent);
+    while (parent && !/SUBQUERY|MATERIALIZE|CO-ROUTINE|COMPOUND/.test(parent.detail)) parent = byId.get(parent.parent);
+    return parent?.id ?? 0;
+  };
+  const sortsAfterwards = new Set(
+    rows.filter((r) => /USE TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY)/.test(r.detail)).map(selectOf),
+  );
+  const ordersAndLimits = /\border by\b[\s\S]*\blimit\b/i.test(query.sql);
+  return rows
+    .filter((row) => {
+      const scan = new RegExp(`^SCAN (${BIG_TABLES.join('|')})\\b(?!_)(.*)$`).exec(row.detail);
+      if (!scan) return false;
+      const keysetPage = ordersAndLimits && !sortsAfterwards.has(selectOf(row));
+      return !(keysetPage && / USING (COVERING )?INDEX /.test(scan[2] ?? ''));
+    })
+    .map((row) => row.detail);
 }
 
 interface PgPlanNode {
