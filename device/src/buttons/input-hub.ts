@@ -1,6 +1,7 @@
 import type { Logger } from '@earshot/shared/log';
 import type { Clock } from '../audio/clock.js';
 import type { ButtonInput, InputHealth } from './button-input.js';
+import { UnmappedButtonError } from './button-map.js';
 import { ButtonGesture, type GestureCondition, type GestureEvent, type GestureOptions, RateLimit } from './gesture.js';
 import type { PressTarget } from './press-endpoint.js';
 
@@ -163,6 +164,8 @@ export class InputHub {
     try {
       this.target.press(button, lane.input.name);
     } catch (error) {
+      // The target has said why already (a button the map leaves out is its decision to log).
+      if (error instanceof UnmappedButtonError) return;
       this.logger.error({ input: lane.input.name, button, err: error }, 'press refused');
     }
   }

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@earshot/shared/log';
 import { buttonProblem } from './button-number.js';
+import { UnmappedButtonError } from './button-map.js';
 import { buttonPage, type PageButton } from './button-page.js';
 import type { PageLanguage } from './page-text.js';
 import { refusal } from './request-guard.js';
@@ -39,8 +40,6 @@ const MAX_BODY = 1024;
 export class PressEndpoint {
   private readonly server: Server;
   private page: string;
-  /** The buttons on the page: a press of any other files a clip that answers no question. */
-  private inUse: Set<number>;
 
   constructor(
     private readonly target: PressTarget,
@@ -51,7 +50,6 @@ export class PressEndpoint {
     private readonly language: PageLanguage = 'en',
   ) {
     this.page = buttonPage(pageButtons, language);
-    this.inUse = new Set(pageButtons.map((b) => b.button));
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         this.logger.error({ err: error }, 'press endpoint failed');
@@ -62,11 +60,10 @@ export class PressEndpoint {
 
   /**
    * New labels or a new button count (a remote configuration): the page shows them at its next
-   * load, and presses of buttons no longer listed are refused from now on.
+   * load. Which buttons may press is the target's to decide (the daemon's button map).
    */
   setButtons(pageButtons: PageButton[]): void {
     this.page = buttonPage(pageButtons, this.language);
-    this.inUse = new Set(pageButtons.map((b) => b.button));
   }
 
   async listen(host: string, port: number): Promise<AddressInfo> {
@@ -109,16 +106,11 @@ export class PressEndpoint {
     const button = (body as { button?: unknown } | null)?.button;
     const problem = buttonProblem(button, this.target.buttons);
     if (problem !== undefined || typeof button !== 'number') return send(res, 400, { error: problem });
-    if (!this.inUse.has(button)) {
-      const inUse = [...this.inUse].join(', ');
-      return send(res, 409, {
-        error: `button ${button} answers no question here (buttons in use: ${inUse}); not recorded`,
-      });
-    }
     try {
       return send(res, 202, this.target.press(button, 'http'));
     } catch (error) {
-      return send(res, 503, { error: (error as Error).message });
+      // A button the map leaves out is a conflict with the device's settings, not an outage.
+      return send(res, error instanceof UnmappedButtonError ? 409 : 503, { error: (error as Error).message });
     }
   }
 }

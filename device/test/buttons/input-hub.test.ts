@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { captureLog } from '@earshot/test-kit/log-capture';
+import { UnmappedButtonError } from '../../src/buttons/button-map.js';
 import type { Clock } from '../../src/audio/clock.js';
 import type { ButtonInput, InputListener } from '../../src/buttons/button-input.js';
 import { InputHub } from '../../src/buttons/input-hub.js';
@@ -31,7 +32,7 @@ const GESTURE = {
   chatterWindowMs: 2000,
 };
 
-function rig(failPress = false) {
+function rig(failPress: false | Error = false) {
   let now = 0;
   const clock: Clock = { monotonicMs: () => now, wallMs: () => now };
   const presses: [number, string][] = [];
@@ -39,7 +40,7 @@ function rig(failPress = false) {
   const target: PressTarget = {
     buttons: 8,
     press(button, input) {
-      if (failPress) throw new Error('no audio yet');
+      if (failPress) throw failPress;
       presses.push([button, input]);
       return { clipId: 'c', startAt: '', endAt: '', truncated: false };
     },
@@ -124,10 +125,18 @@ describe('input hub', () => {
   });
 
   it('keeps going when the daemon refuses a press', async () => {
-    const { hub, box, log } = rig(true);
+    const { hub, box, log } = rig(new Error('no audio yet'));
     await hub.start();
     box.listener?.press(1);
     assert.equal(log.withMessage('press refused').length, 1);
+    await hub.stop();
+  });
+
+  it('leaves a press on a button the map leaves out to the daemon to log, once', async () => {
+    const { hub, box, log } = rig(new UnmappedButtonError('button 5 answers no question here'));
+    await hub.start();
+    box.listener?.press(5);
+    assert.equal(log.withMessage('press refused').length, 0);
     await hub.stop();
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { captureLog } from '@earshot/test-kit/log-capture';
+import { UnmappedButtonError, unmappedProblem } from '../../src/buttons/button-map.js';
 import { buttonPage } from '../../src/buttons/button-page.js';
 import { PAGE_TEXT } from '../../src/buttons/page-text.js';
 import { type CancelResult, PressEndpoint, type PressTarget } from '../../src/buttons/press-endpoint.js';
@@ -9,9 +10,13 @@ import { type CancelResult, PressEndpoint, type PressTarget } from '../../src/bu
 describe('press endpoint and on-screen buttons', () => {
   const presses: [number, string][] = [];
   let cancelResult: CancelResult = { cancelled: true, clipId: '01ABC' };
+  /** The daemon's button map, which decides what may press: labels for 1 to 3 at first. */
+  let labels: Record<string, { label: string }> = { '1': { label: 'a' }, '2': { label: 'b' }, '3': { label: 'c' } };
   const target: PressTarget = {
     buttons: 3,
     press(button, input) {
+      const unmapped = unmappedProblem({ clips: { buttons: 3, perButton: labels } } as never, button);
+      if (unmapped !== undefined) throw new UnmappedButtonError(unmapped);
       presses.push([button, input]);
       return { clipId: `clip-${button}`, startAt: 'a', endAt: 'b', truncated: false };
     },
@@ -55,6 +60,7 @@ describe('press endpoint and on-screen buttons', () => {
   });
 
   it('shows new labels after a remote configuration changed them', async () => {
+    labels = { '1': { label: 'Service' }, '2': { label: 'Coffee' } };
     endpoint.setButtons([
       { button: 1, label: 'Service' },
       { button: 2, label: 'Coffee' },
@@ -66,7 +72,7 @@ describe('press endpoint and on-screen buttons', () => {
     );
   });
 
-  it('refuses a press of a button not on the page, saying which buttons are in use', async () => {
+  it("answers 409 with the target's reason when the map leaves the button out", async () => {
     const bad = await fetch(`${base}/api/v1/press`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
