@@ -17,9 +17,11 @@ interface ApiClip {
 /**
  * Through the real executables: the server pushes the device's button map (a technician's config
  * push carries the mapped buttons' labels; the default map is 1, 2 and 3), then staff press
- * button 5 and button 2 on a serial button box. Only button 2's clip reaches the server.
+ * button 5 and button 2 on a serial button box. Only button 2's clip reaches the server. Then an
+ * administrator maps button 5 and unmaps button 2: the device has the new map at once, with no
+ * other push, and the two buttons swap.
  */
-it('a press on a button the pushed map leaves out never leaves the device; a mapped one is stored', async (t) => {
+it('a press on a button the pushed map leaves out never leaves the device; a changed map reaches it at once', async (t) => {
   const dir = await tempDir();
   t.after(() => dir.remove());
   const [httpPort, mqttPort, devicePort] = [await freePort(), await freePort(), await freePort()];
@@ -90,4 +92,31 @@ it('a press on a button the pushed map leaves out never leaves the device; a map
     [[2, 'improve']],
   );
   assert.equal(clips[0]?.button, 2);
+
+  const remapped = await fetch(`${api}/api/v1/button-maps/default/all`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ buttons: { '1': 'nps', '5': 'complaint' } }),
+  });
+  assert.equal(remapped.status, 201, await remapped.text());
+  const count = (pattern: RegExp) => device.output().match(pattern)?.length ?? 0;
+  await waitFor('the new map applied on the device', async () =>
+    count(/remote configuration applied/g) >= 2 ? true : undefined,
+  );
+  await box('BTN 2');
+  await waitFor('button 2 refused now', async () =>
+    count(/press refused: the button answers no question/g) >= 2 ? true : undefined,
+  );
+  await box('BTN 5');
+  const after = await waitFor('button 5 stored', async () => {
+    const page = (await (await fetch(`${api}/api/v1/clips`, { headers })).json()) as { items: ApiClip[] };
+    return page.items.some((c) => c.button === 5) ? page.items : undefined;
+  });
+  assert.deepEqual(
+    after.map((c) => [c.button, c.question?.id]),
+    [
+      [5, 'complaint'],
+      [2, 'improve'],
+    ],
+  );
 });

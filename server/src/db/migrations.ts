@@ -437,6 +437,13 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('clips_device_received').on('clips').columns(['device_id', 'received_at']).execute();
     },
   },
+  '0014-typed-device-settings': {
+    async up(db: Kysely<unknown>) {
+      // The settings a technician pushed, before the button map's labels were added: a changed
+      // map is pushed again over them (fleet/label-sync.ts). Null for pushes made before.
+      await db.schema.alterTable('device_configs').addColumn('settings_json', 'text').execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

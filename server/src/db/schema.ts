@@ -342,6 +342,8 @@ export interface DeviceConfigsTable {
   device_id: string;
   version: number;
   config_json: string;
+  /** The settings as the technician pushed them, without the button map's labels. */
+  settings_json: string | null;
   created_at: string;
   created_by: string | null;
 }

@@ -17,7 +17,16 @@ export class ConfigPush {
     private readonly publish: Publish,
   ) {}
 
-  async push(deviceId: string, settings: RemoteSettings, by: string | null): Promise<RemoteConfig> {
+  /**
+   * `typed`: the settings as the technician wrote them, when `settings` adds the button map's
+   * labels to them; kept so that a changed map can be pushed again over them.
+   */
+  async push(
+    deviceId: string,
+    settings: RemoteSettings,
+    by: string | null,
+    typed?: RemoteSettings,
+  ): Promise<RemoteConfig> {
     const config = await this.db.transaction().execute(async (trx) => {
       const pushed = await trx
         .selectFrom('device_configs')
@@ -39,6 +48,7 @@ export class ConfigPush {
           device_id: deviceId,
           version,
           config_json: json,
+          settings_json: typed === undefined ? null : JSON.stringify(typed),
           created_at: new Date().toISOString(),
           created_by: by,
         })

@@ -9,6 +9,7 @@ import { ApiTokens } from '../access/api-tokens.js';
 import { Sessions } from '../access/sessions.js';
 import { SignInLockout } from '../access/sign-in-lockout.js';
 import { Users } from '../access/users.js';
+import { LabelSync } from '../fleet/label-sync.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { Database } from '../db/database.js';
@@ -152,6 +153,9 @@ export async function buildApp(options: AppOptions) {
   const tokens = new ApiTokens(options.db);
   const sessions = new Sessions(options.db, msFromHours(options.access.sessionHours));
   const audit = new AuditLog(options.db);
+  const labels = options.fleet
+    ? new LabelSync(options.db, options.buttonMap, options.fleet.configPush, app.log.child({ module: 'labels' }))
+    : undefined;
   await app.register(accessPlugin, { users, tokens, sessions });
   await app.register(authRoutes, {
     users,
@@ -186,12 +190,12 @@ export async function buildApp(options: AppOptions) {
     destroyer: options.destroyer,
     audit,
   });
-  await app.register(storesRoutes, { db: options.db });
-  await app.register(devicesRoutes, { db: options.db });
+  await app.register(storesRoutes, { db: options.db, labels });
+  await app.register(devicesRoutes, { db: options.db, labels });
   await app.register(enrolmentRoutes, { ...options.enrolment, db: options.db, buttonMap: options.buttonMap, audit });
   await app.register(fleetRoutes, { db: options.db, audit, fleet: options.fleet, buttonMap: options.buttonMap });
-  await app.register(questionsRoutes, { db: options.db });
-  await app.register(buttonMapsRoutes, { db: options.db, buttonMap: options.buttonMap });
+  await app.register(questionsRoutes, { db: options.db, labels });
+  await app.register(buttonMapsRoutes, { db: options.db, buttonMap: options.buttonMap, labels });
   await app.register(transcriptionJobsRoutes, { db: options.db, queue: options.queue, onQueued: options.onJobQueued });
   await app.register(npsRoutes, { db: options.db });
   await app.register(importsRoutes, options.imports);

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { Id } from '@earshot/shared/protocol';
 import { canSeeStore, type Principal, storeScope } from '../../access/principal.js';
 import type { Database } from '../../db/database.js';
+import type { LabelSync } from '../../fleet/label-sync.js';
 import type { ButtonMap, ButtonMapVersion, MapScope } from '../../questions/button-map.js';
 import { DateTime, ErrorBody } from '../schemas.js';
 
@@ -34,10 +35,11 @@ const VersionInput = Type.Object(
  * Button maps, versioned: a new version takes effect from its time on; older clips keep theirs.
  * Scopes: `default/all`, `store/<storeId>`, `device/<deviceId>`.
  */
-export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{ db: Database; buttonMap: ButtonMap }> = async (
-  app,
-  { db, buttonMap },
-) => {
+export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{
+  db: Database;
+  buttonMap: ButtonMap;
+  labels?: LabelSync | undefined;
+}> = async (app, { db, buttonMap, labels }) => {
   const scopeIdOf = (scope: MapScope, scopeId: string) => (scope === 'default' ? '' : scopeId);
 
   app.get(
@@ -90,6 +92,16 @@ export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{ db: Database; buttonM
         buttons,
         effectiveFrom ? new Date(effectiveFrom) : undefined,
       );
+      // A version in force now reaches the devices it maps at once; a later one, at their next push.
+      if (Date.parse(version.effectiveFrom) <= Date.now()) {
+        const target =
+          scope === 'default'
+            ? { all: true as const }
+            : scope === 'store'
+              ? { storeId: scopeId }
+              : { deviceId: scopeId };
+        await labels?.sync(target, request.principal?.username ?? null);
+      }
       return reply.code(201).send(present(version));
     },
   );

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { Id } from '@earshot/shared/protocol';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { Database } from '../../db/database.js';
+import type { LabelSync } from '../../fleet/label-sync.js';
 import { ErrorBody, IdParams, Slug } from '../schemas.js';
 
 const Device = Type.Object({
@@ -21,7 +22,10 @@ const DeviceInput = Type.Object(
 );
 
 /** Devices: which store each stands in. A device may be registered before it first connects. */
-export const devicesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+export const devicesRoutes: FastifyPluginAsyncTypebox<{ db: Database; labels?: LabelSync | undefined }> = async (
+  app,
+  { db, labels },
+) => {
   app.get(
     '/api/v1/devices',
     {
@@ -73,6 +77,8 @@ export const devicesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async 
         .values({ id, state: 'unknown', version: null, state_changed_at: now, last_seen_at: now, name: null, ...set })
         .onConflict((oc) => oc.column('id').doUpdateSet(set))
         .execute();
+      // Another store may map its buttons otherwise, and speak another language.
+      await labels?.sync({ deviceId: id }, request.principal?.username ?? null);
       const d = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       return { id: d.id, name: d.name, storeId: d.store_id, state: d.state, lastSeenAt: d.last_seen_at };
     },

@@ -226,7 +226,9 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
       let config;
       try {
         const settings = { clips: withLabels(request.body.clips, await mappedButtons(db, buttonMap, id)) };
-        config = await fleet.configPush.push(id, settings, request.principal?.username ?? null);
+        config = await fleet.configPush.push(id, settings, request.principal?.username ?? null, {
+          clips: request.body.clips,
+        });
       } catch (error) {
         request.log.warn({ deviceId: id, err: error }, 'configuration not pushed');
         return reply.code(503).send({ error: `configuration not pushed: ${(error as Error).message}` });

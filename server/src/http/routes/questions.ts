@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import { AnswerSettingsInput, answerSettings, parseAnswerSettings } from '../../answers/answer-settings.js';
 import type { Database } from '../../db/database.js';
+import type { LabelSync } from '../../fleet/label-sync.js';
 import { ErrorBody, Slug } from '../schemas.js';
 
 const Kind = Type.Union([
@@ -51,7 +52,10 @@ const QuestionInput = Type.Object(
  * The question catalogue. Questions are never deleted: clips keep pointing at theirs. Changing
  * the kind of a question that has clips is refused, since it would change what their scores mean.
  */
-export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database; labels?: LabelSync | undefined }> = async (
+  app,
+  { db, labels },
+) => {
   app.get(
     '/api/v1/questions',
     { config: { permission: 'self' }, schema: { tags: ['questions'], response: { 200: Type.Array(Question) } } },
@@ -106,6 +110,8 @@ export const questionsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = asyn
         .values({ id, ...values })
         .onConflict((oc) => oc.column('id').doUpdateSet(values))
         .execute();
+      // The question's text is the label of the buttons that ask it.
+      if (existing) await labels?.sync({ all: true }, request.principal?.username ?? null);
       return reply.code(existing ? 200 : 201).send({
         id,
         kind,

@@ -3,6 +3,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { Database } from '../../db/database.js';
+import type { LabelSync } from '../../fleet/label-sync.js';
 import type { StoresTable } from '../../db/schema.js';
 import { OpeningHours, openingHoursProblem, unknownDayProblem } from '../../fleet/opening-hours.js';
 import { ErrorBody, Language, Slug, TimeZone, validTimeZone } from '../schemas.js';
@@ -30,7 +31,10 @@ const StoreInput = Type.Object(
 const Params = Type.Object({ id: Slug });
 
 /** Stores: where devices stand, in which time zone, speaking which language. */
-export const storesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+export const storesRoutes: FastifyPluginAsyncTypebox<{ db: Database; labels?: LabelSync | undefined }> = async (
+  app,
+  { db, labels },
+) => {
   app.get(
     '/api/v1/stores',
     {
@@ -89,8 +93,11 @@ export const storesRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (
         language,
         opening_hours_json: openingHours === null ? null : JSON.stringify(openingHours),
       };
-      if (existing) await db.updateTable('stores').set(values).where('id', '=', id).execute();
-      else
+      if (existing) {
+        await db.updateTable('stores').set(values).where('id', '=', id).execute();
+        // Labels are in the store's language.
+        await labels?.sync({ storeId: id }, request.principal?.username ?? null);
+      } else
         await db
           .insertInto('stores')
           .values({ id, ...values, created_at: new Date().toISOString() })
