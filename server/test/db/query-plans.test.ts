@@ -61,6 +61,8 @@ const SHAPES: string[] = [
   '/api/v1/nps',
   '/api/v1/nps?storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/nps?questionId=nps&from=2025-01-01T00:00:00Z&to=2025-01-08T00:00:00Z',
+  '/api/v1/nps/series?interval=week&from=2025-01-01&to=2025-01-14&timeZone=Europe/Moscow',
+  '/api/v1/nps/series?interval=month&storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-08T00:00:00Z',
   '/api/v1/stats/volume?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/stats/volume?storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/stats/coverage?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
