@@ -62,6 +62,12 @@ export function workload(clips: number, stores: number): Shape[] {
     search('search-day', (i) => `/api/v1/clips?q=${common(i)}&from=${dayAt(i)}&to=${dayAt(i)}`),
     dashboard('nps-store-month', (i) => `/api/v1/nps?storeId=${store(i)}&${month(i)}`),
     dashboard('nps-week', (i) => `/api/v1/nps?from=${instantAt(i)}&to=${instantAt(i, 7)}`),
+    // The dashboard's NPS over time: a year of each store's local weeks, beside the year before.
+    dashboard(
+      'nps-series-year-week',
+      (i) =>
+        `/api/v1/nps/series?interval=week&from=${dayAt(i)}&to=${instantAt(i, 364).slice(0, 10)}&timeZone=Europe/Moscow`,
+    ),
     dashboard('stats-volume-month', (i) => `/api/v1/stats/volume?${month(i)}`),
     dashboard('stats-coverage-month', (i) => `/api/v1/stats/coverage?${month(i)}`),
     dashboard('stats-transcription-month', (i) => `/api/v1/stats/transcription?${month(i)}`),

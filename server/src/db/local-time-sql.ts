@@ -1,5 +1,6 @@
 import type SQLite from 'better-sqlite3';
 import { type Expression, type RawBuilder, sql, SqliteAdapter } from 'kysely';
+import { type Interval, startOf } from '../clips/period-start.js';
 import { localDayAndHour } from '../clips/zoned-time.js';
 import type { Database } from './database.js';
 
@@ -21,9 +22,24 @@ export function localHourSql(db: Database, at: Expression<string>, zone: Express
     : sql<number>`cast(extract(hour from ${atZone(at, zone)}) as integer)`;
 }
 
-/** Adds `local_day(at, zone)` and `local_hour(at, zone)` to a SQLite connection. */
+/** The first local day (YYYY-MM-DD) of the week (Monday) or month holding an instant in a zone. */
+export function localPeriodSql(
+  db: Database,
+  at: Expression<string>,
+  zone: Expression<string>,
+  interval: Interval,
+): RawBuilder<string> {
+  return onSqlite(db)
+    ? sql<string>`local_period(${at}, ${zone}, ${sql.lit(interval)})`
+    : sql<string>`to_char(date_trunc(${sql.lit(interval)}, ${atZone(at, zone)}), 'YYYY-MM-DD')`;
+}
+
+/** Adds `local_day(at, zone)`, `local_hour(at, zone)` and `local_period(at, zone, interval)` to a SQLite connection. */
 export function registerLocalTime(sqlite: SQLite.Database): void {
   sqlite.function('local_day', { deterministic: true }, (at, zone) => localOfQuarter(String(at), String(zone)).day);
+  sqlite.function('local_period', { deterministic: true }, (at, zone, interval) =>
+    startOf(localOfQuarter(String(at), String(zone)).day, interval === 'month' ? 'month' : 'week'),
+  );
   sqlite.function('local_hour', { deterministic: true }, (at, zone) => localOfQuarter(String(at), String(zone)).hour);
 }
 

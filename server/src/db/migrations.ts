@@ -444,6 +444,18 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('device_configs').addColumn('settings_json', 'text').execute();
     },
   },
+  '0015-status-by-time': {
+    async up(db: Kysely<unknown>) {
+      // Transcription status per store over a range read from the index alone: walking the
+      // pressed-at index and fetching each clip's row for its store and status cost SQLite 151 ms
+      // a month at 1,000,000 clips (docs/scale-out.md).
+      await db.schema
+        .createIndex('clips_pressed_status')
+        .on('clips')
+        .columns(['pressed_at', 'store_id', 'status'])
+        .execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

@@ -1,11 +1,14 @@
+import { sql } from 'kysely';
 import { NO_STORE_ZONE, pressedRange } from '../clips/pressed-range.js';
+import { type Interval, startOf } from '../clips/period-start.js';
 import { isLocalTime, localDayAndHour } from '../clips/zoned-time.js';
 import type { Database } from '../db/database.js';
+import { localPeriodSql } from '../db/local-time-sql.js';
 import { type NpsClass, npsClassOf } from './nps-class.js';
 import { type NpsCounts, NpsTally } from './nps-tally.js';
 import { previousPeriod } from './report-period.js';
 
-export type Interval = 'week' | 'month';
+export type { Interval };
 
 export interface SeriesFilter {
   storeId?: string | undefined;
@@ -41,24 +44,18 @@ export interface NpsSeries {
   stores: SeriesGroup[];
 }
 
-/** At most this many answers are read for one series; a wider range is refused, not cut. */
-export const MAX_ANSWERS = 200_000;
-
 /**
  * NPS per week or month, per store and for all of them, with the answers counted and the
  * question heard and answered rates, beside the same figures for the period just before. Weeks
  * and months are each store's local ones (clips of no store: `noStoreZone`).
  */
-export async function npsSeries(db: Database, filter: SeriesFilter): Promise<NpsSeries | string> {
+export async function npsSeries(db: Database, filter: SeriesFilter): Promise<NpsSeries> {
   const zone = filter.noStoreZone ?? NO_STORE_ZONE;
   const previous = previousPeriod(filter.from, filter.to) ?? null;
   const current = await answersIn(db, filter, { from: filter.from, to: filter.to });
   const before = previous ? await answersIn(db, filter, previous) : [];
-  if (typeof current === 'string') return current;
-  if (typeof before === 'string') return before;
 
-  const periodOf = (row: AnswerRow) =>
-    startOf(localDayAndHour(row.pressed_at, row.time_zone ?? zone).day, filter.interval);
+  const periodOf = (row: AnswerGroup) => row.period;
   const periods = new Set(periodsBetween(localDate(filter.from, zone), localDate(filter.to, zone), filter.interval));
   for (const row of current) periods.add(periodOf(row));
   const sorted = [...periods].sort();
@@ -76,16 +73,16 @@ export async function npsSeries(db: Database, filter: SeriesFilter): Promise<Nps
   for (const row of current) {
     for (const key of ['*', `store:${row.store_id ?? ''}`]) {
       const group = groupOf(key);
-      group.tally.add(row.class, row.question_heard === 1);
+      group.tally.add(row.class, row.question_heard === 1, row.clips);
       const period = periodOf(row);
       const point = group.points.get(period) ?? new NpsTally();
       group.points.set(period, point);
-      point.add(row.class, row.question_heard === 1);
+      point.add(row.class, row.question_heard === 1, row.clips);
     }
   }
   for (const row of before) {
     for (const key of ['*', `store:${row.store_id ?? ''}`])
-      groupOf(key).before.add(row.class, row.question_heard === 1);
+      groupOf(key).before.add(row.class, row.question_heard === 1, row.clips);
   }
   const result = (key: string, storeId: string | null): SeriesGroup => {
     const group = groupOf(key);
@@ -107,19 +104,24 @@ export async function npsSeries(db: Database, filter: SeriesFilter): Promise<Nps
   };
 }
 
-interface AnswerRow {
+/** NPS clips of one store, local period, class and question heard, counted in the database. */
+interface AnswerGroup {
   store_id: string | null;
-  pressed_at: string;
-  time_zone: string | null;
+  /** The first local day of the clips' week or month, in their store's zone. */
+  period: string;
   class: NpsClass | null;
   question_heard: number;
+  clips: number;
 }
 
 async function answersIn(
   db: Database,
   filter: SeriesFilter,
   range: { from: string; to: string },
-): Promise<AnswerRow[] | string> {
+): Promise<AnswerGroup[]> {
+  // Periods of clips of no store are read in the caller's zone, as the range was.
+  const zone = sql<string>`coalesce(stores.time_zone, ${filter.noStoreZone ?? NO_STORE_ZONE})`;
+  const period = localPeriodSql(db, sql.ref<string>('clips.pressed_at'), zone, filter.interval);
   let query = db
     .selectFrom('answers')
     .innerJoin('clips', 'clips.id', 'answers.clip_id')
@@ -127,11 +129,12 @@ async function answersIn(
     .where('answers.form', '=', 'nps')
     .select((eb) => [
       'clips.store_id',
-      'clips.pressed_at',
-      'stores.time_zone',
+      period.as('period'),
       npsClassOf(eb).as('class'),
       'answers.question_heard',
-    ]);
+      eb.fn.countAll<number | string>().as('clips'),
+    ])
+    .groupBy(['clips.store_id', 'period', 'class', 'answers.question_heard']);
   const stores = filter.storeId ? [filter.storeId] : filter.storeIds;
   if (filter.storeId) query = query.where('clips.store_id', '=', filter.storeId);
   if (filter.storeIds) {
@@ -140,22 +143,13 @@ async function answersIn(
   }
   if (filter.questionId) query = query.where('clips.question_id', '=', filter.questionId);
   query = query.where(await pressedRange(db, range, { stores, noStoreZone: filter.noStoreZone }));
-  const rows = await query.limit(MAX_ANSWERS + 1).execute();
-  if (rows.length > MAX_ANSWERS) return `more than ${MAX_ANSWERS} answers in that range: ask for a shorter one`;
-  return rows.map((row) => ({ ...row, question_heard: Number(row.question_heard) }));
+  const rows = await query.execute();
+  return rows.map((row) => ({ ...row, question_heard: Number(row.question_heard), clips: Number(row.clips) }));
 }
 
 /** The local date a bound names: its own date when local, else its date in `zone`. */
 function localDate(bound: string, zone: string): string {
   return isLocalTime(bound) ? bound.slice(0, 10) : localDayAndHour(new Date(bound).toISOString(), zone).day;
-}
-
-/** The first day of the week (Monday, as ISO 8601 and Russian calendars have it) or month of a day. */
-export function startOf(day: string, interval: Interval): string {
-  if (interval === 'month') return `${day.slice(0, 7)}-01`;
-  const date = new Date(`${day}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
-  return date.toISOString().slice(0, 10);
 }
 
 /** Every period start from the one holding `first` to the one holding `last`. */

@@ -21,14 +21,14 @@ export class NpsTally {
 
   /**
    * One NPS clip's answer in force, as the database classed it (nps-class.ts; null: no score),
-   * and whether the question was heard asked.
+   * and whether the question was heard asked; `clips` such clips at once (a group the database counted).
    */
-  add(npsClass: NpsClass | null, questionHeard: boolean): void {
-    this.read++;
-    if (questionHeard) this.heard++;
-    if (npsClass === 'promoter') this.promoters++;
-    else if (npsClass === 'passive') this.passives++;
-    else if (npsClass === 'detractor') this.detractors++;
+  add(npsClass: NpsClass | null, questionHeard: boolean, clips = 1): void {
+    this.read += clips;
+    if (questionHeard) this.heard += clips;
+    if (npsClass === 'promoter') this.promoters += clips;
+    else if (npsClass === 'passive') this.passives += clips;
+    else if (npsClass === 'detractor') this.detractors += clips;
   }
 
   counts(): NpsCounts {

@@ -137,7 +137,6 @@ export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       const scope = scopeOf(request.principal, filter.storeId);
       if (typeof scope === 'string') return reply.code(404).send({ error: scope });
       const series = await npsSeries(db, { ...filter, ...scope, from, to, interval, noStoreZone: timeZone });
-      if (typeof series === 'string') return reply.code(400).send({ error: series });
       return series;
     },
   );
