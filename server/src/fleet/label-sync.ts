@@ -34,6 +34,8 @@ export class LabelSync {
       .selectFrom('device_configs as c')
       .innerJoin('devices', 'devices.id', 'c.device_id')
       .select(['c.device_id', 'c.config_json', 'c.settings_json'])
+      // A decommissioned device's configuration stays as it was (config-republisher.ts alike).
+      .where('devices.decommissioned_at', 'is', null)
       .where('c.version', '=', (eb) =>
         eb
           .selectFrom('device_configs as d')

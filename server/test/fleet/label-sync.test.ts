@@ -113,6 +113,17 @@ for (const kind of DATABASE_KINDS) {
       // A label the technician typed wins over the question's text.
       assert.deepEqual(labels('pi-2'), { '1': 'Improve?', '2': 'Our prices' });
       assert.equal(await sync.sync({ all: true }, 'admin'), 0, 'idempotent');
+
+      // A decommissioned device keeps the configuration it had.
+      await db
+        .updateTable('devices')
+        .set({ decommissioned_at: new Date().toISOString() })
+        .where('id', '=', 'pi-1')
+        .execute();
+      await buttonMap.addVersion('default', '', { '1': 'complaint' });
+      published.length = 0;
+      assert.equal(await sync.sync({ all: true }, 'admin'), 2);
+      assert.deepEqual(labels('pi-1'), {});
     });
   });
 }
