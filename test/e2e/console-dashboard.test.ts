@@ -189,5 +189,41 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
     await rig.shoot(page, 'dashboard-nps-ru');
   });
 
+  await t.test('with no period chosen, a store already in tomorrow has today’s clips counted', async () => {
+    // Kiritimati (UTC+14) is always a calendar day ahead of Pago Pago (UTC−11), the browser's zone.
+    await rig.call('PUT', '/api/v1/stores/east', { name: 'East', timeZone: 'Pacific/Kiritimati', language: 'en' });
+    await rig.call('PUT', '/api/v1/devices/till-east', { storeId: 'east', name: 'East till' });
+    const pressedAt = new Date(Date.now() - 60_000);
+    const form = new FormData();
+    form.append('deviceId', 'till-east');
+    const recordingStart = new Date(pressedAt.getTime() - 10_000).toISOString();
+    form.append('presses', JSON.stringify({ recordingStart, presses: [{ at: 10, button: 1 }] }));
+    form.append('recording', new Blob([silentWav(20)], { type: 'audio/wav' }), 'recording.wav');
+    const response = await fetch(`${rig.api}/api/v1/imports`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${rig.token}` },
+      body: form,
+    });
+    assert.equal(response.status, 202, await response.clone().text());
+    const clip = await waitFor(
+      'the east clip transcribed',
+      async () => {
+        const { items } = await rig.call<{ items: Listed[] }>('GET', '/api/v1/clips?limit=100');
+        return items.find((c) => c.deviceId === 'till-east' && c.status === 'transcribed');
+      },
+      { timeoutMs: 120_000, intervalMs: 250 },
+    );
+    await rig.call('PUT', `/api/v1/clips/${clip.id}/answer`, { value: 10 });
+    await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Pacific/Pago_Pago' });
+    await page.goto(`${rig.api}/console/#/dashboard`);
+    await page.reload();
+    const east = page.locator('[data-store-id=east]');
+    await east.waitFor();
+    assert.equal(await east.locator('[data-field=answers] .value').textContent(), '1');
+    assert.equal(await east.locator('[data-field=nps] .value').textContent(), '100');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Pacific/Kiritimati' }).format(new Date());
+    assert.equal(await page.locator('input[data-date-field=to]').inputValue(), today);
+  });
+
   assert.deepEqual(errors, []);
 });

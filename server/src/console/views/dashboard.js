@@ -1,6 +1,7 @@
 // NPS per store in the signed-in user's scope: one /api/v1/nps request per store and one for all
 // of them, for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…,
-// plain dates, each store's own days, "to" included; the last 30 days when left empty); NPS over
+// plain dates, each store's own days, "to" included; when left empty, the 30 days up to today in
+// the zone furthest ahead, so that no store's today is cut off); NPS over
 // time by week or month (…&interval=week|month) with the change on the period before; below them
 // clips per day, presses per local hour, transcription shares and the checklist results (checklist
 // and grouping also in the address: …&checklistId=…&groupBy=store|device|question|day). Clips of
@@ -41,14 +42,15 @@ export async function renderDashboard(main, query) {
   const groupBy = GROUPINGS.includes(query.get('groupBy')) ? query.get('groupBy') : 'store';
   const npsQuestions = questions.filter((q) => q.kind === 'nps');
   const interval = INTERVALS.includes(query.get('interval')) ? query.get('interval') : 'week';
-  const to = query.get('to') || localDate(new Date());
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const to = query.get('to') || latestToday([browserZone, ...stores.map((store) => store.timeZone)], new Date());
   const from = query.get('from') || addDays(to, 1 - DEFAULT_DAYS);
   // Plain dates, as the API reads them: each store's own days; clips of no store in this zone.
   const period = {
     questionId: query.get('questionId') ?? undefined,
     from,
     to,
-    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    timeZone: browserZone,
   };
   const range = { from: period.from, to: period.to, timeZone: period.timeZone };
   const [answers, volume, coverage, transcription, summary, series, total, ...perStore] = await Promise.all([
@@ -116,8 +118,19 @@ function daysOf(range, rows) {
 }
 
 /** The browser's calendar date of a moment, as YYYY-MM-DD. */
-function localDate(date) {
-  return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+/**
+ * Today's date in whichever zone is furthest ahead. Plain dates are each store's own days, so a
+ * period ending on the browser's today would leave out the clips of a store already in tomorrow
+ * (a Moscow store after 21:00 seen from London).
+ */
+function latestToday(zones, now) {
+  const dateIn = (timeZone) => {
+    const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
+      .formatToParts(now)
+      .reduce((found, part) => ({ ...found, [part.type]: part.value }), {});
+    return `${parts.year}-${parts.month}-${parts.day}`;
+  };
+  return zones.map(dateIn).reduce((latest, date) => (date > latest ? date : latest));
 }
 
 function addDays(day, days) {
