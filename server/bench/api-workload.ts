@@ -55,6 +55,8 @@ export function workload(clips: number, stores: number): Shape[] {
     list('list-oldest', (i) => `/api/v1/clips?sort=oldest&storeId=${store(i)}`),
     list('list-deep-page', (i) => `/api/v1/clips?cursor=${cursor(i)}&sort=${i % 2 ? 'oldest' : 'newest'}`),
     list('list-store-deep-page', (i) => `/api/v1/clips?storeId=${store(i)}&cursor=${cursor(i)}`),
+    list('list-lowest-score', (i) => `/api/v1/clips?sort=${i % 2 ? 'lowest' : 'highest'}`),
+    list('list-store-lowest-score', (i) => `/api/v1/clips?storeId=${store(i)}&sort=lowest`),
     list('fleet', () => '/api/v1/fleet'),
     search('search-common', (i) => `/api/v1/clips?q=${common(i)}`),
     search('search-rare', (i) => `/api/v1/clips?q=${encodeURIComponent(RARE_WORDS[i % 2] as string)}`),

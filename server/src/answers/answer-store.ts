@@ -29,7 +29,12 @@ export async function saveMachineAnswer(
   };
   const row = await db
     .insertInto('answers')
-    .values({ clip_id: clipId, ...machineColumns, ...inForce })
+    .values((eb) => ({
+      clip_id: clipId,
+      pressed_at: eb.selectFrom('clips').select('clips.pressed_at').where('clips.id', '=', clipId),
+      ...machineColumns,
+      ...inForce,
+    }))
     .onConflict((oc) =>
       oc.column('clip_id').doUpdateSet({
         ...machineColumns,

@@ -456,6 +456,26 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0016-answers-by-score': {
+    async up(db: Kysely<unknown>) {
+      // The list sorted by score walks these indexes to its page, ties newest first: the press
+      // time is kept beside the value (it never changes), since no index spans two tables.
+      await db.schema.alterTable('answers').addColumn('pressed_at', 'text').execute();
+      await sql`update answers set pressed_at = (select clips.pressed_at from clips where clips.id = answers.clip_id)`.execute(
+        db,
+      );
+      await db.schema
+        .createIndex('answers_lowest')
+        .on('answers')
+        .columns(['value', 'pressed_at desc', 'clip_id desc'])
+        .execute();
+      await db.schema
+        .createIndex('answers_highest')
+        .on('answers')
+        .columns(['value desc', 'pressed_at desc', 'clip_id desc'])
+        .execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

@@ -176,6 +176,8 @@ export interface AnswersTable {
   human_by: string | null;
   human_at: string | null;
   read_at: string;
+  /** The clip's press time, copied so that the list sorted by score pages by one index. */
+  pressed_at: string | null;
 }
 
 export interface UsersTable {

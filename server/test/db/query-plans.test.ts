@@ -57,6 +57,14 @@ const SHAPES: string[] = [
   '/api/v1/clips?q=касса&from=2025-01-01&to=2025-01-01',
   '/api/v1/clips?q=queue&storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z&sort=oldest',
   '/api/v1/clips?q=queue&limit=10&cursor={cursor}',
+  // Sorted by score: lowest first for the detractors, highest for the promoters.
+  '/api/v1/clips?sort=lowest',
+  '/api/v1/clips?sort=highest',
+  '/api/v1/clips?sort=lowest&storeId=store-3',
+  '/api/v1/clips?sort=lowest&questionId=nps&from=2025-01-01&to=2025-01-07',
+  '/api/v1/clips?sort=highest&storeId=store-1&storeId=store-2&npsMax=6',
+  '/api/v1/clips?sort=lowest&cursor={cursor}',
+  '/api/v1/clips?sort=highest&storeId=store-3&cursor={cursor}',
   // The dashboard.
   '/api/v1/nps',
   '/api/v1/nps?storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',

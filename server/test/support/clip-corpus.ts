@@ -183,6 +183,7 @@ export function corpusRows(stores: number, from: number, to: number): CorpusRows
         human_by: human ? 'corpus-scorer' : null,
         human_at: human ? at : null,
         read_at: at,
+        pressed_at: at,
       });
     }
     // People score by hand: one complaint in a hundred.

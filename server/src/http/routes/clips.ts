@@ -7,7 +7,9 @@ import { Clip, clipsWithDetails, inClipScope, toClip } from '../../clips/clip-vi
 import { clipsCsv } from '../../clips/clips-csv.js';
 import { notesOfClips } from '../../clips/notes-of-clips.js';
 import { findMatch, searchTerms } from '../../clips/transcript-match.js';
+import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../db/database.js';
+import type { DatabaseSchema } from '../../db/schema.js';
 import { instantProblem } from '../../time/strict-time.js';
 import { ErrorBody, IdParams } from '../schemas.js';
 
@@ -74,7 +76,14 @@ const ListQuery = Type.Object(
     cursor: Type.Optional(
       Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$', description: 'the nextCursor of the previous page' }),
     ),
-    sort: Type.Union([Type.Literal('newest'), Type.Literal('oldest')], { default: 'newest' }),
+    sort: Type.Union(
+      [Type.Literal('newest'), Type.Literal('oldest'), Type.Literal('lowest'), Type.Literal('highest')],
+      {
+        default: 'newest',
+        description:
+          'newest or oldest press first; or lowest or highest answer value first (NPS 0–10, CSAT 1–5, yes 1 / no 0), ties newest first, which lists only the clips whose answer has a value',
+      },
+    ),
   },
   { additionalProperties: false },
 );
@@ -92,7 +101,7 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       config: { permission: 'clips:read' },
       schema: {
         tags: ['clips'],
-        summary: 'List clips, newest first (or oldest with sort=oldest); the first page says how many in all',
+        summary: 'List clips, newest first (or as `sort` says); the first page says how many in all',
         querystring: ListQuery,
         response: { 200: ClipPage, 400: ErrorBody },
       },
@@ -101,28 +110,19 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       const { limit, cursor, sort, ...filter } = request.query;
       const problem = filterProblem(filter);
       if (problem) return reply.code(400).send({ error: problem });
-      const direction = sort === 'oldest' ? 'asc' : 'desc';
-      let query = (await matchingClipIds(db, filter, request.principal, direction)).limit(limit + 1);
+      let query = (await matchingClipIds(db, filter, request.principal, sort)).limit(limit + 1);
       if (cursor) {
-        const position = decodeCursor(cursor);
-        if (!position) return reply.code(400).send({ error: 'querystring/cursor: not a cursor this API issued' });
-        const beyond = direction === 'desc' ? '<' : '>';
-        // A row-value comparison, which both databases read as a range of the (pressed_at, id)
-        // order: written as "earlier, or as early with a lower id", PostgreSQL walked the index
-        // from the newest clip to the cursor (a page deep into 10,000,000 clips: 0.8 to 17 s).
-        query = query.where((eb) =>
-          eb(eb.refTuple('clips.pressed_at', 'clips.id'), beyond, eb.tuple(position.pressedAt, position.id)),
-        );
+        const position = decodeCursor(cursor, sort);
+        if (!position) {
+          return reply.code(400).send({ error: `querystring/cursor: not a cursor this API issued for sort=${sort}` });
+        }
+        query = query.where((eb) => beyondCursor(eb, sort, position));
       }
       // The page's clips are found by id first, then read with their details: joined before the
       // limit, every match of a broad search was read whole (12,500 for a common word at
       // 1,000,000 clips) only to keep the first page.
-      const rows = await clipsWithDetails(db)
-        .where('clips.id', 'in', query)
-        .orderBy('clips.pressed_at', direction)
-        .orderBy('clips.id', direction)
-        .execute();
-      const counted = cursor ? undefined : await countClips(db, filter, request.principal);
+      const rows = await inListOrder(clipsWithDetails(db).where('clips.id', 'in', query), sort).execute();
+      const counted = cursor ? undefined : await countClips(db, filter, request.principal, sort);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       const terms = filter.q === undefined ? [] : searchTerms(filter.q);
@@ -138,7 +138,15 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
         ...(counted === undefined
           ? {}
           : { total: Math.min(counted, COUNT_CAP), ...(counted > COUNT_CAP ? { totalIsMore: true } : {}) }),
-        ...(rows.length > limit && last ? { nextCursor: encodeCursor(last.pressed_at, last.id) } : {}),
+        ...(rows.length > limit && last
+          ? {
+              nextCursor: encodeCursor({
+                value: byScore(sort) ? last.a_value : null,
+                pressedAt: last.pressed_at,
+                id: last.id,
+              }),
+            }
+          : {}),
       };
     },
   );
@@ -212,8 +220,16 @@ const COUNT_CAP = 1000;
  * The filter's result counted up to COUNT_CAP + 1, over the same joins the list filters on and
  * in the list's own order, so the database walks the same index and stops at the cap.
  */
-async function countClips(db: Database, filter: ClipFilter, principal: Principal | null): Promise<number> {
-  const matching = (await matchingClipIds(db, filter, principal, 'desc')).limit(COUNT_CAP + 1);
+async function countClips(
+  db: Database,
+  filter: ClipFilter,
+  principal: Principal | null,
+  sort: ListSort,
+): Promise<number> {
+  // Sorted by time either way, the count walks newest first: the same rows.
+  const matching = (await matchingClipIds(db, filter, principal, sort === 'oldest' ? 'newest' : sort)).limit(
+    COUNT_CAP + 1,
+  );
   const row = await db
     .selectFrom(matching.as('matching'))
     .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
@@ -225,20 +241,77 @@ async function countClips(db: Database, filter: ClipFilter, principal: Principal
  * The ids of the clips a filter matches, in the list's order, over the joins the filter reads.
  * The list takes a page of them and the count stops at its cap: both walk the same index.
  */
-async function matchingClipIds(
-  db: Database,
-  filter: ClipFilter,
-  principal: Principal | null,
-  direction: 'asc' | 'desc',
-) {
+async function matchingClipIds(db: Database, filter: ClipFilter, principal: Principal | null, sort: ListSort) {
+  if (byScore(sort)) {
+    // From the answers' own index (migration 0016), in its order: each clip is then fetched by
+    // its key to apply the filter, and the walk stops at the page's end.
+    const query = db
+      .selectFrom('answers')
+      .innerJoin('clips', 'clips.id', 'answers.clip_id')
+      .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
+      .select('clips.id')
+      .where('answers.value', 'is not', null);
+    return inListOrder(await applyClipFilter(db, query, filter, principal), sort);
+  }
   const query = db
     .selectFrom('clips')
     .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
     .leftJoin('answers', 'answers.clip_id', 'clips.id')
     .select('clips.id');
-  return (await applyClipFilter(db, query, filter, principal))
-    .orderBy('clips.pressed_at', direction)
-    .orderBy('clips.id', direction);
+  return inListOrder(await applyClipFilter(db, query, filter, principal), sort);
+}
+
+type ListSort = 'newest' | 'oldest' | 'lowest' | 'highest';
+
+const byScore = (sort: ListSort) => sort === 'lowest' || sort === 'highest';
+
+/** Where a page ends: the last clip's answer value (sorts by score), press time and id. */
+interface ListPosition {
+  value: number | null;
+  pressedAt: string;
+  id: string;
+}
+
+/** A query over clips and answers in the list's order: the order its indexes are walked in. */
+function inListOrder<Q extends OrderableByList>(query: Q, sort: ListSort): Q {
+  if (byScore(sort)) {
+    return query
+      .orderBy('answers.value', sort === 'lowest' ? 'asc' : 'desc')
+      .orderBy('answers.pressed_at', 'desc')
+      .orderBy('answers.clip_id', 'desc') as Q;
+  }
+  const direction = sort === 'oldest' ? 'asc' : 'desc';
+  return query.orderBy('clips.pressed_at', direction).orderBy('clips.id', direction) as Q;
+}
+
+type OrderableByList = SelectQueryBuilder<DatabaseSchema, 'clips' | 'answers', object>;
+
+/** The clips after `position` in the list's order. */
+function beyondCursor(
+  eb: ExpressionBuilder<DatabaseSchema, 'clips' | 'answers'>,
+  sort: ListSort,
+  position: ListPosition,
+) {
+  if (byScore(sort) && position.value !== null) {
+    const further = sort === 'lowest' ? '>' : '<';
+    const atLeast = sort === 'lowest' ? '>=' : '<=';
+    // The bound on the value alone is what lets the index walk start at the cursor.
+    return eb.and([
+      eb('answers.value', atLeast, position.value),
+      eb.or([
+        eb('answers.value', further, position.value),
+        eb(eb.refTuple('answers.pressed_at', 'answers.clip_id'), '<', eb.tuple(position.pressedAt, position.id)),
+      ]),
+    ]);
+  }
+  // A row-value comparison, which both databases read as a range of the (pressed_at, id)
+  // order: written as "earlier, or as early with a lower id", PostgreSQL walked the index
+  // from the newest clip to the cursor (a page deep into 10,000,000 clips: 0.8 to 17 s).
+  return eb(
+    eb.refTuple('clips.pressed_at', 'clips.id'),
+    sort === 'oldest' ? '>' : '<',
+    eb.tuple(position.pressedAt, position.id),
+  );
 }
 
 function filterProblem(filter: ClipFilter): string | undefined {
@@ -248,12 +321,15 @@ function filterProblem(filter: ClipFilter): string | undefined {
   return undefined;
 }
 
-function encodeCursor(pressedAt: string, id: string): string {
-  return Buffer.from(`${pressedAt}|${id}`).toString('base64url');
+/** Sorted by time: "pressedAt|id"; sorted by score: "value|pressedAt|id". */
+function encodeCursor({ value, pressedAt, id }: ListPosition): string {
+  return Buffer.from(value === null ? `${pressedAt}|${id}` : `${value}|${pressedAt}|${id}`).toString('base64url');
 }
 
-function decodeCursor(cursor: string): { pressedAt: string; id: string } | undefined {
-  const [pressedAt, id, ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!pressedAt || !id || rest.length > 0 || instantProblem(pressedAt)) return undefined;
-  return { pressedAt, id };
+function decodeCursor(cursor: string, sort: ListSort): ListPosition | undefined {
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  const [value, pressedAt, id] = byScore(sort) ? parts : [null, ...parts];
+  if (parts.length !== (byScore(sort) ? 3 : 2) || !pressedAt || !id || instantProblem(pressedAt)) return undefined;
+  if (value !== null && !/^-?\d{1,3}$/.test(value ?? '')) return undefined;
+  return { value: value === null ? null : Number(value), pressedAt, id };
 }
