@@ -120,6 +120,49 @@ it('the console clip list: count, sort, export, filters in the address, notes an
     );
   });
 
+  await t.test('sorts by score from its header or the order field, scored clips only', async () => {
+    // A person's answers, so that the order does not hang on what pocketsphinx made of the words.
+    const nps = async (storeId: string) =>
+      (await rig.call<ClipPage>('GET', `/api/v1/clips?questionId=nps&storeId=${storeId}&sort=oldest`)).items;
+    const [ten, two] = await nps('north');
+    const [nine] = await nps('south');
+    assert.ok(ten && two && nine);
+    for (const [clip, value] of [
+      [ten, 10],
+      [two, 2],
+      [nine, 9],
+    ] as const) {
+      await rig.call('PUT', `/api/v1/clips/${clip.id}/answer`, { value });
+    }
+    await page.goto(`${rig.api}/console/#/clips`);
+    await showsCount(4);
+    assert.equal(await page.locator('[data-testid=scored-only]').isHidden(), true);
+    assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /null/);
+    await page.locator('th.col-score a.sort').click();
+    await page.waitForURL(/sort=lowest/);
+    await page.locator('th.col-score[aria-sort=ascending]').waitFor();
+    await showsCount(3);
+    assert.deepEqual(await rowIds(), [two.id, nine.id, ten.id]);
+    assert.equal(await page.locator('th.col-pressedAt').getAttribute('aria-sort'), 'none');
+    await page.locator('[data-testid=scored-only]').waitFor({ state: 'visible' });
+    await page.locator('th.col-score a.sort').click();
+    await page.waitForURL(/sort=highest/);
+    await page.locator('th.col-score[aria-sort=descending]').waitFor();
+    assert.deepEqual(await rowIds(), [ten.id, nine.id, two.id]);
+    await rig.shoot(page, 'list-by-score');
+    // The order field says the same, and sets it where there are no headers (a phone's cards).
+    assert.equal(await page.locator('form.filters select[name=sort]').inputValue(), 'highest');
+    await page.locator('form.filters select[name=sort]').selectOption('lowest');
+    await page.locator('form.filters button[type=submit]').click();
+    await page.waitForURL(/sort=lowest/);
+    await page.locator('th.col-score[aria-sort=ascending]').waitFor();
+    assert.deepEqual(await rowIds(), [two.id, nine.id, ten.id]);
+    // Back to time from its header, newest first: every clip again.
+    await page.locator('th.col-pressedAt a.sort').click();
+    await page.locator('th.col-pressedAt[aria-sort=descending]').waitFor();
+    await showsCount(4);
+  });
+
   await t.test('keeps every filter in the address: a reload shows the same view', async () => {
     // Dates two days off: outside today in every store's zone, so each narrows the list.
     const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);

@@ -10,7 +10,7 @@ import { dateField } from '../widgets/date-field.js';
 import { sortableHeader } from '../widgets/data-table.js';
 import { collapsibleFilters, routeFilterForm } from '../widgets/filter-form.js';
 
-/** Every filter the list takes from the address; `sort` is the order of the time column. */
+/** Every filter the list takes from the address, and `sort`: the list's order (SORTS). */
 const FILTER_KEYS = [
   'q',
   'storeId',
@@ -25,8 +25,10 @@ const FILTER_KEYS = [
   'sort',
 ];
 const PAGE_SIZE = 50;
-/** The columns; only time sorts: the API orders by what its indexes cover (pressed_at). */
+/** The columns; time and score sort: the API orders by what its indexes cover. */
 const COLUMNS = ['pressedAt', 'store', 'question', 'duration', 'score', 'text'];
+/** The API's orders; sorted by score, only the clips whose answer has a value are listed. */
+const SORTS = ['newest', 'oldest', 'lowest', 'highest'];
 
 export async function renderClipList(main, query) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
@@ -39,8 +41,10 @@ export async function renderClipList(main, query) {
   const more = h('button', { type: 'button', hidden: true, 'data-action': 'more' }, t('clips.more'));
   const empty = h('p', { class: 'muted', hidden: true, 'data-testid': 'empty' }, t('clips.empty'));
   const count = h('span', { class: 'count', 'data-testid': 'clip-count' }, '');
-  const oldestFirst = sort === 'oldest';
-  const otherOrder = new URLSearchParams({ ...narrowing, ...(oldestFirst ? {} : { sort: 'oldest' }) });
+  const byScore = sort === 'lowest' || sort === 'highest';
+  // A header's link: the same view in the other order of its column (the newest first is the default).
+  const orderedBy = (next) =>
+    `#/clips?${new URLSearchParams({ ...narrowing, ...(next === 'newest' ? {} : { sort: next }) })}`;
   const table = h(
     'table',
     { class: 'clips', 'data-testid': 'clip-table' },
@@ -50,15 +54,23 @@ export async function renderClipList(main, query) {
       h(
         'tr',
         {},
-        COLUMNS.map((c) =>
-          c === 'pressedAt'
-            ? sortableHeader(t('clips.col.pressedAt'), {
-                className: 'col-pressedAt',
-                direction: oldestFirst ? 'ascending' : 'descending',
-                href: `#/clips?${otherOrder}`,
-              })
-            : h('th', { class: `col-${c}` }, t(`clips.col.${c}`)),
-        ),
+        COLUMNS.map((c) => {
+          if (c === 'pressedAt') {
+            return sortableHeader(t('clips.col.pressedAt'), {
+              className: 'col-pressedAt',
+              direction: byScore ? undefined : sort === 'oldest' ? 'ascending' : 'descending',
+              href: orderedBy(sort === undefined || sort === 'newest' ? 'oldest' : 'newest'),
+            });
+          }
+          if (c === 'score') {
+            return sortableHeader(t('clips.col.score'), {
+              className: 'col-score',
+              direction: sort === 'lowest' ? 'ascending' : sort === 'highest' ? 'descending' : undefined,
+              href: orderedBy(sort === 'lowest' ? 'highest' : 'lowest'),
+            });
+          }
+          return h('th', { class: `col-${c}` }, t(`clips.col.${c}`));
+        }),
       ),
     ),
     rows,
@@ -77,6 +89,7 @@ export async function renderClipList(main, query) {
       ),
     ),
     collapsibleFilters(filterForm(filter, { stores, questions, devices }), Object.keys(narrowing).length),
+    h('p', { class: 'muted', 'data-testid': 'scored-only', hidden: !byScore }, t('clips.sortedByScore')),
     h('div', { class: 'table-wrap' }, table),
     empty,
     more,
@@ -178,8 +191,17 @@ function filterForm(filter, { stores, questions, devices }) {
         h('option', { value: 'false', selected: filter.followUp === 'false' }, t('clips.followUp.none')),
       ),
     ),
-    // The order is set from the time column's header; applying filters keeps it.
-    filter.sort ? h('input', { type: 'hidden', name: 'sort', value: filter.sort }) : null,
+    // Also set from the time and score columns' headers; here for phones, where rows are cards.
+    field(
+      t('clips.sort'),
+      h(
+        'select',
+        { name: 'sort' },
+        SORTS.map((value) =>
+          h('option', { value, selected: (filter.sort ?? 'newest') === value }, t(`clips.sort.${value}`)),
+        ),
+      ),
+    ),
     h(
       'div',
       { class: 'actions' },
