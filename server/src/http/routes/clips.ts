@@ -226,10 +226,11 @@ async function countClips(
   principal: Principal | null,
   sort: ListSort,
 ): Promise<number> {
-  // Sorted by time either way, the count walks newest first: the same rows.
-  const matching = (await matchingClipIds(db, filter, principal, sort === 'oldest' ? 'newest' : sort)).limit(
-    COUNT_CAP + 1,
-  );
+  // The same rows in any order: the count walks the index its filter bounds best. A score range
+  // bounds the answers' value index; walked newest first instead, PostgreSQL merge-joined every
+  // clip with its answer by key and sorted them before it could stop at the cap.
+  const order = filter.npsMin !== undefined || filter.npsMax !== undefined ? 'lowest' : byScore(sort) ? sort : 'newest';
+  const matching = (await matchingClipIds(db, filter, principal, order)).limit(COUNT_CAP + 1);
   const row = await db
     .selectFrom(matching.as('matching'))
     .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
