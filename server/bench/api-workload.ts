@@ -33,6 +33,7 @@ export function workload(clips: number, stores: number): Shape[] {
   const instantAt = (i: number, offsetDays = 0) =>
     new Date(Date.parse(`${dayAt(i)}T00:00:00Z`) + offsetDays * DAY_MS).toISOString();
   const month = (i: number) => `from=${instantAt(i)}&to=${instantAt(i, 30)}`;
+  const localMonth = (i: number) => `from=${dayAt(i)}&to=${instantAt(i, 29).slice(0, 10)}`;
   const store = (i: number) => storeId((i * 13) % stores);
   const cursor = (i: number) => {
     const k = clipAt(i);
@@ -71,6 +72,9 @@ export function workload(clips: number, stores: number): Shape[] {
         `/api/v1/nps/series?interval=week&from=${dayAt(i)}&to=${instantAt(i, 364).slice(0, 10)}&timeZone=Europe/Moscow`,
     ),
     dashboard('stats-volume-month', (i) => `/api/v1/stats/volume?${month(i)}`),
+    // As the console asks: plain dates, each store's own days.
+    dashboard('stats-volume-local-month', (i) => `/api/v1/stats/volume?${localMonth(i)}`),
+    dashboard('stats-coverage-local-month', (i) => `/api/v1/stats/coverage?${localMonth(i)}`),
     dashboard('stats-coverage-month', (i) => `/api/v1/stats/coverage?${month(i)}`),
     dashboard('stats-transcription-month', (i) => `/api/v1/stats/transcription?${month(i)}`),
     dashboard('scorecards-summary-month', (i) => `/api/v1/scorecards/summary?checklistId=${CHECKLIST_ID}&${month(i)}`),

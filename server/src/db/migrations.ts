@@ -476,6 +476,33 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0017-local-day-and-hour': {
+    async up(db: Kysely<unknown>) {
+      // The press's day and hour in its store's zone, written with the clip (and again when the
+      // store's zone changes): the dashboard's counts by local day and hour read them from one
+      // index instead of converting every clip of the month to its zone (docs/scale-out.md).
+      // Null when the clip has no store.
+      await db.schema.alterTable('clips').addColumn('local_day', 'text').execute();
+      await db.schema.alterTable('clips').addColumn('local_hour', 'integer').execute();
+      if (db.getExecutor().adapter instanceof PostgresAdapter) {
+        await sql`update clips set
+            local_day = to_char(cast(clips.pressed_at as timestamptz) at time zone stores.time_zone, 'YYYY-MM-DD'),
+            local_hour = cast(extract(hour from cast(clips.pressed_at as timestamptz) at time zone stores.time_zone) as integer)
+          from stores where stores.id = clips.store_id`.execute(db);
+      } else {
+        await sql`update clips set
+            local_day = local_day(pressed_at, (select time_zone from stores where stores.id = clips.store_id)),
+            local_hour = local_hour(pressed_at, (select time_zone from stores where stores.id = clips.store_id))
+          where store_id in (select id from stores)`.execute(db);
+      }
+      await db.schema.dropIndex('clips_pressed_status').execute();
+      await db.schema
+        .createIndex('clips_stats')
+        .on('clips')
+        .columns(['pressed_at', 'store_id', 'question_id', 'local_day', 'device_id', 'local_hour', 'status'])
+        .execute();
+    },
+  },
 };
 
 /** The two column types that SQLite and PostgreSQL spell differently. */

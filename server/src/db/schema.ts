@@ -100,6 +100,12 @@ export interface ClipsTable {
   source: Generated<string>;
   /** 1: exempt from retention and erasure until released. */
   legal_hold: Generated<number>;
+  /**
+   * The press's day (YYYY-MM-DD) and hour in its store's zone (clips/press-local-time.ts); null
+   * when the clip has no store.
+   */
+  local_day: string | null;
+  local_hour: number | null;
 }
 
 export type ClipStatus = 'received' | 'transcribing' | 'transcribed' | 'failed';

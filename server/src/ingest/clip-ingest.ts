@@ -3,6 +3,7 @@ import type { Logger } from '@earshot/shared/log';
 import type { CompiledQuery } from 'kysely';
 import { type ClipAck, type ClipInit, decoders, MessageError } from '@earshot/shared/protocol';
 import { parseWav, WavFormatError } from '@earshot/shared/wav';
+import { pressLocalTime } from '../clips/press-local-time.js';
 import type { Database } from '../db/database.js';
 import { returnFreeSpace } from '../db/free-space.js';
 import { stagingWrite } from '../db/staging-writes.js';
@@ -158,16 +159,18 @@ export class ClipIngest {
       new Date(init.pressedAt),
     );
     const receivedAt = this.now().toISOString();
+    const pressedAt = new Date(init.pressedAt).toISOString();
     const committed = this.commits.commit(async (trx) => {
       await trx
         .insertInto('clips')
         .values({
+          ...(await pressLocalTime(trx, storeId ?? null, pressedAt)),
           id: clipId,
           device_id: deviceId,
           button: init.button,
           question_id: questionId ?? null,
           store_id: storeId ?? null,
-          pressed_at: new Date(init.pressedAt).toISOString(),
+          pressed_at: pressedAt,
           start_at: new Date(init.startAt).toISOString(),
           end_at: new Date(init.endAt).toISOString(),
           duration_ms: init.durationMs,

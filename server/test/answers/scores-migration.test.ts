@@ -3,12 +3,16 @@ import { describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { answerView } from '../../src/answers/answer-view.js';
+import { registerLocalTime } from '../../src/db/local-time-sql.js';
 import { migrationProvider } from '../../src/db/migrations.js';
 import type { DatabaseSchema } from '../../src/db/schema.js';
 
 describe('migration 0010: scores become answers', () => {
   it('moves each NPS score into an answer (a missing one to review) and drops the scores table', async () => {
-    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
+    const sqlite = new SQLite(':memory:');
+    // As the server opens it: later migrations read local times with these functions.
+    registerLocalTime(sqlite);
+    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
     try {
       const migrator = new Migrator({ db, provider: migrationProvider });
       assert.equal((await migrator.migrateTo('0009-fleet')).error, undefined);

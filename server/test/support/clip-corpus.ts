@@ -1,5 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Database } from '../../src/db/database.js';
+import { localDayAndHour } from '../../src/clips/zoned-time.js';
 import type { AnswersTable, ClipScorecardsTable, ClipsTable, TranscriptsTable } from '../../src/db/schema.js';
 
 /**
@@ -20,6 +21,10 @@ const ZONES = ['Europe/Moscow', 'Asia/Vladivostok', 'Europe/Kaliningrad', 'Asia/
 export const COMMON_WORDS = ['queue', 'checkout', 'friendly', 'milk', 'price', 'очередь', 'касса', 'цена'];
 export const RARE_WORDS = ['parking', 'вежливо'];
 const FILLER = Array.from({ length: 4000 }, (_, i) => `w${i.toString(36)}x`);
+
+export function storeZone(n: number): string {
+  return ZONES[n % ZONES.length] as string;
+}
 
 export function storeId(n: number): string {
   return `store-${n}`;
@@ -67,7 +72,7 @@ export async function seedChain(db: Database, stores: number): Promise<void> {
         id: storeId(n),
         name: `Store ${n}`,
         location: null,
-        time_zone: ZONES[n % ZONES.length] as string,
+        time_zone: storeZone(n),
         language: n % 2 === 0 ? 'ru-RU' : 'en-GB',
         created_at: at,
       })),
@@ -153,6 +158,7 @@ export function corpusRows(stores: number, from: number, to: number): CorpusRows
       status: failed ? 'failed' : 'transcribed',
       received_at: at,
       store_id: storeId(i % stores),
+      ...localTime(at, storeZone(i % stores)),
       source: i % 25 === 4 ? 'import' : 'device',
     });
     if (!failed) {
@@ -213,4 +219,10 @@ export async function seedClips(db: Database, stores: number, from: number, to: 
     for (const chunk of chunks(rows.answers)) await trx.insertInto('answers').values(chunk).execute();
     for (const chunk of chunks(rows.clip_scorecards)) await trx.insertInto('clip_scorecards').values(chunk).execute();
   });
+}
+
+/** A clip's local day and hour in its store's zone, as the server writes them (press-local-time.ts). */
+function localTime(at: string, zone: string): { local_day: string; local_hour: number } {
+  const { day, hour } = localDayAndHour(at, zone);
+  return { local_day: day, local_hour: hour };
 }

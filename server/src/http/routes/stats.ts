@@ -41,15 +41,15 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     const range = await pressedRange(db, { from, to }, { noStoreZone: timeZone });
     let query = inStoreScope(db.selectFrom('clips').where(range), request.principal, 'clips.store_id');
     if (storeId) query = query.where('clips.store_id', '=', storeId);
-    // Days and hours of clips of no store are read in the caller's zone, as the range was.
-    const zone = sql<string>`coalesce(stores.time_zone, ${timeZone})`;
+    // A clip keeps its local day and hour in its store's zone (clips/press-local-time.ts), so the
+    // counts read them from the clips_stats index; those of clips of no store are read in the
+    // caller's zone, as the range was. COALESCE converts only those.
     const at = sql.ref<string>('clips.pressed_at');
+    const zone = sql.val(timeZone);
     return {
       query,
-      // Only local days and hours need each clip's store: without them the clips index alone answers.
-      zoned: query.leftJoin('stores', 'stores.id', 'clips.store_id'),
-      day: localDaySql(db, at, zone),
-      hour: localHourSql(db, at, zone),
+      day: sql<string>`coalesce(clips.local_day, ${localDaySql(db, at, zone)})`,
+      hour: sql<number>`coalesce(clips.local_hour, ${localHourSql(db, at, zone)})`,
     };
   };
 
@@ -79,7 +79,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request, reply) => {
       const clips = await clipsIn(request);
       if (typeof clips === 'string') return reply.code(400).send({ error: clips });
-      const rows = await clips.zoned
+      const rows = await clips.query
         .select((eb) => [
           'clips.store_id',
           'clips.question_id',
@@ -130,7 +130,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request, reply) => {
       const clips = await clipsIn(request);
       if (typeof clips === 'string') return reply.code(400).send({ error: clips });
-      const rows = await clips.zoned
+      const rows = await clips.query
         .select((eb) => ['clips.device_id', clips.hour.as('hour'), eb.fn.countAll<number | string>().as('clips')])
         .groupBy(['clips.device_id', 'hour'])
         .execute();

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Selectable } from 'kysely';
 import { inStoreScope } from '../../access/store-scope-sql.js';
+import { restampLocalTimes } from '../../clips/press-local-time.js';
 import type { Database } from '../../db/database.js';
 import type { LabelSync } from '../../fleet/label-sync.js';
 import type { StoresTable } from '../../db/schema.js';
@@ -85,7 +86,11 @@ export const storesRoutes: FastifyPluginAsyncTypebox<{ db: Database; labels?: La
         return reply.code(400).send({ error: `body/timeZone: unknown time zone ${timeZone}` });
       const hoursProblem = openingHours === null ? undefined : openingHoursProblem(openingHours);
       if (hoursProblem) return reply.code(400).send({ error: `body/openingHours${hoursProblem}` });
-      const existing = await db.selectFrom('stores').select('id').where('id', '=', id).executeTakeFirst();
+      const existing = await db
+        .selectFrom('stores')
+        .select(['id', 'time_zone'])
+        .where('id', '=', id)
+        .executeTakeFirst();
       const values = {
         name,
         location: location ?? null,
@@ -93,15 +98,20 @@ export const storesRoutes: FastifyPluginAsyncTypebox<{ db: Database; labels?: La
         language,
         opening_hours_json: openingHours === null ? null : JSON.stringify(openingHours),
       };
-      if (existing) {
-        await db.updateTable('stores').set(values).where('id', '=', id).execute();
-        // Labels are in the store's language.
-        await labels?.sync({ storeId: id }, request.principal?.username ?? null);
-      } else
-        await db
-          .insertInto('stores')
-          .values({ id, ...values, created_at: new Date().toISOString() })
-          .execute();
+      const restamped = await db.transaction().execute(async (trx) => {
+        if (existing) await trx.updateTable('stores').set(values).where('id', '=', id).execute();
+        else
+          await trx
+            .insertInto('stores')
+            .values({ id, ...values, created_at: new Date().toISOString() })
+            .execute();
+        // Clips keep their local day and hour: a new zone writes them again, with the store, so
+        // that no count reads a mix of the two zones.
+        return existing && existing.time_zone !== timeZone ? restampLocalTimes(trx, id, timeZone) : 0;
+      });
+      if (restamped > 0) request.log.info({ storeId: id, timeZone, clips: restamped }, 'local days of clips rewritten');
+      // Labels are in the store's language.
+      if (existing) await labels?.sync({ storeId: id }, request.principal?.username ?? null);
       return reply
         .code(existing ? 200 : 201)
         .send({ id, name, location: location ?? null, timeZone, language, openingHours });

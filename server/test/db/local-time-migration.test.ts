@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { registerLocalTime } from '../../src/db/local-time-sql.js';
+import { migrationProvider } from '../../src/db/migrations.js';
+import type { DatabaseSchema } from '../../src/db/schema.js';
+
+describe('migration 0017: clips keep their local day and hour', () => {
+  it("writes each stored clip's day and hour in its store's zone; a clip of no store keeps none", async () => {
+    const sqlite = new SQLite(':memory:');
+    registerLocalTime(sqlite);
+    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    try {
+      const migrator = new Migrator({ db, provider: migrationProvider });
+      assert.equal((await migrator.migrateTo('0016-answers-by-score')).error, undefined);
+      await sql`insert into stores (id, name, time_zone, language, created_at)
+        values ('ktm', 'Kathmandu', 'Asia/Kathmandu', 'en', '2026-01-01T00:00:00Z')`.execute(db);
+      // 18:20 UTC is 00:05 the next day in Kathmandu (UTC+5:45).
+      for (const [id, store] of [
+        ['c1', 'ktm'],
+        ['c2', null],
+      ] as const) {
+        await sql`insert into clips (id, device_id, button, question_id, store_id, pressed_at, start_at, end_at,
+            duration_ms, sample_rate, channels, container, codec, size, sha256, storage_key, truncated, gaps_json,
+            meta_json, status, received_at)
+          values (${id}, 'pi', 1, null, ${store}, '2026-03-01T18:20:00.000Z', '2026-03-01T18:19:00.000Z',
+            '2026-03-01T18:21:00.000Z', 120000, 16000, 1, 'wav', 'pcm_s16le', 1, 'x', ${`k/${id}`}, 0, '[]', '{}',
+            'received', '2026-03-01T18:21:00.000Z')`.execute(db);
+      }
+      assert.equal((await migrator.migrateToLatest()).error, undefined);
+      const rows = await db.selectFrom('clips').select(['id', 'local_day', 'local_hour']).orderBy('id').execute();
+      assert.deepEqual(rows, [
+        { id: 'c1', local_day: '2026-03-02', local_hour: 0 },
+        { id: 'c2', local_day: null, local_hour: null },
+      ]);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
