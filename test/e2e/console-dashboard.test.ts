@@ -225,5 +225,24 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
     assert.equal(await page.locator('input[data-date-field=to]').inputValue(), today);
   });
 
+  await t.test('a chain of more than eight stores: clips per day as one total, every clip in it', async () => {
+    for (let n = 1; n <= 6; n++) {
+      await rig.call('PUT', `/api/v1/stores/branch-${n}`, { name: `Branch ${n}`, timeZone: 'UTC', language: 'en' });
+    }
+    await cdp.send('Emulation.setTimezoneOverride', { timezoneId: BROWSER_ZONE });
+    await page.goto(`${rig.api}/console/#/dashboard?${PERIOD}`);
+    await page.reload();
+    await page.locator('[data-language=en]').click();
+    const chart = page.locator('[data-testid=volume-chart][data-drawn]');
+    await chart.waitFor();
+    const series = await chart.locator('thead th').allTextContents();
+    assert.deepEqual(series, ['', 'All stores', 'Total']);
+    let sum = 0;
+    for (const row of await chart.locator('tr[data-day]').all()) sum += Number(await row.getAttribute('data-clips'));
+    // The five presses of the period (the east clip is today's, outside it).
+    assert.equal(sum, 5);
+    await rig.shoot(page, 'dashboard-chain');
+  });
+
   assert.deepEqual(errors, []);
 });

@@ -101,8 +101,30 @@ for (const kind of DATABASE_KINDS) {
             'GET',
             `/api/v1/stats/coverage?${range}`,
           );
+          // Grouped coarser, the same clips: per store, and per day only.
+          const sum = (rows: (string | number | null)[][], key: (row: (string | number | null)[]) => string) => {
+            const sums = new Map<string, number>();
+            for (const row of rows) sums.set(key(row), (sums.get(key(row)) ?? 0) + Number(row[3]));
+            return [...sums].sort(byJson);
+          };
+          const rows = volume.rows.map((r) => [r.storeId ?? null, r.questionId ?? null, r.day, r.clips]);
+          for (const [groupBy, key] of [
+            ['store', (r: (string | number | null)[]) => JSON.stringify([r[0], r[2]])],
+            ['day', (r: (string | number | null)[]) => JSON.stringify([r[2]])],
+          ] as const) {
+            const coarse = await call<{ rows: VolumeRow[] }>('GET', `/api/v1/stats/volume?${range}&groupBy=${groupBy}`);
+            assert.deepEqual(
+              sum(
+                coarse.rows.map((r) => [r.storeId ?? null, r.questionId ?? null, r.day, r.clips]),
+                key,
+              ),
+              sum(rows, key),
+              `groupBy=${groupBy}`,
+            );
+            assert.ok(coarse.rows.every((r) => !('questionId' in r) && (groupBy === 'store') === 'storeId' in r));
+          }
           return {
-            volume: volume.rows.map((r) => [r.storeId, r.questionId, r.day, r.clips]).sort(byJson),
+            volume: rows.sort(byJson),
             coverage: coverage.devices.map((d) => [d.deviceId, d.hours]),
           };
         };

@@ -95,6 +95,8 @@ export default {
   'dashboard.noAnswers': 'no scored answers',
   'dashboard.chart': 'NPS by store',
   'dashboard.volume': 'Clips per day',
+  'dashboard.volumeTotal': 'All {stores} stores together.',
+  'dashboard.allStores': 'All stores',
   'dashboard.checklist': 'Checklist',
   'dashboard.groupBy': 'Checklist results by',
   'dashboard.groupBy.store': 'Store',

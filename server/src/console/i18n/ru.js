@@ -95,6 +95,8 @@ export default {
   'dashboard.noAnswers': 'нет оценённых ответов',
   'dashboard.chart': 'NPS по магазинам',
   'dashboard.volume': 'Записи по дням',
+  'dashboard.volumeTotal': 'Все магазины вместе ({stores}).',
+  'dashboard.allStores': 'Все магазины',
   'dashboard.checklist': 'Чек-лист',
   'dashboard.groupBy': 'Итоги чек-листа по',
   'dashboard.groupBy.store': 'Магазин',

@@ -29,6 +29,11 @@ import { coverageSection, GROUPINGS, scorecardSummarySection, transcriptionSecti
 import { comparison, INTERVALS, npsOverTimeSection, rates } from './dashboard-nps.js';
 
 const DEFAULT_DAYS = 30;
+/**
+ * Clips per day split by store up to this many stores; a chain's columns are one total (a
+ * stack of hundreds of stores reads as noise, and the API would send a row per store and day).
+ */
+const MAX_STORE_SERIES = 8;
 
 export async function renderDashboard(main, query) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
@@ -53,9 +58,10 @@ export async function renderDashboard(main, query) {
     timeZone: browserZone,
   };
   const range = { from: period.from, to: period.to, timeZone: period.timeZone };
+  const volumeByStore = stores.length <= MAX_STORE_SERIES;
   const [answers, volume, coverage, transcription, summary, series, total, ...perStore] = await Promise.all([
     answerSummary(),
-    getVolume(range),
+    getVolume({ ...range, groupBy: volumeByStore ? 'store' : 'day' }),
     getCoverage(range),
     getTranscription(range),
     checklist ? getScorecardSummary({ checklistId: checklist.id, groupBy, ...range }) : null,
@@ -102,7 +108,16 @@ export async function renderDashboard(main, query) {
       'section',
       { class: 'card' },
       h('h2', {}, t('dashboard.volume')),
-      volumeChart(volume.rows, daysOf(range, volume.rows), stores),
+      volumeByStore
+        ? volumeChart(volume.rows, daysOf(range, volume.rows), stores)
+        : [
+            h('p', { class: 'muted' }, t('dashboard.volumeTotal', { stores: stores.length })),
+            volumeChart(
+              volume.rows.map((row) => ({ ...row, storeId: 'all' })),
+              daysOf(range, volume.rows),
+              [{ id: 'all', name: t('dashboard.allStores') }],
+            ),
+          ],
     ),
     coverageSection(coverage, devices),
     transcriptionSection(transcription, stores),

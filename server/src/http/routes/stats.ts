@@ -19,6 +19,23 @@ const Range = Type.Object(
   { additionalProperties: false },
 );
 
+const VolumeQuery = Type.Composite(
+  [
+    Range,
+    Type.Object({
+      groupBy: Type.Union(
+        [Type.Literal('store-question'), Type.Literal('store'), Type.Literal('question'), Type.Literal('day')],
+        {
+          default: 'store-question',
+          description:
+            'rows per local day and store and question (the default), per store, per question, or per day only',
+        },
+      ),
+    }),
+  ],
+  { additionalProperties: false },
+);
+
 /**
  * Volumes managers watch: clips per store, question and local day; presses per device and local
  * hour (coverage: is the button used all day?); the share of clips transcribed or failed. Days and
@@ -59,14 +76,16 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       config: { permission: 'stats:read' },
       schema: {
         tags: ['stats'],
-        summary: 'Clips per store, question and local day',
-        querystring: Range,
+        summary: 'Clips per local day, per store and question (or as `groupBy` says)',
+        querystring: VolumeQuery,
         response: {
           200: Type.Object({
             rows: Type.Array(
               Type.Object({
-                storeId: Type.Union([Type.String(), Type.Null()]),
-                questionId: Type.Union([Type.String(), Type.Null()]),
+                /** Absent when not grouped by store; null: clips of no store. */
+                storeId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+                /** Absent when not grouped by question; null: clips of no question. */
+                questionId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
                 day: Type.String(),
                 clips: Type.Integer(),
               }),
@@ -79,20 +98,25 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request, reply) => {
       const clips = await clipsIn(request);
       if (typeof clips === 'string') return reply.code(400).send({ error: clips });
+      const { groupBy } = request.query;
+      const byStore = groupBy === 'store-question' || groupBy === 'store';
+      const byQuestion = groupBy === 'store-question' || groupBy === 'question';
+      // Grouped by what was asked only: a chain's month per store and question is tens of
+      // thousands of rows, most of the answer's time, where a chart of its totals needs thirty.
       const rows = await clips.query
         .select((eb) => [
-          'clips.store_id',
-          'clips.question_id',
+          byStore ? sql<string | null>`clips.store_id`.as('store_id') : sql<null>`null`.as('store_id'),
+          byQuestion ? sql<string | null>`clips.question_id`.as('question_id') : sql<null>`null`.as('question_id'),
           clips.day.as('day'),
           eb.fn.countAll<number | string>().as('clips'),
         ])
-        .groupBy(['clips.store_id', 'clips.question_id', 'day'])
+        .groupBy([...(byStore ? [sql`clips.store_id`] : []), ...(byQuestion ? [sql`clips.question_id`] : []), sql`day`])
         .execute();
       return {
         rows: rows
           .map((row) => ({
-            storeId: row.store_id,
-            questionId: row.question_id,
+            ...(byStore ? { storeId: row.store_id } : {}),
+            ...(byQuestion ? { questionId: row.question_id } : {}),
             day: row.day,
             clips: Number(row.clips),
           }))
