@@ -72,8 +72,9 @@ export function workload(clips: number, stores: number): Shape[] {
         `/api/v1/nps/series?interval=week&from=${dayAt(i)}&to=${instantAt(i, 364).slice(0, 10)}&timeZone=Europe/Moscow`,
     ),
     dashboard('stats-volume-month', (i) => `/api/v1/stats/volume?${month(i)}`),
-    // As the console asks: plain dates, each store's own days.
+    // As the console asks: plain dates, each store's own days; a chain's clips per day as one total.
     dashboard('stats-volume-local-month', (i) => `/api/v1/stats/volume?${localMonth(i)}`),
+    dashboard('stats-volume-chain-month', (i) => `/api/v1/stats/volume?${localMonth(i)}&groupBy=day`),
     dashboard('stats-coverage-local-month', (i) => `/api/v1/stats/coverage?${localMonth(i)}`),
     dashboard('stats-coverage-month', (i) => `/api/v1/stats/coverage?${month(i)}`),
     dashboard('stats-transcription-month', (i) => `/api/v1/stats/transcription?${month(i)}`),
