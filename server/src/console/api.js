@@ -85,6 +85,7 @@ export const pushDeviceConfig = (id, settings) =>
 export const testPress = (id, button) =>
   request('POST', `/devices/${encodeURIComponent(id)}/test-press`, { body: { button } });
 export const getNps = (params) => request('GET', '/nps', { query: params });
+export const getNpsByStore = (params) => request('GET', '/nps/stores', { query: params });
 export const getNpsSeries = (params) => request('GET', '/nps/series', { query: params });
 export const getVolume = (params) => request('GET', '/stats/volume', { query: params });
 export const getCoverage = (params) => request('GET', '/stats/coverage', { query: params });

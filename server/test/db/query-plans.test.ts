@@ -72,6 +72,8 @@ const SHAPES: string[] = [
   // One local day: the corpus spans three and a half, and a range over all of it is rightly read whole.
   '/api/v1/nps/series?interval=week&from=2025-01-02&to=2025-01-02&timeZone=Europe/Moscow',
   '/api/v1/nps/series?interval=month&storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-08T00:00:00Z',
+  '/api/v1/nps/stores?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
+  '/api/v1/nps/stores?from=2025-01-02&to=2025-01-02&timeZone=Europe/Moscow&questionId=nps',
   '/api/v1/stats/volume?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/stats/volume?storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/stats/coverage?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',

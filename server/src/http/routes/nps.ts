@@ -4,7 +4,7 @@ import { storeScope } from '../../access/principal.js';
 import { rangeProblem } from '../../clips/pressed-range.js';
 import { isLocalTime } from '../../clips/zoned-time.js';
 import type { Database } from '../../db/database.js';
-import { npsReport } from '../../nps/nps-report.js';
+import { npsReport, npsReportsByStore } from '../../nps/nps-report.js';
 import { npsSeries } from '../../nps/nps-series.js';
 import { defaultFrom } from '../../nps/report-period.js';
 import { ErrorBody, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
@@ -99,6 +99,58 @@ export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       const scope = scopeOf(request.principal, filter.storeId);
       if (typeof scope === 'string') return reply.code(404).send({ error: scope });
       return npsReport(db, { ...filter, from, to, noStoreZone: timeZone, ...scope });
+    },
+  );
+
+  app.get(
+    '/api/v1/nps/stores',
+    {
+      config: { permission: 'stats:read' },
+      schema: {
+        tags: ['nps'],
+        summary:
+          "Each store's NPS with its counts, in one answer (the stores in the caller's scope that have NPS clips)",
+        querystring: Type.Object(
+          {
+            questionId: Filter.questionId,
+            timeZone: Filter.timeZone,
+            from: Type.Optional(TimeBound('pressed at or after; default: 30 days before `to`')),
+            to: Type.Optional(
+              TimeBound('pressed before; a plain date includes that whole day; default: now (an instant)'),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            stores: Type.Array(
+              Type.Composite([
+                Type.Object({
+                  storeId: Type.Union([Type.String(), Type.Null()], { description: 'null: clips of no store' }),
+                }),
+                Report,
+              ]),
+            ),
+          }),
+          400: ErrorBody,
+          404: ErrorBody,
+        },
+      },
+    },
+    async (request, reply) => {
+      // Always a period: every store's answers of all time would be read with their clips.
+      const { from: asked, to = new Date().toISOString(), timeZone, ...filter } = request.query;
+      const from = asked ?? defaultFrom(to);
+      const problem = rangeProblem({ from, to }) ?? zoneProblem(timeZone);
+      if (problem) return reply.code(400).send({ error: problem });
+      const scope = scopeOf(request.principal, undefined);
+      if (typeof scope === 'string') return reply.code(404).send({ error: scope });
+      const reports = await npsReportsByStore(db, { ...filter, from, to, noStoreZone: timeZone, ...scope });
+      return {
+        stores: [...reports]
+          .map(([storeId, report]) => ({ storeId, ...report }))
+          .sort((a, b) => String(a.storeId).localeCompare(String(b.storeId))),
+      };
     },
   );
 
