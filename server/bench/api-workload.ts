@@ -64,6 +64,8 @@ export function workload(clips: number, stores: number): Shape[] {
     search('search-store-month', (i) => `/api/v1/clips?q=${common(i)}&storeId=${store(i)}&${month(i)}`),
     search('search-day', (i) => `/api/v1/clips?q=${common(i)}&from=${dayAt(i)}&to=${dayAt(i)}`),
     dashboard('nps-store-month', (i) => `/api/v1/nps?storeId=${store(i)}&${month(i)}`),
+    // The dashboard's NPS of every store, in one request.
+    dashboard('nps-stores-local-month', (i) => `/api/v1/nps/stores?${localMonth(i)}`),
     dashboard('nps-week', (i) => `/api/v1/nps?from=${instantAt(i)}&to=${instantAt(i, 7)}`),
     // The dashboard's NPS over time: a year of each store's local weeks, beside the year before.
     dashboard(
