@@ -218,7 +218,7 @@ const COUNT_CAP = 1000;
 
 /**
  * The filter's result counted up to COUNT_CAP + 1, over the same joins the list filters on and
- * in the list's own order, so the database walks the same index and stops at the cap.
+ * in an order one of its indexes gives, so that the database walks that index and stops at the cap.
  */
 async function countClips(
   db: Database,
