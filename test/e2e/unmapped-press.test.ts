@@ -21,7 +21,7 @@ interface ApiClip {
  * administrator maps button 5 and unmaps button 2: the device has the new map at once, with no
  * other push, and the two buttons swap.
  */
-it('a press on a button the pushed map leaves out never leaves the device; a changed map reaches it at once', async (t) => {
+it('a press on a button the pushed map leaves out never leaves the device; a changed map reaches it at once, a later one when it takes effect', async (t) => {
   const dir = await tempDir();
   t.after(() => dir.remove());
   const [httpPort, mqttPort, devicePort] = [await freePort(), await freePort(), await freePort()];
@@ -118,5 +118,22 @@ it('a press on a button the pushed map leaves out never leaves the device; a cha
       [5, 'complaint'],
       [2, 'improve'],
     ],
+  );
+
+  // The device's own map, dated two seconds ahead, leaves button 5 out: nothing changes until
+  // then, and at that time the device is told, with no other request made.
+  const later = await fetch(`${api}/api/v1/button-maps/device/till-1`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ buttons: { '5': null }, effectiveFrom: new Date(Date.now() + 2000).toISOString() }),
+  });
+  assert.equal(later.status, 201, await later.text());
+  assert.equal(count(/remote configuration applied/g), 2, 'not before its time');
+  await waitFor('the device map applied when it took effect', async () =>
+    count(/remote configuration applied/g) >= 3 ? true : undefined,
+  );
+  await box('BTN 5');
+  await waitFor('button 5 refused now', async () =>
+    count(/press refused: the button answers no question/g) >= 3 ? true : undefined,
   );
 });

@@ -77,21 +77,10 @@ export class Enrolment {
     };
   }
 
-  /** The highest button any map in force for the device (its own, its store's, the default) names. */
+  /** The highest button mapped to a question on the device now (its own map, its store's, the default). */
   private async buttonCount(deviceId: string): Promise<number> {
-    const device = await this.db.selectFrom('devices').select('store_id').where('id', '=', deviceId).executeTakeFirst();
-    const now = new Date().toISOString();
-    const scopes = [
-      ['device', deviceId],
-      ['store', device?.store_id ?? null],
-      ['default', ''],
-    ] as const;
-    let highest = 0;
-    for (const [scope, scopeId] of scopes) {
-      if (scopeId === null) continue;
-      const version = await this.buttonMap.versionAt(scope, scopeId, now);
-      for (const button of Object.keys(version?.buttons ?? {})) highest = Math.max(highest, Number(button));
-    }
+    const mapped = await this.buttonMap.mappedAt(deviceId);
+    const highest = Math.max(0, ...Object.keys(mapped).map(Number));
     return Math.max(highest, 1);
   }
 }

@@ -19,7 +19,7 @@ const MAX_LABEL = 60;
  * has one): what its touchscreen shows and what a technician's test press may press.
  */
 export async function mappedButtons(db: Database, buttonMap: ButtonMap, deviceId: string): Promise<MappedButton[]> {
-  const mapped = await buttonMap.mappedAt(deviceId, new Date());
+  const mapped = await buttonMap.mappedAt(deviceId);
   const ids = [...new Set(Object.values(mapped))];
   const questions = ids.length
     ? await db.selectFrom('questions').select(['id', 'text_en', 'text_ru']).where('id', 'in', ids).execute()

@@ -10,6 +10,7 @@ import { Sessions } from '../access/sessions.js';
 import { SignInLockout } from '../access/sign-in-lockout.js';
 import { Users } from '../access/users.js';
 import { LabelSync } from '../fleet/label-sync.js';
+import { MapTakesEffect } from '../fleet/map-takes-effect.js';
 import { AuditLog } from '../audit/audit-log.js';
 import type { ServerConfig } from '../config/server-config.js';
 import type { Database } from '../db/database.js';
@@ -156,6 +157,11 @@ export async function buildApp(options: AppOptions) {
   const labels = options.fleet
     ? new LabelSync(options.db, options.buttonMap, options.fleet.configPush, app.log.child({ module: 'labels' }))
     : undefined;
+  const mapsTakingEffect = labels
+    ? new MapTakesEffect(options.db, labels, app.log.child({ module: 'labels' }))
+    : undefined;
+  await mapsTakingEffect?.arm();
+  app.addHook('onClose', async () => mapsTakingEffect?.close());
   await app.register(accessPlugin, { users, tokens, sessions });
   await app.register(authRoutes, {
     users,
@@ -195,7 +201,12 @@ export async function buildApp(options: AppOptions) {
   await app.register(enrolmentRoutes, { ...options.enrolment, db: options.db, buttonMap: options.buttonMap, audit });
   await app.register(fleetRoutes, { db: options.db, audit, fleet: options.fleet, buttonMap: options.buttonMap });
   await app.register(questionsRoutes, { db: options.db, labels });
-  await app.register(buttonMapsRoutes, { db: options.db, buttonMap: options.buttonMap, labels });
+  await app.register(buttonMapsRoutes, {
+    db: options.db,
+    buttonMap: options.buttonMap,
+    labels,
+    mapsTakingEffect,
+  });
   await app.register(transcriptionJobsRoutes, { db: options.db, queue: options.queue, onQueued: options.onJobQueued });
   await app.register(npsRoutes, { db: options.db });
   await app.register(importsRoutes, options.imports);

@@ -6,6 +6,12 @@ import type { ButtonMapsTable } from '../db/schema.js';
 /** Button number (as a string, "1".."99") -> question id. */
 export type Buttons = Record<string, string>;
 
+/**
+ * What a version of a map says per button: a question id, or null: no question here, whatever a
+ * wider scope maps (a device whose store maps three buttons may leave one of them out).
+ */
+export type ButtonsOfVersion = Record<string, string | null>;
+
 export type MapScope = ButtonMapsTable['scope'];
 
 export interface ButtonMapVersion {
@@ -13,7 +19,7 @@ export interface ButtonMapVersion {
   scope: MapScope;
   scopeId: string;
   effectiveFrom: string;
-  buttons: Buttons;
+  buttons: ButtonsOfVersion;
 }
 
 /** What a press answers, as decided at the moment it was pressed. */
@@ -44,25 +50,25 @@ export class ButtonMap {
     const scopes: [MapScope, string][] = [['device', deviceId]];
     if (storeId) scopes.push(['store', storeId]);
     scopes.push(['default', '']);
+    // The narrowest scope that names the button decides, a null ("none here") included.
     for (const [scope, scopeId] of scopes) {
-      const version = await this.versionAt(scope, scopeId, at);
-      const questionId = version?.buttons[String(button)];
-      if (questionId) return { questionId, storeId };
+      const buttons = (await this.versionAt(scope, scopeId, at))?.buttons ?? {};
+      if (String(button) in buttons) return { questionId: buttons[String(button)] ?? undefined, storeId };
     }
     return { questionId: undefined, storeId };
   }
 
   /** Every mapped button of a device at a time, each resolved as a press would be (device, store, default). */
-  async mappedAt(deviceId: string, at: Date): Promise<Buttons> {
+  async mappedAt(deviceId: string, at: Date = this.now()): Promise<Buttons> {
     const device = await this.db.selectFrom('devices').select('store_id').where('id', '=', deviceId).executeTakeFirst();
     const scopes: [MapScope, string][] = [['default', '']];
     if (device?.store_id) scopes.push(['store', device.store_id]);
     scopes.push(['device', deviceId]);
-    const mapped: Buttons = {};
-    // Narrowest last, so that it wins.
+    const named: ButtonsOfVersion = {};
+    // Narrowest last, so that it wins, its nulls too.
     for (const [scope, scopeId] of scopes)
-      Object.assign(mapped, (await this.versionAt(scope, scopeId, at.toISOString()))?.buttons);
-    return mapped;
+      Object.assign(named, (await this.versionAt(scope, scopeId, at.toISOString()))?.buttons);
+    return Object.fromEntries(Object.entries(named).filter((entry): entry is [string, string] => entry[1] !== null));
   }
 
   async versionAt(scope: MapScope, scopeId: string, at: string): Promise<ButtonMapVersion | undefined> {
@@ -94,7 +100,7 @@ export class ButtonMap {
   async addVersion(
     scope: MapScope,
     scopeId: string,
-    buttons: Buttons,
+    buttons: ButtonsOfVersion,
     effectiveFrom: Date = this.now(),
   ): Promise<ButtonMapVersion> {
     const row = await this.db
@@ -130,7 +136,7 @@ export class ButtonMap {
   }
 }
 
-function sameButtons(a: Buttons, b: Buttons): boolean {
+function sameButtons(a: ButtonsOfVersion, b: ButtonsOfVersion): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }
@@ -141,6 +147,6 @@ function toVersion(row: Selectable<ButtonMapsTable>): ButtonMapVersion {
     scope: row.scope,
     scopeId: row.scope_id,
     effectiveFrom: row.effective_from,
-    buttons: JSON.parse(row.buttons_json) as Buttons,
+    buttons: JSON.parse(row.buttons_json) as ButtonsOfVersion,
   };
 }

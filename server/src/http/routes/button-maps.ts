@@ -4,12 +4,15 @@ import { Id } from '@earshot/shared/protocol';
 import { canSeeStore, type Principal, storeScope } from '../../access/principal.js';
 import type { Database } from '../../db/database.js';
 import type { LabelSync } from '../../fleet/label-sync.js';
+import type { MapTakesEffect } from '../../fleet/map-takes-effect.js';
 import type { ButtonMap, ButtonMapVersion, MapScope } from '../../questions/button-map.js';
 import { DateTime, ErrorBody } from '../schemas.js';
 
 const Buttons = Type.Record(
   Type.String({ pattern: '^[1-9][0-9]?$', description: 'a button number from 1 to 99' }),
-  Type.String({ minLength: 1 }),
+  Type.Union([Type.String({ minLength: 1 }), Type.Null()], {
+    description: 'the question the button answers; null: none here, whatever a wider map (store, default) says',
+  }),
 );
 const Version = Type.Object({
   id: Type.Integer(),
@@ -39,7 +42,8 @@ export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{
   db: Database;
   buttonMap: ButtonMap;
   labels?: LabelSync | undefined;
-}> = async (app, { db, buttonMap, labels }) => {
+  mapsTakingEffect?: MapTakesEffect | undefined;
+}> = async (app, { db, buttonMap, labels, mapsTakingEffect }) => {
   const scopeIdOf = (scope: MapScope, scopeId: string) => (scope === 'default' ? '' : scopeId);
 
   app.get(
@@ -80,11 +84,11 @@ export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{
         const store = await db.selectFrom('stores').select('id').where('id', '=', scopeId).executeTakeFirst();
         if (!store) return reply.code(400).send({ error: `params/scopeId: no store ${scopeId}` });
       }
-      const ids = [...new Set(Object.values(buttons))];
+      const ids = [...new Set(Object.values(buttons).filter((q): q is string => q !== null))];
       const known = ids.length
         ? new Set((await db.selectFrom('questions').select('id').where('id', 'in', ids).execute()).map((q) => q.id))
         : new Set<string>();
-      const unknown = Object.entries(buttons).find(([, q]) => !known.has(q));
+      const unknown = Object.entries(buttons).find(([, q]) => q !== null && !known.has(q));
       if (unknown) return reply.code(400).send({ error: `body/buttons/${unknown[0]}: no question ${unknown[1]}` });
       const version = await buttonMap.addVersion(
         scope,
@@ -92,8 +96,9 @@ export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{
         buttons,
         effectiveFrom ? new Date(effectiveFrom) : undefined,
       );
-      // A version in force now reaches the devices it maps at once; a later one, at their next push.
-      if (Date.parse(version.effectiveFrom) <= Date.now()) {
+      // A version in force now reaches the devices it maps at once; a later one when it takes effect.
+      if (Date.parse(version.effectiveFrom) > Date.now()) await mapsTakingEffect?.arm();
+      else {
         const target =
           scope === 'default'
             ? { all: true as const }
