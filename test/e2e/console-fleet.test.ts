@@ -167,6 +167,26 @@ it('the fleet: heartbeat, microphone, backlog and version columns, filters, and 
   assert.match((await page.locator('[data-testid=mic]').textContent()) ?? '', /тишина/);
   await page.locator('[data-testid=trend-backlog] canvas').waitFor();
   await rig.shoot(page, 'device-detail-ru');
+
+  // A device with one heartbeat: its graphs span an hour around it, not years (uPlot widened a
+  // time axis with one point to 2.7 years).
+  const deviceC = await asDevice('till-c');
+  await deviceC(topics.heartbeat('till-c'), heartbeat());
+  await waitFor('the heartbeat of till-c', async () =>
+    (await fleet()).find((d) => d.id === 'till-c' && d.heartbeat !== null),
+  );
+  await page.goto(`${rig.api}/console/#/devices/till-c`);
+  await page.locator('[data-testid=trend-backlog] canvas').waitFor();
+  const span = await page.evaluate<number>(
+    "(() => { const { min, max } = document.querySelector('[data-testid=trend-backlog]').plot().scales.x; return max - min; })()",
+  );
+  assert.equal(span, 3600);
+  // Its time labels are the console's language's (Russian: 24-hour), not uPlot's English "10:45pm".
+  const labels = await page.evaluate<string[]>(
+    "(() => { const u = document.querySelector('[data-testid=trend-backlog]').plot(); return u.axes[0].values(u, [u.scales.x.min]); })()",
+  );
+  assert.match(labels[0] ?? '', /^\d\d:\d\d$/);
+  await rig.shoot(page, 'device-detail-one-heartbeat');
   assert.deepEqual(errors, []);
 });
 

@@ -2,8 +2,14 @@
 // level or the upload backlog over the hours shown. Sized to its card, redrawn when that resizes.
 import uPlot from '../vendor/uplot.js';
 import { h } from '../dom.js';
+import { currentLanguage } from '../i18n.js';
 
 const HEIGHT = 140;
+/**
+ * Half the span shown around a single heartbeat. uPlot widens a time axis with one point to
+ * 86,400 / 0.001 s (its one-day default read in milliseconds): 2.7 years, labelled by year.
+ */
+const ONE_POINT_HALF_SPAN_S = 30 * 60;
 
 /** uPlot's own stylesheet, linked once (the CSP allows only this origin's styles). */
 function ensureStylesheet() {
@@ -35,13 +41,35 @@ export function trendChart({ title, times, values, unit, testid, color = '#2458c
           x: { time: true },
           y: floor === undefined ? {} : { range: (_u, _min, max) => [floor, Math.max(5, max)] },
         },
-        axes: [{ size: 30 }, { size: 76, values: (_u, ticks) => ticks.map((v) => `${v}${unit}`) }],
+        axes: [
+          { size: 30, values: timeLabels },
+          { size: 76, values: (_u, ticks) => ticks.map((v) => `${v}${unit}`) },
+        ],
         series: [{}, { stroke: color, width: 2, spanGaps: false, points: { show: times.length < 3 } }],
       },
       [times, values],
       plotBox,
     );
+    const first = times[0];
+    if (first !== undefined && times.every((time) => time === first)) {
+      plot.setScale('x', { min: first - ONE_POINT_HALF_SPAN_S, max: first + ONE_POINT_HALF_SPAN_S });
+    }
   };
   new window.ResizeObserver((entries) => draw(Math.floor(entries[0].contentRect.width))).observe(plotBox);
+  // The uPlot instance, for tests and the curious (as widgets/plot.js keeps it).
+  element.plot = () => plot;
   return element;
+}
+
+/**
+ * The time axis's labels in the console's language (uPlot's own are English: "10:45pm"): hours
+ * and minutes within two days, else the day and month.
+ */
+function timeLabels(u, ticks) {
+  const span = (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0);
+  const format = new Intl.DateTimeFormat(
+    currentLanguage(),
+    span <= 2 * 86_400 ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short' },
+  );
+  return ticks.map((tick) => format.format(new Date(tick * 1000)));
 }
