@@ -179,6 +179,15 @@ it('every view in both languages fits a phone; Russian pages have no English; J/
         await page.goto(`${rig.api}/console/${hash}`);
         await page.locator(ready).first().waitFor({ state: 'attached' });
         if (language === 'ru') assert.deepEqual(await englishWords(page, data), [], `English on the Russian ${name}`);
+        // What the machine's reading came to is said in Russian; only the server's detail is English.
+        if (language === 'ru' && (name === 'player' || name === 'review')) {
+          const said = await page.evaluate<string | null>(`(() => {
+            const element = document.querySelector('[data-testid=answer-reason], [data-testid=machine-outcome]')?.cloneNode(true);
+            element?.querySelectorAll('[lang=en]').forEach((e) => e.remove());
+            return element ? element.textContent : null;
+          })()`);
+          if (said !== null) assert.match(said, /[а-яё]{4}/i, `the machine's outcome on the Russian ${name}`);
+        }
         // Loaded at a phone's width, as a phone would, with every folded table open.
         await page.setViewportSize(SCREEN_SIZES.phone);
         await page.reload();

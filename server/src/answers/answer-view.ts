@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { AnswersTable } from '../db/schema.js';
+import { MACHINE_OUTCOMES, machineOutcome } from './machine-outcome.js';
 import type { MachineAnswer } from './answer.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -22,8 +23,10 @@ export const AnswerView = Type.Object({
   confidence: Type.Number(),
   /** Waiting for a person: the machine found no answer, was unsure, or its readings disagreed. */
   needsReview: Type.Boolean(),
-  /** Why the machine read this value, or none, in words. */
+  /** Why the machine read this value, or none, in words (English). */
   reason: Type.String(),
+  /** What the machine's reading came to, for a console to say in its language (answers/machine-outcome.ts). */
+  outcome: Type.Union(MACHINE_OUTCOMES.map((o) => Type.Literal(o))),
   /** The words that gave the machine's value, with their times. */
   evidence: Type.Array(WordView),
   /** The answer window, ms from the clip's start. */
@@ -117,6 +120,7 @@ export function answerView(row: AnswerRow): AnswerView {
     confidence: Number(row.machine_confidence),
     needsReview: Number(row.needs_review) === 1,
     reason: machine.reason,
+    outcome: machineOutcome(machine),
     evidence: machine.evidence,
     window: machine.window,
     pressMs: machine.pressMs,

@@ -90,8 +90,14 @@ function answerBody(answer, canAnswer, revert) {
       'dl',
       { class: 'details' },
       h('dt', {}, t('answer.reason')),
-      // The server writes the reason in English: marked so, for readers and translators.
-      h('dd', { 'data-testid': 'answer-reason', lang: 'en' }, answer.reason || '—'),
+      // What the reading came to, in the console's language; the server's detail is English,
+      // marked so for readers and translators.
+      h(
+        'dd',
+        { 'data-testid': 'answer-reason', 'data-outcome': answer.outcome },
+        t(`answer.outcome.${answer.outcome}`),
+        answer.reason ? h('div', { class: 'muted small', lang: 'en' }, answer.reason) : null,
+      ),
       answer.evidence?.length
         ? [h('dt', {}, t('player.evidence')), h('dd', {}, `“${answer.evidence.map((w) => w.word).join(' ')}”`)]
         : null,

@@ -96,17 +96,19 @@ export async function renderReview(main, query) {
 }
 
 function reviewCard(item, waveformElement, audio) {
-  // The machine's reason is the server's, in English: marked so inside the sentence around it.
-  const [before, after = ''] = (
+  // What the reading came to, in the console's language; then the server's detail, in English
+  // and marked so.
+  const outcome = t(`answer.outcome.${item.machine.outcome}`);
+  const machine = [
     item.machine.value === null
-      ? t('review.machineNone', { reason: '\u0000' })
+      ? t('review.machineNone', { reason: outcome })
       : t('review.machineUnsure', {
           value: item.machine.value,
           confidence: Math.round(item.machine.confidence * 100),
-          reason: '\u0000',
-        })
-  ).split('\u0000');
-  const machine = [before, h('span', { lang: 'en' }, item.machine.reason), after];
+          reason: outcome,
+        }),
+    item.machine.reason ? h('span', { class: 'detail', lang: 'en' }, ` (${item.machine.reason})`) : null,
+  ];
   return h(
     'section',
     {
@@ -132,7 +134,7 @@ function reviewCard(item, waveformElement, audio) {
       { class: 'answer-words', 'data-testid': 'answer-words' },
       item.machine.text ? `“${item.machine.text}”` : t('review.noWords'),
     ),
-    h('p', { class: 'muted small' }, machine),
+    h('p', { class: 'muted small', 'data-testid': 'machine-outcome' }, machine),
     keyLegend(item.form, [
       ['→ / Enter', t('review.skip')],
       ['R', t('review.replay')],

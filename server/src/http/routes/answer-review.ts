@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { MACHINE_OUTCOMES, machineOutcome } from '../../answers/machine-outcome.js';
 import { Type } from '@sinclair/typebox';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import type { MachineAnswer } from '../../answers/answer.js';
@@ -24,7 +25,9 @@ const ReviewItem = Type.Object({
   machine: Type.Object({
     value: Type.Union([Type.Integer(), Type.Null()]),
     confidence: Type.Number(),
+    /** The server's English detail; `outcome` is what it came to, for the console to say. */
     reason: Type.String(),
+    outcome: Type.Union(MACHINE_OUTCOMES.map((o) => Type.Literal(o))),
     text: Type.String(),
   }),
   transcript: Type.Union([Type.String(), Type.Null()]),
@@ -136,6 +139,7 @@ export const answerReviewRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = a
             value: r.machine_value,
             confidence: machine.confidence ?? 0,
             reason: machine.reason ?? '',
+            outcome: machineOutcome({ form: r.form, value: machine.value ?? null, readings: machine.readings ?? [] }),
             text: machine.text ?? '',
           },
           transcript: r.transcript,
