@@ -30,6 +30,10 @@ export function trendChart({ title, times, values, unit, testid, color = '#2458c
   const plotBox = h('div', { class: 'trend-plot' });
   const element = h('figure', { class: 'trend', 'data-testid': testid }, h('figcaption', {}, title), plotBox);
   let plot;
+  const first = times[0];
+  const last = times.at(-1);
+  // Heartbeats too close to tell apart on the axis: shown as points in the middle of an hour.
+  const bunched = first !== undefined && last !== undefined && last - first < SHORTEST_SPAN_S;
   const draw = (width) => {
     if (width <= 0) return;
     if (plot) return plot.setSize({ width, height: HEIGHT });
@@ -48,14 +52,12 @@ export function trendChart({ title, times, values, unit, testid, color = '#2458c
           { size: 30, values: timeLabels },
           { size: 76, values: (_u, ticks) => ticks.map((v) => `${v}${unit}`) },
         ],
-        series: [{}, { stroke: color, width: 2, spanGaps: false, points: { show: times.length < 3 } }],
+        series: [{}, { stroke: color, width: 2, spanGaps: false, points: { show: times.length < 3 || bunched } }],
       },
       [times, values],
       plotBox,
     );
-    const first = times[0];
-    const last = times.at(-1);
-    if (first !== undefined && last !== undefined && last - first < SHORTEST_SPAN_S) {
+    if (bunched) {
       const middle = (first + last) / 2;
       plot.setScale('x', { min: middle - ONE_POINT_HALF_SPAN_S, max: middle + ONE_POINT_HALF_SPAN_S });
     }
