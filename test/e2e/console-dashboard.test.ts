@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { wavHeader } from '@earshot/shared/wav';
-import { consoleRig } from '@earshot/test-kit/console-rig';
+import type { Page } from 'playwright-core';
+import { consoleRig, SCREEN_SIZES } from '@earshot/test-kit/console-rig';
 import { transcriptionStub } from '@earshot/test-kit/transcription-stub';
 import { waitFor } from '@earshot/test-kit/processes';
 
@@ -123,6 +124,7 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
     assert.equal(await north.locator('[data-field=answeredRate] .value').textContent(), '100%');
     assert.equal(await page.locator('[data-testid=nps-chart] tr.positive').count(), 2);
     await rig.shoot(page, 'dashboard-nps');
+    await assertFitsPhone(page);
   });
 
   await t.test('the toggle shows NPS per month and keeps the choice in the address', async () => {
@@ -187,6 +189,17 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
       /^\+20 к предыдущим 28 дн\./,
     );
     await rig.shoot(page, 'dashboard-nps-ru');
+    await assertFitsPhone(page);
+    // A store's long name is one entry of the legend: it wraps rather than running off a phone.
+    await rig.call('PUT', '/api/v1/stores/south', {
+      name: 'Торговый центр «Южная галерея» на Приморской набережной',
+      timeZone: 'Asia/Vladivostok',
+      language: 'en',
+    });
+    await page.reload();
+    await page.locator('[data-testid=nps-over-time][data-drawn]').waitFor();
+    await assertFitsPhone(page);
+    await rig.shoot(page, 'dashboard-nps-ru-long-name');
   });
 
   await t.test('with no period chosen, a store already in tomorrow has today’s clips counted', async () => {
@@ -246,3 +259,27 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
 
   assert.deepEqual(errors, []);
 });
+
+/**
+ * At a phone's width the page scrolls only downwards and every entry of the NPS-over-time legend
+ * ends inside the window (a long store name ran off the phone).
+ */
+async function assertFitsPhone(page: Page): Promise<void> {
+  const original = page.viewportSize();
+  await page.setViewportSize(SCREEN_SIZES.phone);
+  // Two frames: the charts follow their cards' new width from a ResizeObserver.
+  const measured = await page.evaluate<{ page: number; legend: number; viewport: number }>(`new Promise((done) =>
+    requestAnimationFrame(() => requestAnimationFrame(() => done({
+      page: document.documentElement.scrollWidth,
+      legend: Math.max(...[...document.querySelectorAll('[data-testid=nps-over-time] .u-legend, [data-testid=nps-over-time] .u-legend tr')]
+        .map((e) => e.getBoundingClientRect().right)),
+      viewport: window.innerWidth,
+    })))
+  )`);
+  if (original) await page.setViewportSize(original);
+  assert.ok(measured.page <= measured.viewport, `the page is ${measured.page} px wide in ${measured.viewport} px`);
+  assert.ok(
+    measured.legend <= measured.viewport,
+    `the legend ends at ${measured.legend} px in ${measured.viewport} px`,
+  );
+}

@@ -166,6 +166,13 @@ it('the fleet: heartbeat, microphone, backlog and version columns, filters, and 
   assert.equal(await page.locator('form.test-press option').first().textContent(), '1 · Порекомендуете ли вы нас?');
   assert.match((await page.locator('[data-testid=mic]').textContent()) ?? '', /тишина/);
   await page.locator('[data-testid=trend-backlog] canvas').waitFor();
+  // Its three heartbeats came seconds apart: the time axis has no label twice (it read "23:35"
+  // three times). _values: the labels uPlot last drew.
+  const drawn = await page.evaluate<string[]>(
+    "document.querySelector('[data-testid=trend-backlog]').plot().axes[0]._values",
+  );
+  assert.ok(drawn.length > 1, `labels: ${drawn.join(', ')}`);
+  assert.equal(new Set(drawn).size, drawn.length, `labels: ${drawn.join(', ')}`);
   await rig.shoot(page, 'device-detail-ru');
 
   // A device with one heartbeat: its graphs span an hour around it, not years (uPlot widened a

@@ -6,10 +6,13 @@ import { currentLanguage } from '../i18n.js';
 
 const HEIGHT = 140;
 /**
- * Half the span shown around a single heartbeat. uPlot widens a time axis with one point to
- * 86,400 / 0.001 s (its one-day default read in milliseconds): 2.7 years, labelled by year.
+ * Half the span shown around a single heartbeat, or heartbeats within SHORTEST_SPAN_S of each
+ * other. uPlot widens a time axis with one point to 86,400 / 0.001 s (its one-day default read in
+ * milliseconds): 2.7 years, labelled by year; and marks a few seconds in tenths of a second, which
+ * read as one repeated "23:35".
  */
 const ONE_POINT_HALF_SPAN_S = 30 * 60;
+const SHORTEST_SPAN_S = 60;
 
 /** uPlot's own stylesheet, linked once (the CSP allows only this origin's styles). */
 function ensureStylesheet() {
@@ -27,6 +30,10 @@ export function trendChart({ title, times, values, unit, testid, color = '#2458c
   const plotBox = h('div', { class: 'trend-plot' });
   const element = h('figure', { class: 'trend', 'data-testid': testid }, h('figcaption', {}, title), plotBox);
   let plot;
+  const first = times[0];
+  const last = times.at(-1);
+  // Heartbeats too close to tell apart on the axis: shown as points in the middle of an hour.
+  const bunched = first !== undefined && last !== undefined && last - first < SHORTEST_SPAN_S;
   const draw = (width) => {
     if (width <= 0) return;
     if (plot) return plot.setSize({ width, height: HEIGHT });
@@ -45,14 +52,14 @@ export function trendChart({ title, times, values, unit, testid, color = '#2458c
           { size: 30, values: timeLabels },
           { size: 76, values: (_u, ticks) => ticks.map((v) => `${v}${unit}`) },
         ],
-        series: [{}, { stroke: color, width: 2, spanGaps: false, points: { show: times.length < 3 } }],
+        series: [{}, { stroke: color, width: 2, spanGaps: false, points: { show: times.length < 3 || bunched } }],
       },
       [times, values],
       plotBox,
     );
-    const first = times[0];
-    if (first !== undefined && times.every((time) => time === first)) {
-      plot.setScale('x', { min: first - ONE_POINT_HALF_SPAN_S, max: first + ONE_POINT_HALF_SPAN_S });
+    if (bunched) {
+      const middle = (first + last) / 2;
+      plot.setScale('x', { min: middle - ONE_POINT_HALF_SPAN_S, max: middle + ONE_POINT_HALF_SPAN_S });
     }
   };
   new window.ResizeObserver((entries) => draw(Math.floor(entries[0].contentRect.width))).observe(plotBox);
@@ -62,14 +69,16 @@ export function trendChart({ title, times, values, unit, testid, color = '#2458c
 }
 
 /**
- * The time axis's labels in the console's language (uPlot's own are English: "10:45pm"): hours
- * and minutes within two days, else the day and month.
+ * The time axis's labels in the console's language (uPlot's own are English: "10:45pm"): hours,
+ * minutes and seconds within ten minutes (ticks can be seconds apart), hours and minutes within two
+ * days, else the day and month.
  */
 function timeLabels(u, ticks) {
   const span = (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0);
+  const clock = { hour: '2-digit', minute: '2-digit' };
   const format = new Intl.DateTimeFormat(
     currentLanguage(),
-    span <= 2 * 86_400 ? { hour: '2-digit', minute: '2-digit' } : { day: 'numeric', month: 'short' },
+    span <= 600 ? { ...clock, second: '2-digit' } : span <= 2 * 86_400 ? clock : { day: 'numeric', month: 'short' },
   );
   return ticks.map((tick) => format.format(new Date(tick * 1000)));
 }
