@@ -35,6 +35,8 @@ export async function appHarness(parts: {
   access?: Partial<AppOptions['access']>;
   http?: Partial<AppOptions['http']>;
   enrolment?: Partial<AppOptions['enrolment']>;
+  /** Config pushes and test presses; without it no labels are pushed when a map changes. */
+  fleet?: AppOptions['fleet'];
 }) {
   const importer = new RecordingImporter({
     db: parts.db,
