@@ -5,6 +5,8 @@ import type { LabelScope, LabelSync } from './label-sync.js';
 
 /** Timers further out than this are set again when they fire (Node's limit is about 24.8 days). */
 const MAX_DELAY_MS = 24 * 3_600_000;
+/** After a failed push (the database away), the due versions are tried again this much later. */
+const RETRY_MS = 60_000;
 
 /** The clock and timer, injected so that a test need not wait for the time a version names. */
 export interface Timers {
@@ -56,11 +58,16 @@ export class MapTakesEffect {
     this.timer = undefined;
     if (!next || this.closed) return;
     const delay = Math.min(MAX_DELAY_MS, Math.max(0, Date.parse(next.effective_from) - this.timers.now().getTime()));
+    this.schedule(delay);
+  }
+
+  private schedule(delay: number): void {
     this.timer = this.timers.setTimeout(() => {
       this.running = this.running.then(() =>
         this.fire().catch((error: unknown) => {
-          // The database was away: the versions stay due, and the next version added re-arms.
-          this.logger.warn({ err: error }, 'button labels of a map taking effect not pushed');
+          // The database was away: the versions stay due (`since` did not move); try again later.
+          this.logger.warn({ err: error }, 'button labels of a map taking effect not pushed; trying again in a minute');
+          if (!this.closed) this.schedule(RETRY_MS);
         }),
       );
     }, delay);

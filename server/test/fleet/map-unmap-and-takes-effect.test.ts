@@ -151,6 +151,60 @@ for (const kind of DATABASE_KINDS) {
   });
 }
 
+describe('a map taking effect while the push fails', () => {
+  it('is tried again a minute later, and pushed then', async (t) => {
+    const database = await testDatabase(t, 'sqlite');
+    if (!database) return;
+    t.after(() => database.close());
+    const { db } = database;
+    let now = Date.now();
+    const pending: { run: () => void; at: number }[] = [];
+    const timers: Timers = {
+      now: () => new Date(now),
+      setTimeout: (run, ms) => {
+        const timer = { run, at: now + ms };
+        pending.push(timer);
+        return timer;
+      },
+      clearTimeout: (timer) => {
+        const at = pending.indexOf(timer as (typeof pending)[number]);
+        if (at >= 0) pending.splice(at, 1);
+      },
+    };
+    // The labels' push fails once (the database away), then works.
+    const synced: unknown[] = [];
+    let failures = 1;
+    const labels = {
+      async sync(scope: unknown) {
+        if (failures-- > 0) throw new Error('database unreachable');
+        synced.push(scope);
+        return 1;
+      },
+    } as unknown as LabelSync;
+    const scheduler = new MapTakesEffect(db, labels, quietLogger, timers);
+    t.after(() => scheduler.close());
+    await new ButtonMap(db).addVersion('store', 'north', { '1': 'nps' }, new Date(now + HOUR));
+    await scheduler.arm();
+    // Runs the timer's callback, as Node would, and waits for the push it starts.
+    const run = async () => {
+      const timer = pending.shift();
+      assert.ok(timer, 'a timer is set');
+      now = timer.at;
+      timer.run();
+      await (scheduler as unknown as { running: Promise<void> }).running;
+    };
+    await run();
+    assert.deepEqual(synced, []);
+    assert.deepEqual(
+      pending.map((p) => p.at - now),
+      [60_000],
+      'tried again in a minute',
+    );
+    await run();
+    assert.deepEqual(synced, [{ storeId: 'north' }]);
+  });
+});
+
 describe('the button-map API takes null for "no question here"', () => {
   it('stores and shows it; an unknown question is still refused', async (t) => {
     const rig = await apiTest(t, 'sqlite');
