@@ -44,6 +44,20 @@ export class MapTakesEffect {
     this.since = timers.now().toISOString();
   }
 
+  /**
+   * At the server's start: pushes labels where they differ from the maps in force (a version that
+   * took effect while the server was down has had no timer), then sets the timer.
+   */
+  async start(): Promise<void> {
+    try {
+      const pushed = await this.labels.sync({ all: true }, null);
+      if (pushed > 0) this.logger.info({ devices: pushed }, 'button labels brought up to the maps in force at start');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'button labels not checked at start; the next map change pushes them');
+    }
+    await this.arm();
+  }
+
   /** Sets the timer for the next version to take effect (none: no timer). */
   async arm(): Promise<void> {
     if (this.closed) return;

@@ -160,7 +160,7 @@ export async function buildApp(options: AppOptions) {
   const mapsTakingEffect = labels
     ? new MapTakesEffect(options.db, labels, app.log.child({ module: 'labels' }))
     : undefined;
-  await mapsTakingEffect?.arm();
+  await mapsTakingEffect?.start();
   app.addHook('onClose', async () => mapsTakingEffect?.close());
   await app.register(accessPlugin, { users, tokens, sessions });
   await app.register(authRoutes, {

@@ -151,6 +151,27 @@ for (const kind of DATABASE_KINDS) {
   });
 }
 
+describe('a map that took effect while the server was down', () => {
+  it('is pushed when the server starts', async (t) => {
+    const database = await testDatabase(t, 'sqlite');
+    if (!database) return;
+    t.after(() => database.close());
+    const { db } = database;
+    const { push, labelsOf } = await fleet(db);
+    const buttonMap = new ButtonMap(db);
+    await buttonMap.addVersion('default', '', { '1': 'nps' }, BEGINNING);
+    const sync = new LabelSync(db, buttonMap, push, quietLogger);
+    assert.equal(await sync.sync({ all: true }, 'admin'), 2);
+    // Written before the stop, in force since a minute ago: no server was running to push it.
+    await buttonMap.addVersion('store', 'north', { '2': 'complaint' }, new Date(Date.now() - 60_000));
+    const scheduler = new MapTakesEffect(db, sync, quietLogger);
+    t.after(() => scheduler.close());
+    await scheduler.start();
+    assert.deepEqual(labelsOf('pi-1'), { '1': 'Recommend us?', '2': 'Complaint' });
+    assert.deepEqual(labelsOf('pi-2'), { '1': 'Recommend us?', '2': 'Complaint' });
+  });
+});
+
 describe('a map taking effect while the push fails', () => {
   it('is tried again a minute later, and pushed then', async (t) => {
     const database = await testDatabase(t, 'sqlite');
