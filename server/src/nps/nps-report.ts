@@ -1,21 +1,8 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import { pressedRange } from '../clips/pressed-range.js';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import { npsClassOf } from './nps-class.js';
-
-export interface NpsFilter {
-  storeId?: string;
-  /** Only these stores (a manager's); undefined: every store. */
-  storeIds?: readonly string[];
-  questionId?: string;
-  /** Presses at or after: an instant, or a local date or time (clips/pressed-range.ts). */
-  from?: string | undefined;
-  /** Presses before; a plain date includes that whole day. */
-  to?: string | undefined;
-  /** The zone local dates are read in for clips of no store (default UTC). */
-  noStoreZone?: string | undefined;
-}
+import { narrowed, type NpsClipFilter, npsClipConditions } from './nps-clip-conditions.js';
 
 export interface NpsReport {
   /** %promoters − %detractors, −100..100; null without answers. */
@@ -36,7 +23,7 @@ export interface NpsReport {
  * NPS over the answers in force of the clips that match (a person's answer wins over the
  * machine's), counted per class (nps-class.ts) in the database.
  */
-export async function npsReport(db: Database, filter: NpsFilter): Promise<NpsReport> {
+export async function npsReport(db: Database, filter: NpsClipFilter): Promise<NpsReport> {
   return (await classCounts(db, filter, false)).get(ALL) ?? emptyReport();
 }
 
@@ -44,33 +31,21 @@ export async function npsReport(db: Database, filter: NpsFilter): Promise<NpsRep
  * The same report for each store with NPS clips in the filter (null: clips of no store), in one
  * query: a chain's dashboard asked once per store, five hundred requests a view.
  */
-export async function npsReportsByStore(db: Database, filter: NpsFilter): Promise<Map<string | null, NpsReport>> {
-  return classCounts(db, filter, true);
+export async function npsReportsByStore(db: Database, filter: NpsClipFilter): Promise<Map<string | null, NpsReport>> {
+  return (await classCounts(db, filter, true)) as Map<string | null, NpsReport>;
 }
 
+/** The key of the one report of all stores. */
 const ALL = Symbol('all stores');
 
-async function classCounts<K extends boolean>(
+async function classCounts(
   db: Database,
-  filter: NpsFilter,
-  byStore: K,
-): Promise<Map<K extends true ? string | null : typeof ALL, NpsReport>> {
-  type Key = K extends true ? string | null : typeof ALL;
-  const reports = new Map<Key, NpsReport>();
-  if (filter.storeIds?.length === 0) return reports;
-  const stores = filter.storeId ? [filter.storeId] : filter.storeIds;
-  const range =
-    filter.from !== undefined || filter.to !== undefined
-      ? await pressedRange(db, filter, { stores, noStoreZone: filter.noStoreZone })
-      : undefined;
-  // The filter's conditions on clips, for a query that reads them.
-  const conditions: Expression<SqlBool>[] = [];
-  if (filter.storeId !== undefined) conditions.push(sql<boolean>`clips.store_id = ${filter.storeId}`);
-  if (filter.storeIds !== undefined) conditions.push(sql<boolean>`clips.store_id in (${sql.join(filter.storeIds)})`);
-  if (filter.questionId !== undefined) conditions.push(sql<boolean>`clips.question_id = ${filter.questionId}`);
-  if (range !== undefined) conditions.push(range);
-  const onClips = <Q extends { where(condition: Expression<SqlBool>): Q }>(query: Q): Q =>
-    conditions.reduce((q, condition) => q.where(condition), query);
+  filter: NpsClipFilter,
+  byStore: boolean,
+): Promise<Map<string | null | typeof ALL, NpsReport>> {
+  const reports = new Map<string | null | typeof ALL, NpsReport>();
+  const conditions = await npsClipConditions(db, filter);
+  if (!conditions) return reports;
   const selection = (eb: ExpressionBuilder<DatabaseSchema, 'answers'>) => [
     npsClassOf(eb).as('class'),
     eb.fn.countAll<number>().as('clips'),
@@ -80,12 +55,13 @@ async function classCounts<K extends boolean>(
   // Per store, the clips are read in the range by their own index and joined to their answers;
   // for the total, with no condition on clips, every NPS answer counts and clips are not read.
   const rows = byStore
-    ? await onClips(
+    ? await narrowed(
         db
           .selectFrom('clips')
           .innerJoin('answers', 'answers.clip_id', 'clips.id')
           .where('answers.form', '=', 'nps')
           .select((eb) => ['clips.store_id', ...selection(eb)]),
+        conditions,
       )
         .groupBy(['clips.store_id', 'class'])
         .execute()
@@ -93,13 +69,13 @@ async function classCounts<K extends boolean>(
         .selectFrom('answers')
         .where('answers.form', '=', 'nps')
         .$if(conditions.length > 0, (q) =>
-          q.where('answers.clip_id', 'in', onClips(db.selectFrom('clips').select('clips.id'))),
+          q.where('answers.clip_id', 'in', narrowed(db.selectFrom('clips').select('clips.id'), conditions)),
         )
         .select((eb) => [sql<null>`null`.as('store_id'), ...selection(eb)])
         .groupBy('class')
         .execute();
   for (const row of rows) {
-    const key = (byStore ? row.store_id : ALL) as Key;
+    const key = byStore ? row.store_id : ALL;
     const report = reports.get(key) ?? emptyReport();
     reports.set(key, report);
     const clips = Number(row.clips);

@@ -1,25 +1,19 @@
 import { sql } from 'kysely';
-import { NO_STORE_ZONE, pressedRange } from '../clips/pressed-range.js';
+import { NO_STORE_ZONE } from '../clips/pressed-range.js';
 import { type Interval, startOf } from '../clips/period-start.js';
 import { isLocalTime, localDayAndHour } from '../clips/zoned-time.js';
 import type { Database } from '../db/database.js';
 import { localPeriodSql } from '../db/local-time-sql.js';
 import { type NpsClass, npsClassOf } from './nps-class.js';
+import { narrowed, type NpsClipFilter, npsClipConditions } from './nps-clip-conditions.js';
 import { type NpsCounts, NpsTally } from './nps-tally.js';
 import { previousPeriod } from './report-period.js';
 
-export type { Interval };
-
-export interface SeriesFilter {
-  storeId?: string | undefined;
-  /** Only these stores (a manager's); undefined: every store. */
-  storeIds?: readonly string[] | undefined;
-  questionId?: string | undefined;
+export interface SeriesFilter extends NpsClipFilter {
   /** Both ends in the API's date grammar (clips/pressed-range.ts), of the same kind. */
   from: string;
   to: string;
   interval: Interval;
-  noStoreZone?: string | undefined;
 }
 
 export interface SeriesGroup extends NpsCounts {
@@ -55,9 +49,8 @@ export async function npsSeries(db: Database, filter: SeriesFilter): Promise<Nps
   const current = await answersIn(db, filter, { from: filter.from, to: filter.to });
   const before = previous ? await answersIn(db, filter, previous) : [];
 
-  const periodOf = (row: AnswerGroup) => row.period;
   const periods = new Set(periodsBetween(localDate(filter.from, zone), localDate(filter.to, zone), filter.interval));
-  for (const row of current) periods.add(periodOf(row));
+  for (const row of current) periods.add(row.period);
   const sorted = [...periods].sort();
 
   const groups = new Map<string, { tally: NpsTally; before: NpsTally; points: Map<string, NpsTally> }>();
@@ -74,7 +67,7 @@ export async function npsSeries(db: Database, filter: SeriesFilter): Promise<Nps
     for (const key of ['*', `store:${row.store_id ?? ''}`]) {
       const group = groupOf(key);
       group.tally.add(row.class, row.question_heard === 1, row.clips);
-      const period = periodOf(row);
+      const period = row.period;
       const point = group.points.get(period) ?? new NpsTally();
       group.points.set(period, point);
       point.add(row.class, row.question_heard === 1, row.clips);
@@ -122,27 +115,23 @@ async function answersIn(
   // Periods of clips of no store are read in the caller's zone, as the range was.
   const zone = sql<string>`coalesce(stores.time_zone, ${filter.noStoreZone ?? NO_STORE_ZONE})`;
   const period = localPeriodSql(db, sql.ref<string>('clips.pressed_at'), zone, filter.interval);
-  let query = db
-    .selectFrom('answers')
-    .innerJoin('clips', 'clips.id', 'answers.clip_id')
-    .leftJoin('stores', 'stores.id', 'clips.store_id')
-    .where('answers.form', '=', 'nps')
-    .select((eb) => [
-      'clips.store_id',
-      period.as('period'),
-      npsClassOf(eb).as('class'),
-      'answers.question_heard',
-      eb.fn.countAll<number | string>().as('clips'),
-    ])
-    .groupBy(['clips.store_id', 'period', 'class', 'answers.question_heard']);
-  const stores = filter.storeId ? [filter.storeId] : filter.storeIds;
-  if (filter.storeId) query = query.where('clips.store_id', '=', filter.storeId);
-  if (filter.storeIds) {
-    if (filter.storeIds.length === 0) return [];
-    query = query.where('clips.store_id', 'in', [...filter.storeIds]);
-  }
-  if (filter.questionId) query = query.where('clips.question_id', '=', filter.questionId);
-  query = query.where(await pressedRange(db, range, { stores, noStoreZone: filter.noStoreZone }));
+  const conditions = await npsClipConditions(db, { ...filter, ...range });
+  if (!conditions) return [];
+  const query = narrowed(
+    db
+      .selectFrom('answers')
+      .innerJoin('clips', 'clips.id', 'answers.clip_id')
+      .leftJoin('stores', 'stores.id', 'clips.store_id')
+      .where('answers.form', '=', 'nps')
+      .select((eb) => [
+        'clips.store_id',
+        period.as('period'),
+        npsClassOf(eb).as('class'),
+        'answers.question_heard',
+        eb.fn.countAll<number | string>().as('clips'),
+      ]),
+    conditions,
+  ).groupBy(['clips.store_id', 'period', 'class', 'answers.question_heard']);
   const rows = await query.execute();
   return rows.map((row) => ({ ...row, question_heard: Number(row.question_heard), clips: Number(row.clips) }));
 }

@@ -20,10 +20,10 @@ export class NpsTally {
   private heard = 0;
 
   /**
-   * One NPS clip's answer in force, as the database classed it (nps-class.ts; null: no score),
-   * and whether the question was heard asked; `clips` such clips at once (a group the database counted).
+   * `clips` NPS clips of one answer class, as the database classed and counted them (nps-class.ts;
+   * null: no score), and whether the question was heard asked.
    */
-  add(npsClass: NpsClass | null, questionHeard: boolean, clips = 1): void {
+  add(npsClass: NpsClass | null, questionHeard: boolean, clips: number): void {
     this.read += clips;
     if (questionHeard) this.heard += clips;
     if (npsClass === 'promoter') this.promoters += clips;

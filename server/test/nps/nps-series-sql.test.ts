@@ -82,8 +82,8 @@ for (const kind of DATABASE_KINDS) {
             if (!inCurrent && !inBefore) continue;
             const when = inCurrent ? startOf(row.day, interval) : 'before';
             for (const store of ['*', row.store_id ?? '']) {
-              tallyOf(`${store}|${when}`).add(row.class, Number(row.question_heard) === 1);
-              if (inCurrent) tallyOf(`${store}|current`).add(row.class, Number(row.question_heard) === 1);
+              tallyOf(`${store}|${when}`).add(row.class, Number(row.question_heard) === 1, 1);
+              if (inCurrent) tallyOf(`${store}|current`).add(row.class, Number(row.question_heard) === 1, 1);
             }
           }
           const periods = [...new Set([...tallies.keys()].map((key) => key.split('|')[1] as string))]
