@@ -2,7 +2,7 @@ import type { RemoteClipSettings } from '@earshot/shared/protocol';
 import type { Logger } from '@earshot/shared/log';
 import type { Static } from '@sinclair/typebox';
 import type { Database } from '../db/database.js';
-import type { ButtonMap } from '../questions/button-map.js';
+import type { ButtonMap, MapScope } from '../questions/button-map.js';
 import { mappedButtons, withLabels } from './button-labels.js';
 import type { ConfigPush } from './config-push.js';
 
@@ -10,6 +10,12 @@ type ClipSettings = Static<typeof RemoteClipSettings>;
 
 /** Which devices a change of what the buttons mean may concern. */
 export type LabelScope = { all: true } | { storeId: string } | { deviceId: string };
+
+/** The devices a button map's scope concerns. */
+export function labelScopeOf(scope: MapScope, scopeId: string): LabelScope {
+  if (scope === 'default') return { all: true };
+  return scope === 'store' ? { storeId: scopeId } : { deviceId: scopeId };
+}
 
 /**
  * A device learns which buttons answer a question, and their labels, from its pushed

@@ -1,7 +1,6 @@
 import type { Logger } from '@earshot/shared/log';
 import type { Database } from '../db/database.js';
-import type { MapScope } from '../questions/button-map.js';
-import type { LabelScope, LabelSync } from './label-sync.js';
+import { type LabelSync, labelScopeOf } from './label-sync.js';
 
 /** Timers further out than this are set again when they fire (Node's limit is about 24.8 days). */
 const MAX_DELAY_MS = 24 * 3_600_000;
@@ -98,7 +97,9 @@ export class MapTakesEffect {
       .where('effective_from', '<=', now)
       .orderBy('effective_from')
       .execute();
-    const scopes = new Map(due.map((version) => [`${version.scope}/${version.scope_id}`, labelScope(version)]));
+    const scopes = new Map(
+      due.map((version) => [`${version.scope}/${version.scope_id}`, labelScopeOf(version.scope, version.scope_id)]),
+    );
     for (const [name, scope] of scopes) {
       this.logger.info({ map: name }, 'a button map version took effect: pushing labels');
       await this.labels.sync(scope, null);
@@ -114,9 +115,4 @@ export class MapTakesEffect {
     this.timer = undefined;
     await this.running;
   }
-}
-
-function labelScope(version: { scope: MapScope; scope_id: string }): LabelScope {
-  if (version.scope === 'default') return { all: true };
-  return version.scope === 'store' ? { storeId: version.scope_id } : { deviceId: version.scope_id };
 }

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { Id } from '@earshot/shared/protocol';
 import { canSeeStore, type Principal, storeScope } from '../../access/principal.js';
 import type { Database } from '../../db/database.js';
-import type { LabelSync } from '../../fleet/label-sync.js';
+import { type LabelSync, labelScopeOf } from '../../fleet/label-sync.js';
 import type { MapTakesEffect } from '../../fleet/map-takes-effect.js';
 import type { ButtonMap, ButtonMapVersion, MapScope } from '../../questions/button-map.js';
 import { DateTime, ErrorBody } from '../schemas.js';
@@ -98,15 +98,7 @@ export const buttonMapsRoutes: FastifyPluginAsyncTypebox<{
       );
       // A version in force now reaches the devices it maps at once; a later one when it takes effect.
       if (Date.parse(version.effectiveFrom) > Date.now()) await mapsTakingEffect?.arm();
-      else {
-        const target =
-          scope === 'default'
-            ? { all: true as const }
-            : scope === 'store'
-              ? { storeId: scopeId }
-              : { deviceId: scopeId };
-        await labels?.sync(target, request.principal?.username ?? null);
-      }
+      else await labels?.sync(labelScopeOf(scope, scopeId), request.principal?.username ?? null);
       return reply.code(201).send(present(version));
     },
   );
