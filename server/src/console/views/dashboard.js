@@ -1,5 +1,5 @@
-// NPS per store in the signed-in user's scope: one /api/v1/nps request per store and one for all
-// of them, for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…,
+// NPS per store in the signed-in user's scope: one /api/v1/nps request for all of them and one
+// /api/v1/nps/stores for each, for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…,
 // plain dates, each store's own days, "to" included; when left empty, the 30 days up to today in
 // the zone furthest ahead, so that no store's today is cut off); NPS over
 // time by week or month (…&interval=week|month) with the change on the period before; below them
@@ -146,7 +146,6 @@ function daysOf(range, rows) {
   return [...days].sort();
 }
 
-/** The browser's calendar date of a moment, as YYYY-MM-DD. */
 /**
  * Today's date in whichever zone is furthest ahead. Plain dates are each store's own days, so a
  * period ending on the browser's today would leave out the clips of a store already in tomorrow
