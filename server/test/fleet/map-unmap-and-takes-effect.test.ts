@@ -57,6 +57,25 @@ async function fleet(db: Database) {
   return { push, published, labelsOf };
 }
 
+/** A clock and timers the test moves by hand: `clock.now` is the time, `pending` the timers set. */
+function handClock() {
+  const clock = { now: Date.now() };
+  const pending: { run: () => void; at: number }[] = [];
+  const timers: Timers = {
+    now: () => new Date(clock.now),
+    setTimeout: (run, ms) => {
+      const timer = { run, at: clock.now + ms };
+      pending.push(timer);
+      return timer;
+    },
+    clearTimeout: (timer) => {
+      const at = pending.indexOf(timer as (typeof pending)[number]);
+      if (at >= 0) pending.splice(at, 1);
+    },
+  };
+  return { clock, pending, timers };
+}
+
 for (const kind of DATABASE_KINDS) {
   describe(`button maps on ${kind}: a narrower map leaves a button out; a future version is pushed when it takes effect`, () => {
     it('a device map that says null unmaps a button its store or the default maps', async (t) => {
@@ -93,32 +112,18 @@ for (const kind of DATABASE_KINDS) {
       t.after(() => database.close());
       const { db } = database;
       const { push, labelsOf } = await fleet(db);
-      // A clock and a timer the test moves by hand.
-      let now = Date.now();
-      const buttonMap = new ButtonMap(db, () => new Date(now));
+      const { clock, pending, timers } = handClock();
+      const buttonMap = new ButtonMap(db, () => new Date(clock.now));
       await buttonMap.addVersion('default', '', { '1': 'nps' }, BEGINNING);
       const sync = new LabelSync(db, buttonMap, push, quietLogger);
       assert.equal(await sync.sync({ all: true }, 'admin'), 2);
 
-      const pending: { run: () => void; at: number }[] = [];
-      const timers: Timers = {
-        now: () => new Date(now),
-        setTimeout: (run, ms) => {
-          const timer = { run, at: now + ms };
-          pending.push(timer);
-          return timer;
-        },
-        clearTimeout: (timer) => {
-          const at = pending.indexOf(timer as (typeof pending)[number]);
-          if (at >= 0) pending.splice(at, 1);
-        },
-      };
       const scheduler = new MapTakesEffect(db, sync, quietLogger, timers);
       t.after(() => scheduler.close());
       await scheduler.arm();
       assert.equal(pending.length, 0, 'nothing to take effect: no timer');
 
-      const start = now;
+      const start = clock.now;
       await buttonMap.addVersion('store', 'north', { '2': 'improve' }, new Date(start + 2 * HOUR));
       await buttonMap.addVersion('device', 'pi-2', { '1': null }, new Date(start + 3 * 24 * HOUR));
       await scheduler.arm();
@@ -130,7 +135,7 @@ for (const kind of DATABASE_KINDS) {
       const elapse = async () => {
         const timer = pending.shift();
         assert.ok(timer, 'a timer is set');
-        now = timer.at;
+        clock.now = timer.at;
         await scheduler.fire();
       };
       await elapse();
@@ -178,20 +183,7 @@ describe('a map taking effect while the push fails', () => {
     if (!database) return;
     t.after(() => database.close());
     const { db } = database;
-    let now = Date.now();
-    const pending: { run: () => void; at: number }[] = [];
-    const timers: Timers = {
-      now: () => new Date(now),
-      setTimeout: (run, ms) => {
-        const timer = { run, at: now + ms };
-        pending.push(timer);
-        return timer;
-      },
-      clearTimeout: (timer) => {
-        const at = pending.indexOf(timer as (typeof pending)[number]);
-        if (at >= 0) pending.splice(at, 1);
-      },
-    };
+    const { clock, pending, timers } = handClock();
     // The labels' push fails once (the database away), then works.
     const synced: unknown[] = [];
     let failures = 1;
@@ -204,20 +196,20 @@ describe('a map taking effect while the push fails', () => {
     } as unknown as LabelSync;
     const scheduler = new MapTakesEffect(db, labels, quietLogger, timers);
     t.after(() => scheduler.close());
-    await new ButtonMap(db).addVersion('store', 'north', { '1': 'nps' }, new Date(now + HOUR));
+    await new ButtonMap(db).addVersion('store', 'north', { '1': 'nps' }, new Date(clock.now + HOUR));
     await scheduler.arm();
     // Runs the timer's callback, as Node would, and waits for the push it starts.
     const run = async () => {
       const timer = pending.shift();
       assert.ok(timer, 'a timer is set');
-      now = timer.at;
+      clock.now = timer.at;
       timer.run();
       await (scheduler as unknown as { running: Promise<void> }).running;
     };
     await run();
     assert.deepEqual(synced, []);
     assert.deepEqual(
-      pending.map((p) => p.at - now),
+      pending.map((p) => p.at - clock.now),
       [60_000],
       'tried again in a minute',
     );
