@@ -110,6 +110,7 @@ for (const kind of DATABASE_KINDS) {
           const rows = volume.rows.map((r) => [r.storeId ?? null, r.questionId ?? null, r.day, r.clips]);
           for (const [groupBy, key] of [
             ['store', (r: (string | number | null)[]) => JSON.stringify([r[0], r[2]])],
+            ['question', (r: (string | number | null)[]) => JSON.stringify([r[1], r[2]])],
             ['day', (r: (string | number | null)[]) => JSON.stringify([r[2]])],
           ] as const) {
             const coarse = await call<{ rows: VolumeRow[] }>('GET', `/api/v1/stats/volume?${range}&groupBy=${groupBy}`);
@@ -121,7 +122,12 @@ for (const kind of DATABASE_KINDS) {
               sum(rows, key),
               `groupBy=${groupBy}`,
             );
-            assert.ok(coarse.rows.every((r) => !('questionId' in r) && (groupBy === 'store') === 'storeId' in r));
+            assert.ok(
+              coarse.rows.every(
+                (r) => (groupBy === 'store') === 'storeId' in r && (groupBy === 'question') === 'questionId' in r,
+              ),
+              `groupBy=${groupBy}: only the grouped fields`,
+            );
           }
           return {
             volume: rows.sort(byJson),
