@@ -28,9 +28,10 @@ interface Match {
  * (Levenshtein distance over the joined words, so that a recogniser's "recommend as" still
  * matches "recommend us") over stretches of about the phrase's length. The match that counts
  * is the last one said before the press: an earlier one belongs to a neighbour's
- * conversation. Overlapping matches keep the closest (the longest of equals: the whole question
- * rather than a cue inside it); for one phrase at one place, the shortest stretch of the best
- * similarity, so a match never reaches into the answer because one more word barely changes it.
+ * conversation. Overlapping matches keep the closest's phrase (the longest of equals: the whole
+ * question rather than a cue inside it), and the asking ends where the last of them ends; for one
+ * phrase at one place, the shortest stretch of the best similarity, so a match never reaches into
+ * the answer because one more word barely changes it.
  */
 export function findQuestion(words: readonly Word[], phrases: readonly string[], pressMs: number): QuestionFound {
   const tokens = tokenize(words);
@@ -58,9 +59,21 @@ export function findQuestion(words: readonly Word[], phrases: readonly string[],
       if (best) candidates.push(best);
     }
   }
+  const closest = (a: Match, b: Match) => b.similarity - a.similarity || b.end - b.start - (a.end - a.start);
+  // Each phrase where it fits best: a stretch starting a word late fits it worse, and would
+  // otherwise reach into the answer below.
+  const best: Match[] = [];
+  for (const match of candidates.sort(closest)) {
+    if (!best.some((k) => k.phrase === match.phrase && match.start < k.end && k.start < match.end)) best.push(match);
+  }
   const kept: Match[] = [];
-  for (const match of candidates.sort((a, b) => b.similarity - a.similarity || b.end - b.start - (a.end - a.start))) {
-    if (!kept.some((k) => match.start < k.end && k.start < match.end)) kept.push(match);
+  for (const match of best) {
+    const overlapping = kept.find((k) => match.start < k.end && k.start < match.end);
+    if (!overlapping) kept.push({ ...match });
+    // The asking spans every phrase of it heard there: a cue inside the question ("recommend us to
+    // a friend") must not end it before its scale ("from zero to ten"), or the window would hold
+    // the scale, whose numbers a decode with score words only hears as answers.
+    else overlapping.end = Math.max(overlapping.end, match.end);
   }
   const last = kept.sort((a, b) => b.start - a.start)[0];
   if (!last) return { heard: { heard: false, span: null, matched: null, similarity: 0 }, afterWord: 0 };

@@ -47,6 +47,32 @@ describe('finding the question', () => {
     assert.equal(found.heard.span?.startMs, 20000);
   });
 
+  it('ends the asking after its scale when a cue inside the question fits better than the whole', () => {
+    // The cue fits exactly, the whole question (heard "lightly", "two") less well; the asking still
+    // runs to "ten", or the window would start with the scale.
+    const question = 'How likely are you to recommend us to a friend, from zero to ten?';
+    const words = spoken(
+      { atMs: 1000, text: 'how lightly are you two recommend us to a friend from zero to ten' },
+      { atMs: 8000, text: 'i would say seven' },
+    );
+    const found = findQuestion(words, [question, 'recommend us to a friend'], 10000);
+    assert.equal(found.heard.matched, 'recommend us to a friend');
+    assert.equal(words[found.afterWord]?.word, 'i', 'the asking ends after "ten"');
+    assert.equal(found.heard.span?.endMs, 1000 + 13 * 400 + 300);
+  });
+
+  it('does not stretch the asking into the answer', () => {
+    // A stretch of the whole question starting a word late ("likely … ten i") fits it almost as
+    // well as the asking itself; it must not carry the asking's end into the answer.
+    const question = 'How likely are you to recommend us to a friend, from zero to ten?';
+    const words = spoken(
+      { atMs: 1000, text: 'how likely are you recommend us to friend from zero to ten' },
+      { atMs: 7000, text: 'seven out of ten' },
+    );
+    const found = findQuestion(words, [question, 'recommend us to a friend'], 9000);
+    assert.equal(words[found.afterWord]?.word, 'seven');
+  });
+
   it('does not hear the question in unrelated talk', () => {
     const words = spoken({ atMs: 0, text: 'two lattes and a croissant please that is all thank you' });
     assert.equal(findQuestion(words, [RECOMMEND, 'from zero to ten'], 10000).heard.heard, false);
