@@ -3,6 +3,7 @@ import type { AnswerForm, AnswerReading, AnswerSettings, MachineAnswer } from '.
 import { tokenize } from './answer-tokens.js';
 import { couldBe, heardAtSameTime } from './sound-alike.js';
 import { numberAt } from './spoken-numbers.js';
+import { CARRIED_CONFIDENCE } from './targeted/grammar-confidence.js';
 
 /** A targeted reading alone (the transcript found no answer) must be at least this sure. */
 export const TARGETED_ALONE_MIN_CONFIDENCE = 0.85;
@@ -23,8 +24,9 @@ const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+|\(.*\)|garbage|filler|<unk>|unk)$/i;
  *   mark, several numbers) and the targeted reading found a value: no value, review; the words
  *   that made the transcript refuse are still in the audio.
  * - The transcript found nothing (a null value without evidence: "mine out of ten") and the
- *   targeted reading found a value: accepted only with confidence ≥ TARGETED_ALONE_MIN_CONFIDENCE
- *   (and the question's review threshold), evidence free of filler tokens, and no word heard by
+ *   targeted reading found a value: accepted only with confidence ≥ TARGETED_ALONE_MIN_CONFIDENCE,
+ *   or with the transcript hearing the scale's carrier right after it ("mine out of ten": then
+ *   CARRIED_CONFIDENCE), and the question's review threshold, evidence free of filler tokens, and no word heard by
  *   the transcript at the same time that is nearer another number ("far" where the decode heard
  *   "five"; "mine" for nine passes: sound-alike.ts); else review.
  * - The transcript found a value and the targeted reading refused with any number other than
@@ -145,7 +147,8 @@ function merge(
     );
   }
   const clean = targeted.evidence.length > 0 && targeted.evidence.every((w) => !FILLER.test(w.word.trim()));
-  if (targeted.confidence < TARGETED_ALONE_MIN_CONFIDENCE || !clean) {
+  const carrier = carrierHeardAfter(targeted, clip.words, form);
+  if ((targeted.confidence < TARGETED_ALONE_MIN_CONFIDENCE && !carrier) || !clean) {
     return none(
       `only the targeted re-recognition heard ${targeted.value}, not surely enough (${targeted.reason})`,
       targeted.evidence,
@@ -158,7 +161,51 @@ function merge(
       targeted.evidence,
     );
   }
+  if (carrier && targeted.confidence < CARRIED_CONFIDENCE) {
+    return {
+      ...fromReading(targeted),
+      confidence: CARRIED_CONFIDENCE,
+      reason: `the targeted re-recognition heard it, and the transcript heard "${carrier}" right after: ${targeted.reason}`,
+    };
+  }
   return { ...fromReading(targeted), reason: `the targeted re-recognition heard it: ${targeted.reason}` };
+}
+
+/** The carrier that follows a score on each scale, as the full decode writes it. */
+const CARRIERS: Readonly<Record<Exclude<AnswerForm, 'text'>, readonly string[]>> = {
+  nps: ['out of ten', 'of ten'],
+  csat: ['out of five', 'of five'],
+  yes_no: [],
+};
+
+/** How soon (ms) after the number the carrier must begin. */
+const CARRIER_WITHIN_MS = 400;
+
+/**
+ * The carrier ("out of ten") the full transcript heard right after the targeted decode's number,
+ * where the full decode heard no number ("mine out of ten"): the transcript's better ear for
+ * everyday words places a score there, and the grammar decode names it. Undefined when absent.
+ */
+function carrierHeardAfter(
+  targeted: AnswerReading,
+  transcript: readonly Word[],
+  form: Exclude<AnswerForm, 'text'>,
+): string | undefined {
+  const number = targeted.evidence.at(-1);
+  if (!number) return undefined;
+  // The first word the transcript began after the number's middle: the one heard at the same time
+  // as the number ("mine") begins before it.
+  const middle = (number.startMs + number.endMs) / 2;
+  const next = transcript.findIndex((w) => w.startMs >= middle);
+  if (next < 0 || (transcript[next] as Word).startMs > number.endMs + CARRIER_WITHIN_MS) return undefined;
+  for (const carrier of CARRIERS[form]) {
+    const length = carrier.split(' ').length;
+    const said = tokenize(transcript.slice(next, next + length))
+      .map((t) => t.text)
+      .join(' ');
+    if (said === carrier) return said;
+  }
+  return undefined;
 }
 
 /**

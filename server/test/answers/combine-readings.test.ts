@@ -105,6 +105,32 @@ describe('combining the transcript reading and the targeted re-recognition', () 
     assert.equal(read(8, []), 8, 'the transcript heard nothing there');
   });
 
+  it('accepts a bare targeted value alone where the transcript heard the carrier right after it', () => {
+    // "mine out of ten": the grammar decode heard a bare "nine" (its "out of" lost), the full
+    // decode the carrier after a sound-alike.
+    const words = [
+      { word: 'mine', startMs: 1000, endMs: 1300, confidence: null },
+      { word: 'out', startMs: 1310, endMs: 1500, confidence: null },
+      { word: 'of', startMs: 1510, endMs: 1600, confidence: null },
+      { word: 'ten', startMs: 1610, endMs: 1900, confidence: null },
+    ];
+    const read = (value: number, heard: typeof words, form: 'nps' | 'csat' = 'nps') =>
+      combineReadings([transcript(null, 0), targeted(value, 0.75)], DEFAULT_ANSWER_SETTINGS, form, {
+        words: heard,
+        pressMs: 5000,
+      });
+    const nine = read(9, words);
+    assert.equal(nine.value, 9, nine.reason);
+    assert.equal(nine.confidence, 0.9);
+    assert.match(nine.reason, /"out of ten" right after/);
+    assert.equal(read(9, words.slice(0, 1)).value, null, 'no carrier: a bare number does not stand alone');
+    assert.equal(read(4, words, 'csat').value, null, '"out of ten" is not the carrier of a 1–5 scale');
+    const later = words.map((w, i) => (i === 0 ? w : { ...w, startMs: w.startMs + 1000, endMs: w.endMs + 1000 }));
+    assert.equal(read(9, later).value, null, 'a carrier a second later belongs to something else');
+    const far = [{ ...words[0], word: 'far' }, ...words.slice(1)] as typeof words;
+    assert.equal(read(5, far).value, null, 'the carrier does not outweigh a word nearer another number');
+  });
+
   it('withholds a value below the review threshold', () => {
     const decision = combine(transcript(9, 0.5));
     assert.equal(decision.value, null);
