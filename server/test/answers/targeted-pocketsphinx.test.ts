@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { tempDir } from '@earshot/test-kit/temp-dir';
 import { PocketsphinxTargeted } from '../../src/answers/targeted/pocketsphinx-targeted.js';
 import { PocketsphinxEngine } from '../../src/transcription/pocketsphinx-engine.js';
-import { QUESTIONS_EN } from '../support/answer-corpus/cases-en.js';
+import { englishCases, QUESTIONS_EN } from '../support/answer-corpus/cases-en.js';
 import type { CorpusCase, Turn } from '../support/answer-corpus/corpus-case.js';
 import { readOffline } from '../support/answer-corpus/offline-path.js';
 import { renderCase } from '../support/answer-corpus/render-audio.js';
@@ -79,6 +79,26 @@ describe('targeted re-recognition through the real pocketsphinx', () => {
           reading.evidence[0].endMs <= nine.combined.pressMs,
         'the evidence keeps its time in the clip',
       );
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  it('sets aside a stray number the decode hears in a breath, where the variants do not hear it', async () => {
+    // Corpus case en-022 ("Oh, nine." after an order of two lattes and three croissants): the
+    // first grammar decode hears "eight go on nine", the faster and slower ones only "nine".
+    const c = englishCases().find((x) => x.id === 'en-022');
+    assert.ok(c);
+    const dir = await tempDir();
+    try {
+      const engine = new PocketsphinxEngine({ command: 'pocketsphinx_continuous', args: [], timeoutMs: 120_000 });
+      const targeted = new PocketsphinxTargeted({ command: 'pocketsphinx_continuous', args: [], timeoutMs: 60_000 });
+      const { timed, pcm } = await renderCase(c, dir.path);
+      const { combined, transcriptOnly } = await readOffline(c, pcm, timed.pressMs, engine, targeted);
+      assert.equal(transcriptOnly.value, 9);
+      const reading = combined.readings.find((r) => r.source === 'targeted');
+      assert.match(reading?.reason ?? '', /"eight" heard by fewer than half of 3 decodes, set aside/);
+      assert.equal(combined.value, 9, combined.reason);
     } finally {
       await dir.remove();
     }
