@@ -238,7 +238,7 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
     assert.equal(await page.locator('input[data-date-field=to]').inputValue(), today);
   });
 
-  await t.test('a chain of more than eight stores: clips per day as one total, every clip in it', async () => {
+  await t.test('a chain of more than eight stores: clips per day as one total, the stores in one table', async () => {
     for (let n = 1; n <= 6; n++) {
       await rig.call('PUT', `/api/v1/stores/branch-${n}`, { name: `Branch ${n}`, timeZone: 'UTC', language: 'en' });
     }
@@ -254,7 +254,48 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
     for (const row of await chart.locator('tr[data-day]').all()) sum += Number(await row.getAttribute('data-clips'));
     // The five presses of the period (the east clip is today's, outside it).
     assert.equal(sum, 5);
+
+    // The stores in one table, lowest NPS first and stores without answers last, each figure
+    // what the API gives; no card per store.
+    assert.equal(await page.locator('.card.store').count(), 0);
+    assert.equal(await page.locator('[data-testid=nps-chart]').count(), 0);
+    const table = page.locator('[data-testid=store-table]');
+    const listed: { id: string; nps: string; answers: string }[] = [];
+    for (const row of await table.locator('tbody tr').all()) {
+      listed.push({
+        id: (await row.getAttribute('data-store-id')) ?? '',
+        nps: (await row.locator('[data-field=nps]').textContent()) ?? '',
+        answers: (await row.locator('[data-field=answers]').textContent()) ?? '',
+      });
+    }
+    const { stores } = await rig.call<{ stores: { storeId: string; nps: number | null; answers: number }[] }>(
+      'GET',
+      `/api/v1/nps/stores?${PERIOD}&timeZone=${encodeURIComponent(BROWSER_ZONE)}`,
+    );
+    const npsOf = (id: string) => stores.find((r) => r.storeId === id);
+    assert.equal(listed.length, 9);
+    for (const row of listed) {
+      const report = npsOf(row.id);
+      assert.equal(row.nps, report?.nps == null ? '—' : String(Math.round(report.nps)), row.id);
+      assert.equal(row.answers, String(report?.answers ?? 0), row.id);
+    }
+    const scored = listed.filter((r) => r.nps !== '—').map((r) => Number(r.nps));
+    assert.ok(scored.length >= 2, JSON.stringify(listed));
+    assert.deepEqual(
+      scored,
+      [...scored].sort((a, b) => a - b),
+    );
+    assert.ok(listed.slice(scored.length).every((r) => r.nps === '—'));
     await rig.shoot(page, 'dashboard-chain');
+    // A store opens its lowest-scored clips of the period.
+    const lowest = listed[0] as (typeof listed)[number];
+    await table.locator(`tr[data-store-id=${lowest.id}] a`).click();
+    await page.waitForURL(/#\/clips\?/);
+    const address = new URLSearchParams(page.url().split('?')[1]);
+    assert.equal(address.get('storeId'), lowest.id);
+    assert.equal(address.get('sort'), 'lowest');
+    assert.equal(address.get('from'), '2026-11-01');
+    assert.equal(address.get('to'), '2026-11-28');
   });
 
   assert.deepEqual(errors, []);

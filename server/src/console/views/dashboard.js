@@ -1,5 +1,5 @@
 // NPS per store in the signed-in user's scope: one /api/v1/nps request for all of them and one
-// /api/v1/nps/stores for each, for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…,
+// /api/v1/nps/stores for every store (cards up to eight stores, a chain in one table), for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…,
 // plain dates, each store's own days, "to" included; when left empty, the 30 days up to today in
 // the zone furthest ahead, so that no store's today is cut off); NPS over
 // time by week or month (…&interval=week|month) with the change on the period before; below them
@@ -28,6 +28,7 @@ import { volumeChart } from '../widgets/volume-chart.js';
 import { routeFilterForm } from '../widgets/filter-form.js';
 import { coverageSection, GROUPINGS, scorecardSummarySection, transcriptionSection } from './dashboard-stats.js';
 import { comparison, INTERVALS, npsOverTimeSection, rates } from './dashboard-nps.js';
+import { storeTable } from './dashboard-stores.js';
 
 const DEFAULT_DAYS = 30;
 /** The report of a store without NPS clips in the period, as /nps gives it. */
@@ -42,10 +43,11 @@ const NO_ANSWERS = {
   toReview: 0,
 };
 /**
- * Clips per day split by store up to this many stores; a chain's columns are one total (a
- * stack of hundreds of stores reads as noise, and the API would send a row per store and day).
+ * Up to this many stores each has its card, its bar and its share of the clips per day. A chain's
+ * stores go in one table (storeTable) and its clips per day are one total: a stack of hundreds of
+ * stores reads as noise, and the API would send a row per store and day.
  */
-const MAX_STORE_SERIES = 8;
+const MAX_STORES_ONE_BY_ONE = 8;
 
 export async function renderDashboard(main, query) {
   main.replaceChildren(h('p', { class: 'muted' }, t('common.loading')));
@@ -70,10 +72,10 @@ export async function renderDashboard(main, query) {
     timeZone: browserZone,
   };
   const range = { from: period.from, to: period.to, timeZone: period.timeZone };
-  const volumeByStore = stores.length <= MAX_STORE_SERIES;
+  const oneByOne = stores.length <= MAX_STORES_ONE_BY_ONE;
   const [answers, volume, coverage, transcription, summary, series, total, byStore] = await Promise.all([
     answerSummary(),
-    getVolume({ ...range, groupBy: volumeByStore ? 'store' : 'day' }),
+    getVolume({ ...range, groupBy: oneByOne ? 'store' : 'day' }),
     getCoverage(range),
     getTranscription(range),
     checklist ? getScorecardSummary({ checklistId: checklist.id, groupBy, ...range }) : null,
@@ -98,31 +100,41 @@ export async function renderDashboard(main, query) {
     ),
     npsOverTimeSection(series, stores, query),
     answersSection(answers),
-    h(
-      'section',
-      { class: 'card' },
-      h('h2', {}, t('dashboard.chart')),
-      npsBars(stores.map((store, i) => ({ key: store.id, label: store.name, nps: perStore[i].nps }))),
-    ),
-    h(
-      'div',
-      { class: 'store-grid' },
-      stores.map((store, i) =>
-        h(
-          'section',
-          { class: 'card store', 'data-store-id': store.id },
-          h('h2', {}, store.name),
-          reportFigures(perStore[i]),
-          comparison(seriesOf(store.id), series.previous),
-          rates(seriesOf(store.id)),
-        ),
-      ),
-    ),
+    // replaceChildren takes nodes, not arrays: the choice is spread.
+    ...(oneByOne
+      ? [
+          h(
+            'section',
+            { class: 'card' },
+            h('h2', {}, t('dashboard.chart')),
+            npsBars(stores.map((store, i) => ({ key: store.id, label: store.name, nps: perStore[i].nps }))),
+          ),
+          h(
+            'div',
+            { class: 'store-grid' },
+            stores.map((store, i) =>
+              h(
+                'section',
+                { class: 'card store', 'data-store-id': store.id },
+                h('h2', {}, store.name),
+                reportFigures(perStore[i]),
+                comparison(seriesOf(store.id), series.previous),
+                rates(seriesOf(store.id)),
+              ),
+            ),
+          ),
+        ]
+      : [
+          storeTable(
+            stores.map((store, i) => ({ store, report: perStore[i], group: seriesOf(store.id) })),
+            { questionId: period.questionId, from, to },
+          ),
+        ]),
     h(
       'section',
       { class: 'card' },
       h('h2', {}, t('dashboard.volume')),
-      volumeByStore
+      oneByOne
         ? volumeChart(volume.rows, daysOf(range, volume.rows), stores)
         : [
             h('p', { class: 'muted' }, t('dashboard.volumeTotal', { stores: stores.length })),
