@@ -32,13 +32,15 @@ export interface ClipFilter {
 /**
  * Narrows a clip query (one that joins `transcripts` and `answers` to `clips`) by a filter and by
  * the caller's store scope. Conditions are built from the filter's values as bound parameters;
- * only column names are written into the SQL.
+ * only column names are written into the SQL. `walk: 'time'` for a query that must walk the
+ * clips in time order (left joins kept left).
  */
 export async function applyClipFilter<DB, TB extends keyof DB, O>(
   db: Database,
   query: SelectQueryBuilder<DB, TB, O>,
   filter: ClipFilter,
   principal: Principal | null,
+  { walk = 'any' }: { walk?: 'time' | 'any' } = {},
 ): Promise<SelectQueryBuilder<DB, TB, O>> {
   const conditions: Expression<SqlBool>[] = [];
   const scope = principal ? storeScope(principal) : [];
@@ -53,11 +55,19 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
     );
   }
   // The NPS answer in force: a person's when given, else the machine's when sure enough.
+  // A query walked in time order (`walk: 'time'`) must stay on the clips' time index. SQLite reads
+  // `answers.value >= 3` as proof that every row has an answer, turns the left join inner, starts
+  // from the answers (the smaller table) and sorts every match by time for one page: 850 ms at
+  // 1,000,000 clips. Through ifnull() it cannot draw that conclusion, keeps the answers the inner
+  // side and stops at the page's end. The rows are the same: a clip without an answer fails both.
+  const keepLeft = walk === 'time' && !(db.getExecutor().adapter instanceof PostgresAdapter);
+  const form = keepLeft ? sql`ifnull(answers.form, '')` : sql`answers.form`;
+  const value = keepLeft ? sql`ifnull(answers.value, -1)` : sql`answers.value`;
   if (filter.npsMin !== undefined) {
-    conditions.push(sql<boolean>`answers.form = 'nps' and answers.value >= ${filter.npsMin}`);
+    conditions.push(sql<boolean>`${form} = 'nps' and ${value} >= ${filter.npsMin}`);
   }
   if (filter.npsMax !== undefined) {
-    conditions.push(sql<boolean>`answers.form = 'nps' and answers.value <= ${filter.npsMax}`);
+    conditions.push(sql<boolean>`${form} = 'nps' and ${value} <= ${filter.npsMax}`);
   }
   if (filter.truncated !== undefined) conditions.push(sql<boolean>`clips.truncated = ${filter.truncated ? 1 : 0}`);
   if (filter.hasGaps !== undefined) {
