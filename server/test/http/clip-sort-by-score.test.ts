@@ -81,6 +81,14 @@ for (const kind of DATABASE_KINDS) {
         }
         // With a filter: store a's scored clips, and a range of scores.
         assert.deepEqual((await walk('sort=lowest&storeId=a', 2)).seen, ['three-late', 'three', 'nine-early', 'ten']);
+        // A device's clips (fetched by the clips' index and sorted, not by the value index).
+        for (const limit of [1, 3]) {
+          assert.deepEqual(
+            (await walk('sort=highest&deviceId=pi-a', limit)).seen,
+            ['ten', 'nine-early', 'three-late', 'three'],
+            `limit ${limit}`,
+          );
+        }
         assert.deepEqual((await walk('sort=highest&npsMax=8', 2)).seen, ['seven', 'three-late', 'three', 'zero']);
 
         // A person hears "nine" where the machine was unsure, and "one" where it read ten.

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Principal } from '../../access/principal.js';
+import { type Principal, storeScope } from '../../access/principal.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { applyClipFilter, type ClipFilter } from '../../clips/clip-filter.js';
 import { Clip, clipsWithDetails, inClipScope, toClip } from '../../clips/clip-view.js';
 import { clipsCsv } from '../../clips/clips-csv.js';
 import { notesOfClips } from '../../clips/notes-of-clips.js';
 import { findMatch, searchTerms } from '../../clips/transcript-match.js';
-import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { instantProblem } from '../../time/strict-time.js';
@@ -252,14 +252,16 @@ async function matchingClipIds(db: Database, filter: ClipFilter, principal: Prin
       .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
       .select('clips.id')
       .where('answers.value', 'is not', null);
-    return inListOrder(await applyClipFilter(db, query, filter, principal), sort);
+    return inListOrder(await applyClipFilter(db, query, filter, principal), sort, {
+      sortMatches: fewStoresOrDevices(filter, principal),
+    });
   }
   const query = db
     .selectFrom('clips')
     .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
     .leftJoin('answers', 'answers.clip_id', 'clips.id')
     .select('clips.id');
-  return inListOrder(await applyClipFilter(db, query, filter, principal), sort);
+  return inListOrder(await applyClipFilter(db, query, filter, principal, { walk: 'time' }), sort);
 }
 
 type ListSort = 'newest' | 'oldest' | 'lowest' | 'highest';
@@ -273,11 +275,31 @@ interface ListPosition {
   id: string;
 }
 
-/** A query over clips and answers in the list's order: the order its indexes are walked in. */
-function inListOrder<Q extends OrderableByList>(query: Q, sort: ListSort): Q {
+/** Up to this many stores, a list sorted by score fetches their clips and sorts them. */
+const FEW_STORES = 10;
+
+/**
+ * Whether the filter (or the caller's scope) names few stores, or devices. Their clips are then
+ * fetched by the clips' own indexes and sorted by score: walking the answers' value index to
+ * find them passed over every other store's answers first, and all of them when the store had
+ * few or no scored clips (PostgreSQL, 1,000,000 clips, a store without answers: 2.9 s for an
+ * empty page; SQLite 35 ms).
+ */
+function fewStoresOrDevices(filter: ClipFilter, principal: Principal | null): boolean {
+  const stores = filter.storeId?.length ? filter.storeId.length : principal ? storeScope(principal)?.length : undefined;
+  return Boolean(filter.deviceId?.length) || (stores !== undefined && stores <= FEW_STORES);
+}
+
+/**
+ * A query over clips and answers in the list's order: the order its indexes are walked in, or
+ * with `sortMatches` (a list by score over few clips) an order no index gives, so that the
+ * database finds the matches by the filter's own index and sorts them.
+ */
+function inListOrder<Q extends OrderableByList>(query: Q, sort: ListSort, { sortMatches = false } = {}): Q {
   if (byScore(sort)) {
+    const value = sortMatches ? sql<number>`${sql.ref('answers.value')} + 0` : sql.ref<number>('answers.value');
     return query
-      .orderBy('answers.value', sort === 'lowest' ? 'asc' : 'desc')
+      .orderBy(value, sort === 'lowest' ? 'asc' : 'desc')
       .orderBy('answers.pressed_at', 'desc')
       .orderBy('answers.clip_id', 'desc') as Q;
   }
