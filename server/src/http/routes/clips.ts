@@ -121,8 +121,25 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       // The page's clips are found by id first, then read with their details: joined before the
       // limit, every match of a broad search was read whole (12,500 for a common word at
       // 1,000,000 clips) only to keep the first page.
-      const rows = await inListOrder(clipsWithDetails(db).where('clips.id', 'in', query), sort).execute();
-      const counted = cursor ? undefined : await countClips(db, filter, request.principal, sort);
+      let rows;
+      let counted: number | undefined;
+      if (!cursor && filter.q !== undefined) {
+        // A search's first page and its count come from one list of its matches, in the list's
+        // order, up to the count's cap: the text index gives a word's every match at once, so
+        // counting them apart cost as much as the page again (a common word: half the time).
+        const matching = await (
+          await matchingClipIds(db, filter, request.principal, sort)
+        )
+          .limit(COUNT_CAP + 1)
+          .execute();
+        counted = matching.length;
+        const ids = matching.slice(0, limit + 1).map((row) => row.id);
+        rows =
+          ids.length === 0 ? [] : await inListOrder(clipsWithDetails(db).where('clips.id', 'in', ids), sort).execute();
+      } else {
+        rows = await inListOrder(clipsWithDetails(db).where('clips.id', 'in', query), sort).execute();
+        counted = cursor ? undefined : await countClips(db, filter, request.principal, sort);
+      }
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       const terms = filter.q === undefined ? [] : searchTerms(filter.q);
