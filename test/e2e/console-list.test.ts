@@ -148,6 +148,8 @@ it('the console clip list: count, sort, export, filters in the address, notes an
     await page.locator('th.col-score a.sort').click();
     await page.waitForURL(/sort=highest/);
     await page.locator('th.col-score[aria-sort=descending]').waitFor();
+    // The header is drawn before the page's rows arrive: the count comes with them.
+    await showsCount(3);
     assert.deepEqual(await rowIds(), [ten.id, nine.id, two.id]);
     await rig.shoot(page, 'list-by-score');
     // The order field says the same, and sets it where there are no headers (a phone's cards).
@@ -156,6 +158,7 @@ it('the console clip list: count, sort, export, filters in the address, notes an
     await page.locator('form.filters button[type=submit]').click();
     await page.waitForURL(/sort=lowest/);
     await page.locator('th.col-score[aria-sort=ascending]').waitFor();
+    await showsCount(3);
     assert.deepEqual(await rowIds(), [two.id, nine.id, ten.id]);
     // Back to time from its header, newest first: every clip again.
     await page.locator('th.col-pressedAt a.sort').click();

@@ -54,7 +54,9 @@ export class PocketsphinxTargeted implements TargetedRecogniser {
       for (const variant of DECODE_VARIANTS) {
         const path = join(dir, `window-${variant.name}.wav`);
         try {
-          await run('sox', [cut.path, path, ...variant.effect]);
+          // -D: no dither. sox dithers what an effect writes back to 16 bits, from a random seed
+          // unless told otherwise, and the same window then decoded differently run to run.
+          await run('sox', ['-D', cut.path, path, ...variant.effect]);
         } catch (error) {
           throw new EngineError(`sox could not make the ${variant.name} window: ${(error as Error).message}`);
         }
