@@ -3,7 +3,7 @@ import type { AnswerForm, AnswerReading, AnswerSettings, MachineAnswer } from '.
 import { tokenize } from './answer-tokens.js';
 import { couldBe, heardAtSameTime } from './sound-alike.js';
 import { numberAt } from './spoken-numbers.js';
-import { CARRIED_CONFIDENCE } from './targeted/grammar-confidence.js';
+import { CARRIED_CONFIDENCE, SCALE_TOP } from './targeted/grammar-confidence.js';
 
 /** A targeted reading alone (the transcript found no answer) must be at least this sure. */
 export const TARGETED_ALONE_MIN_CONFIDENCE = 0.85;
@@ -171,13 +171,6 @@ function merge(
   return { ...fromReading(targeted), reason: `the targeted re-recognition heard it: ${targeted.reason}` };
 }
 
-/** The carrier that follows a score on each scale, as the full decode writes it. */
-const CARRIERS: Readonly<Record<Exclude<AnswerForm, 'text'>, readonly string[]>> = {
-  nps: ['out of ten', 'of ten'],
-  csat: ['out of five', 'of five'],
-  yes_no: [],
-};
-
 /** How soon (ms) after the number the carrier must begin. */
 const CARRIER_WITHIN_MS = 400;
 
@@ -198,7 +191,9 @@ function carrierHeardAfter(
   const middle = (number.startMs + number.endMs) / 2;
   const next = transcript.findIndex((w) => w.startMs >= middle);
   if (next < 0 || (transcript[next] as Word).startMs > number.endMs + CARRIER_WITHIN_MS) return undefined;
-  for (const carrier of CARRIERS[form]) {
+  const top = SCALE_TOP[form];
+  // As the full decode writes it, "out" sometimes lost.
+  for (const carrier of top === null ? [] : [`out of ${top}`, `of ${top}`]) {
     const length = carrier.split(' ').length;
     const said = tokenize(transcript.slice(next, next + length))
       .map((t) => t.text)

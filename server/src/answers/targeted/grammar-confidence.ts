@@ -2,6 +2,9 @@ import type { Word } from '../../transcription/transcript.js';
 import type { AnswerReading } from '../answer.js';
 import { UTTERANCE_GAP_MS } from '../answer-window.js';
 
+/** The word a score's carrier ends on ("nine out of ten"), per form; a yes/no has none. */
+export const SCALE_TOP = { nps: 'ten', csat: 'five', yes_no: null } as const;
+
 /** A number with its whole carrier ("nine out of ten"): hard to make out of other sounds. */
 export const CARRIED_CONFIDENCE = 0.9;
 /** A bare number that ends what the customer said ("I would say ten."), as answers end. */

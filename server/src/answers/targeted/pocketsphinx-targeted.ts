@@ -7,15 +7,12 @@ import { parsePocketsphinxTimes } from '../../transcription/pocketsphinx-engine.
 import { type ClipAudio, EngineError, type Word } from '../../transcription/transcript.js';
 import type { AnswerForm, AnswerReading, TargetedRecogniser, TimeSpan } from '../answer.js';
 import { answerGrammar } from './answer-grammar.js';
-import { grammarConfidence } from './grammar-confidence.js';
+import { grammarConfidence, SCALE_TOP } from './grammar-confidence.js';
 import { readTargetedWords } from './targeted-reading.js';
 import { cutWindow } from './window-audio.js';
 import { DECODE_VARIANTS, rescaled, voteNumbers } from './decode-variants.js';
 
 const run = promisify(execFile);
-
-/** The word a carrier ends on ("out of ten"), per form. */
-const SCALE_TOP = { nps: 'ten', csat: 'five', yes_no: null } as const;
 
 export interface PocketsphinxTargetedOptions {
   command: string;
