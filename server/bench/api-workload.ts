@@ -34,6 +34,8 @@ export function workload(clips: number, stores: number): Shape[] {
     new Date(Date.parse(`${dayAt(i)}T00:00:00Z`) + offsetDays * DAY_MS).toISOString();
   const month = (i: number) => `from=${instantAt(i)}&to=${instantAt(i, 30)}`;
   const localMonth = (i: number) => `from=${dayAt(i)}&to=${instantAt(i, 29).slice(0, 10)}`;
+  const yearOfWeeks = (i: number) =>
+    `interval=week&from=${dayAt(i)}&to=${instantAt(i, 364).slice(0, 10)}&timeZone=Europe/Moscow`;
   const store = (i: number) => storeId((i * 13) % stores);
   const cursor = (i: number) => {
     const k = clipAt(i);
@@ -67,12 +69,10 @@ export function workload(clips: number, stores: number): Shape[] {
     // The dashboard's NPS of every store, in one request.
     dashboard('nps-stores-local-month', (i) => `/api/v1/nps/stores?${localMonth(i)}`),
     dashboard('nps-week', (i) => `/api/v1/nps?from=${instantAt(i)}&to=${instantAt(i, 7)}`),
-    // The dashboard's NPS over time: a year of each store's local weeks, beside the year before.
-    dashboard(
-      'nps-series-year-week',
-      (i) =>
-        `/api/v1/nps/series?interval=week&from=${dayAt(i)}&to=${instantAt(i, 364).slice(0, 10)}&timeZone=Europe/Moscow`,
-    ),
+    // The dashboard's NPS over time as a chain's asks it: a year of local weeks, the total's points
+    // and each store's figures, beside the year before; then with every store's points as well.
+    dashboard('nps-series-year-week', (i) => `/api/v1/nps/series?${yearOfWeeks(i)}&storePoints=false`),
+    dashboard('nps-series-year-week-store-points', (i) => `/api/v1/nps/series?${yearOfWeeks(i)}`),
     dashboard('stats-volume-month', (i) => `/api/v1/stats/volume?${month(i)}`),
     // As the console asks: plain dates, each store's own days; a chain's clips per day as one total.
     dashboard('stats-volume-local-month', (i) => `/api/v1/stats/volume?${localMonth(i)}`),

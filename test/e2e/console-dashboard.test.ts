@@ -286,6 +286,19 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
       [...scored].sort((a, b) => a - b),
     );
     assert.ok(listed.slice(scored.length).every((r) => r.nps === '—'));
+    // NPS over time: the chain's total alone (its stores' points were not asked for), the same
+    // weeks as before.
+    const overTime = page.locator('[data-testid=nps-over-time][data-drawn]');
+    await overTime.waitFor();
+    assert.deepEqual(await overTime.locator('thead th').allTextContents(), ['By week', 'All stores in view']);
+    const drawn = await page.evaluate<number>(
+      "document.querySelector('[data-testid=nps-over-time]').plot().data.length",
+    );
+    assert.equal(drawn, 3, 'periods, answers and the total line');
+    assert.deepEqual(
+      await overTime.locator('tr[data-period]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-answers'))),
+      ['0', '2', '1', '2', '0'],
+    );
     await rig.shoot(page, 'dashboard-chain');
     // A store opens its lowest-scored clips of the period.
     const lowest = listed[0] as (typeof listed)[number];

@@ -128,6 +128,9 @@ export async function consoleRig(
       const original = page.viewportSize() ?? SCREEN_SIZES.laptop;
       for (const [size, viewport] of Object.entries(SCREEN_SIZES)) {
         await page.setViewportSize(viewport);
+        // Two frames: a scrolling card laid out for the new width is painted before the shot,
+        // else Chromium's full-page capture left its first rows blank at phone width.
+        await page.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
         await page.screenshot({ path: join(screenshots, `${name}-${size}.png`), fullPage: true });
       }
       await page.setViewportSize(original);

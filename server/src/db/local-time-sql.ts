@@ -34,6 +34,14 @@ export function localPeriodSql(
     : sql<string>`to_char(date_trunc(${sql.lit(interval)}, ${atZone(at, zone)}), 'YYYY-MM-DD')`;
 }
 
+/** The first day (YYYY-MM-DD) of the week (Monday) or month of a stored local day (YYYY-MM-DD). */
+export function localDayPeriodSql(db: Database, day: Expression<string>, interval: Interval): RawBuilder<string> {
+  if (interval === 'month') return sql<string>`substr(${day}, 1, 8) || '01'`;
+  return onSqlite(db)
+    ? sql<string>`date(${day}, '-6 days', 'weekday 1')`
+    : sql<string>`to_char(date_trunc('week', cast(${day} as date)), 'YYYY-MM-DD')`;
+}
+
 /** Adds `local_day(at, zone)`, `local_hour(at, zone)` and `local_period(at, zone, interval)` to a SQLite connection. */
 export function registerLocalTime(sqlite: SQLite.Database): void {
   sqlite.function('local_day', { deterministic: true }, (at, zone) => localOfQuarter(String(at), String(zone)).day);

@@ -503,7 +503,158 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0018-nps-counts': {
+    async up(db: Kysely<unknown>) {
+      // NPS counts per store, question and local day, week and month, kept by triggers in the
+      // same transaction as the answers and clips they count, whichever code writes them: a
+      // chain's year of NPS by week read every answer of two years with its clip and converted
+      // each press to its store's zone (4 s at 1,000,000 clips; docs/scale-out.md). Clips of no
+      // store have no local day and are not counted here. The columns mirror nps/nps-class.ts
+      // and nps/nps-report.ts; test/nps/nps-counts-consistency.test.ts holds them equal.
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      await sql`create table nps_counts (
+          period_kind text not null,
+          starts text not null,
+          store_id text not null,
+          question_id text not null,
+          nps_clips integer not null,
+          promoters integer not null,
+          passives integer not null,
+          detractors integer not null,
+          heard integer not null,
+          confirmed integer not null,
+          to_review integer not null,
+          primary key (period_kind, starts, store_id, question_id)
+        )${sql.raw(postgres ? '' : ' without rowid')}`.execute(db);
+      for (const [period, starts] of Object.entries(npsPeriodStarts(postgres))) {
+        await sql`insert into nps_counts
+            select ${sql.lit(period)}, ${sql.raw(starts('clips.local_day'))}, clips.store_id, coalesce(clips.question_id, ''),
+              count(*), ${sql.raw(NPS_COUNT_SUMS.map((sum) => `sum(${sum('answers')})`).join(', '))}
+            from answers join clips on clips.id = answers.clip_id
+            where answers.form = 'nps' and clips.store_id is not null and clips.local_day is not null
+            group by ${sql.raw(starts('clips.local_day'))}, clips.store_id, coalesce(clips.question_id, '')`.execute(
+          db,
+        );
+      }
+      for (const trigger of npsCountTriggers(postgres)) {
+        const statements = trigger.statements.map((s) => `${s};`).join('\n');
+        if (postgres) {
+          await sql
+            .raw(
+              `create function ${trigger.name}() returns trigger language plpgsql as $$ begin\n${statements}\nreturn null; end $$`,
+            )
+            .execute(db);
+          await sql
+            .raw(
+              `create trigger ${trigger.name} after ${trigger.event} for each row when (${trigger.when}) execute function ${trigger.name}()`,
+            )
+            .execute(db);
+        } else {
+          await sql
+            .raw(`create trigger ${trigger.name} after ${trigger.event} when ${trigger.when} begin\n${statements}\nend`)
+            .execute(db);
+        }
+      }
+    },
+  },
 };
+
+/**
+ * What an NPS answer adds to its period's counts, after `nps_clips` (one per answer): promoters
+ * (9–10), passives (7–8), detractors (0–6), question heard, scored by a person, waiting for review.
+ */
+const NPS_COUNT_SUMS: ((answer: string) => string)[] = [
+  (a) => `case when ${a}.value >= 9 then 1 else 0 end`,
+  (a) => `case when ${a}.value >= 7 and ${a}.value < 9 then 1 else 0 end`,
+  (a) => `case when ${a}.value < 7 then 1 else 0 end`,
+  (a) => `${a}.question_heard`,
+  (a) => `case when ${a}.value is not null and ${a}.source = 'human' then 1 else 0 end`,
+  (a) => `${a}.needs_review`,
+];
+
+/** The first local day of the day, week (Monday) and month holding a local day, in SQL. */
+function npsPeriodStarts(postgres: boolean): Record<'day' | 'week' | 'month', (day: string) => string> {
+  return {
+    day: (day) => day,
+    week: (day) =>
+      postgres
+        ? `to_char(date_trunc('week', cast(${day} as date)), 'YYYY-MM-DD')`
+        : `date(${day}, '-6 days', 'weekday 1')`,
+    month: (day) => `substr(${day}, 1, 8) || '01'`,
+  };
+}
+
+/**
+ * The statements adding (`sign` 1) or taking back (-1) an answer's counts at its clip's day, week
+ * and month, store and question. `answer` and `clip` name the rows (a trigger's `new` or `old`, or
+ * a table read in `from`); nothing is written when `where` holds for no row.
+ */
+function npsCountBumps(postgres: boolean, sign: 1 | -1, answer: string, clip: string, from: string, where: string) {
+  const counts = ['nps_clips', 'promoters', 'passives', 'detractors', 'heard', 'confirmed', 'to_review'];
+  return Object.entries(npsPeriodStarts(postgres)).map(
+    ([period, starts]) => `insert into nps_counts (period_kind, starts, store_id, question_id, ${counts.join(', ')})
+    select '${period}', ${starts(`${clip}.local_day`)}, ${clip}.store_id, coalesce(${clip}.question_id, ''), ${sign},
+      ${NPS_COUNT_SUMS.map((sum) => `${sign} * (${sum(answer)})`).join(', ')}
+    from ${from}
+    where ${where} and ${answer}.form = 'nps' and ${clip}.store_id is not null and ${clip}.local_day is not null
+    on conflict (period_kind, starts, store_id, question_id) do update set
+      ${counts.map((c) => `${c} = nps_counts.${c} + excluded.${c}`).join(', ')}`,
+  );
+}
+
+/** The triggers that keep `nps_counts` equal to the answers and clips it counts. */
+function npsCountTriggers(postgres: boolean): { name: string; event: string; when: string; statements: string[] }[] {
+  const bumps = (sign: 1 | -1, answer: string, clip: string, from: string, where: string) =>
+    npsCountBumps(postgres, sign, answer, clip, from, where);
+  return [
+    {
+      name: 'nps_counts_answer_added',
+      event: 'insert on answers',
+      when: `new.form = 'nps'`,
+      statements: bumps(1, 'new', 'clips', 'clips', 'clips.id = new.clip_id'),
+    },
+    {
+      name: 'nps_counts_answer_changed',
+      event: 'update of form, value, source, needs_review, question_heard, clip_id on answers',
+      when: `old.form = 'nps' or new.form = 'nps'`,
+      statements: [
+        ...bumps(-1, 'old', 'clips', 'clips', 'clips.id = old.clip_id'),
+        ...bumps(1, 'new', 'clips', 'clips', 'clips.id = new.clip_id'),
+      ],
+    },
+    {
+      name: 'nps_counts_answer_removed',
+      event: 'delete on answers',
+      when: `old.form = 'nps'`,
+      statements: bumps(-1, 'old', 'clips', 'clips', 'clips.id = old.clip_id'),
+    },
+    {
+      // A clip whose store, question or local day changes (a zone change rewrites local days).
+      name: 'nps_counts_clip_moved',
+      event: 'update of store_id, question_id, local_day on clips',
+      when:
+        'old.store_id is distinct from new.store_id or old.question_id is distinct from new.question_id' +
+        ' or old.local_day is distinct from new.local_day',
+      statements: [
+        ...bumps(-1, 'answers', 'old', 'answers', 'answers.clip_id = old.id'),
+        ...bumps(1, 'answers', 'new', 'answers', 'answers.clip_id = new.id'),
+      ],
+    },
+    {
+      // Answers are written after their clip; these two keep the counts right in any order.
+      name: 'nps_counts_clip_added',
+      event: 'insert on clips',
+      when: 'new.store_id is not null',
+      statements: bumps(1, 'answers', 'new', 'answers', 'answers.clip_id = new.id'),
+    },
+    {
+      name: 'nps_counts_clip_removed',
+      event: 'delete on clips',
+      when: 'old.store_id is not null',
+      statements: bumps(-1, 'answers', 'old', 'answers', 'answers.clip_id = old.id'),
+    },
+  ];
+}
 
 /** The two column types that SQLite and PostgreSQL spell differently. */
 function portableTypes(db: Kysely<unknown>): {

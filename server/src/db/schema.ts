@@ -32,6 +32,7 @@ export interface DatabaseSchema {
   device_configs: DeviceConfigsTable;
   clip_notes: ClipNotesTable;
   clip_follow_ups: ClipFollowUpsTable;
+  nps_counts: NpsCountsTable;
 }
 
 export interface DevicesTable {
@@ -354,4 +355,26 @@ export interface DeviceConfigsTable {
   settings_json: string | null;
   created_at: string;
   created_by: string | null;
+}
+
+/**
+ * NPS counts per store, question (question_id '' for clips filed under none) and local day, week
+ * or month, kept by triggers (migration 0018) equal to the NPS answers of clips with a store.
+ */
+export interface NpsCountsTable {
+  period_kind: 'day' | 'week' | 'month';
+  /** The period's first local day (YYYY-MM-DD): the day, the week's Monday, the month's 1st. */
+  starts: string;
+  store_id: string;
+  question_id: string;
+  /** NPS answers read, with or without a score. */
+  nps_clips: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  /** Of nps_clips, those where the question was heard asked. */
+  heard: number;
+  /** Scored answers a person gave or confirmed. */
+  confirmed: number;
+  to_review: number;
 }

@@ -2,6 +2,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import { npsClassOf } from './nps-class.js';
+import { countsByLocalDays, npsPeriodCounts } from './nps-period-counts.js';
 import { narrowed, type NpsClipFilter, npsClipConditions } from './nps-clip-conditions.js';
 
 export interface NpsReport {
@@ -44,7 +45,31 @@ async function classCounts(
   byStore: boolean,
 ): Promise<Map<string | null | typeof ALL, NpsReport>> {
   const reports = new Map<string | null | typeof ALL, NpsReport>();
+  const reportOf = (storeId: string | null) => {
+    const key = byStore ? storeId : ALL;
+    const report = reports.get(key) ?? emptyReport();
+    reports.set(key, report);
+    return report;
+  };
+  // Whole local days of stores are counted from nps_counts; clips of no store, and ranges of
+  // instants, from the clips.
+  if (countsByLocalDays(filter)) {
+    for (const day of await npsPeriodCounts(db, filter)) {
+      const report = reportOf(day.store_id);
+      report.promoters += day.promoters;
+      report.passives += day.passives;
+      report.detractors += day.detractors;
+      report.answers += day.promoters + day.passives + day.detractors;
+      report.unscored += day.nps_clips - (day.promoters + day.passives + day.detractors);
+      report.confirmed += day.confirmed;
+      report.toReview += day.to_review;
+    }
+  }
   const conditions = await npsClipConditions(db, filter);
+  if (conditions && countsByLocalDays(filter)) {
+    if (filter.storeId !== undefined || filter.storeIds !== undefined) return withNps(reports);
+    conditions.push(sql<boolean>`clips.store_id is null`);
+  }
   if (!conditions) return reports;
   const selection = (eb: ExpressionBuilder<DatabaseSchema, 'answers'>) => [
     npsClassOf(eb).as('class'),
@@ -75,9 +100,7 @@ async function classCounts(
         .groupBy('class')
         .execute();
   for (const row of rows) {
-    const key = byStore ? row.store_id : ALL;
-    const report = reports.get(key) ?? emptyReport();
-    reports.set(key, report);
+    const report = reportOf(row.store_id);
     const clips = Number(row.clips);
     report.toReview += Number(row.to_review ?? 0);
     if (row.class === null) {
@@ -88,6 +111,11 @@ async function classCounts(
     report.answers += clips;
     report.confirmed += Number(row.human ?? 0);
   }
+  return withNps(reports);
+}
+
+/** The reports with their NPS worked out from their counts. */
+function withNps<K>(reports: Map<K, NpsReport>): Map<K, NpsReport> {
   for (const report of reports.values()) {
     const { answers, promoters, detractors } = report;
     report.nps = answers === 0 ? null : Math.round(((promoters - detractors) / answers) * 1000) / 10;

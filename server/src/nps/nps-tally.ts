@@ -1,4 +1,5 @@
 import type { NpsClass } from './nps-class.js';
+import type { NpsPeriodCounts } from './nps-period-counts.js';
 
 /** NPS counts of a group of answers, as they are added one at a time. */
 export interface NpsCounts {
@@ -29,6 +30,15 @@ export class NpsTally {
     if (npsClass === 'promoter') this.promoters += clips;
     else if (npsClass === 'passive') this.passives += clips;
     else if (npsClass === 'detractor') this.detractors += clips;
+  }
+
+  /** A group's counts as `nps_counts` keeps them (nps-period-counts.ts). */
+  addCounts(counts: Pick<NpsPeriodCounts, 'nps_clips' | 'heard' | 'promoters' | 'passives' | 'detractors'>): void {
+    this.read += counts.nps_clips;
+    this.heard += counts.heard;
+    this.promoters += counts.promoters;
+    this.passives += counts.passives;
+    this.detractors += counts.detractors;
   }
 
   counts(): NpsCounts {

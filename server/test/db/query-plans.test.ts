@@ -74,6 +74,9 @@ const SHAPES: string[] = [
   '/api/v1/nps/series?interval=month&storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-08T00:00:00Z',
   '/api/v1/nps/stores?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/nps/stores?from=2025-01-02&to=2025-01-02&timeZone=Europe/Moscow&questionId=nps',
+  // Plain dates: stores' answers from nps_counts, and only clips of no store from the clips.
+  '/api/v1/nps/series?interval=week&storePoints=false&from=2025-01-01&to=2025-01-31&timeZone=Europe/Moscow',
+  '/api/v1/nps?from=2025-01-01&to=2025-01-03',
   '/api/v1/stats/volume?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/stats/volume?storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/stats/coverage?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',

@@ -36,6 +36,11 @@ for (const kind of DATABASE_KINDS) {
         rows.clips.forEach((clip, i) => {
           clip.pressed_at = new Date(START + i * STEP_MS).toISOString();
           if (i % 11 === 5) clip.store_id = null;
+          // Local day and hour as ingest writes them, in the store's zone set above.
+          const zone = clip.store_id ? ZONES[Number(clip.store_id.slice('store-'.length))] : undefined;
+          const local = zone ? localDayAndHour(clip.pressed_at, zone) : undefined;
+          clip.local_day = local?.day ?? null;
+          clip.local_hour = local?.hour ?? null;
         });
         const chunks = <T>(all: T[]) =>
           Array.from({ length: Math.ceil(all.length / 1000) }, (_, k) => all.slice(k * 1000, k * 1000 + 1000));
@@ -68,17 +73,27 @@ for (const kind of DATABASE_KINDS) {
             .execute()
         ).map((row) => ({ ...row, day: localDayAndHour(row.pressed_at, row.time_zone ?? NO_STORE_ZONE).day }));
 
-        for (const interval of ['week', 'month'] as Interval[]) {
-          const from = '2025-07-01';
-          const to = '2025-12-31';
+        // Plain dates (each store's own days, counted from nps_days) and instants (from the clips).
+        const ranges = [
+          { from: '2025-07-01', to: '2025-12-31' },
+          { from: '2025-07-01T12:00:00.000Z', to: '2025-12-31T12:00:00.000Z' },
+        ];
+        for (const [interval, { from, to }] of (['week', 'month'] as Interval[]).flatMap((i) =>
+          ranges.map((r) => [i, r] as const),
+        )) {
           const series = await npsSeries(db, { from, to, interval, noStoreZone: NO_STORE_ZONE });
           const before = series.previous;
           assert.ok(before);
           const tallies = new Map<string, NpsTally>();
           const tallyOf = (key: string) => tallies.get(key) ?? tallies.set(key, new NpsTally()).get(key)!;
+          const local = !from.includes('T');
+          const within = (row: (typeof answers)[number], range: { from: string; to: string }) =>
+            local
+              ? row.day >= range.from && row.day <= range.to
+              : row.pressed_at >= range.from && row.pressed_at < range.to;
           for (const row of answers) {
-            const inCurrent = row.day >= from && row.day <= to;
-            const inBefore = row.day >= before.from && row.day <= before.to;
+            const inCurrent = within(row, { from, to });
+            const inBefore = within(row, before);
             if (!inCurrent && !inBefore) continue;
             const when = inCurrent ? startOf(row.day, interval) : 'before';
             for (const store of ['*', row.store_id ?? '']) {
@@ -89,19 +104,32 @@ for (const kind of DATABASE_KINDS) {
           const periods = [...new Set([...tallies.keys()].map((key) => key.split('|')[1] as string))]
             .filter((period) => period !== 'before' && period !== 'current')
             .sort();
-          assert.deepEqual(series.periods, periods, interval);
+          assert.deepEqual(series.periods, periods, `${interval} ${from}`);
           const expected = (store: string) => ({
             ...tallyOf(`${store}|current`).counts(),
             ...tallyOf(`${store}|current`).rates(),
             previous: tallyOf(`${store}|before`).counts(),
             points: periods.map((period) => (tallies.get(`${store}|${period}`) ?? new NpsTally()).counts()),
           });
-          assert.deepEqual(series.total, { storeId: null, ...expected('*') }, `${interval} total`);
+          assert.deepEqual(series.total, { storeId: null, ...expected('*') }, `${interval} ${from} total`);
           const stores = ['', ...ZONES.map((_, n) => `store-${n}`)];
           assert.deepEqual(
             series.stores,
             stores.map((store) => ({ storeId: store || null, ...expected(store) })),
-            `${interval} per store`,
+            `${interval} ${from} per store`,
+          );
+          // Without the stores' points (a chain's dashboard), the same figures but those points.
+          const totalsOnly = await npsSeries(db, {
+            from,
+            to,
+            interval,
+            noStoreZone: NO_STORE_ZONE,
+            storePoints: false,
+          });
+          assert.deepEqual(
+            totalsOnly,
+            { ...series, stores: series.stores.map(({ points: _points, ...group }) => group) },
+            `${interval} ${from} without store points`,
           );
         }
       } finally {

@@ -2,7 +2,7 @@
 // /api/v1/nps/stores for every store (cards up to eight stores, a chain in one table), for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…,
 // plain dates, each store's own days, "to" included; when left empty, the 30 days up to today in
 // the zone furthest ahead, so that no store's today is cut off); NPS over
-// time by week or month (…&interval=week|month) with the change on the period before; below them
+// time by week or month (…&interval=week|month; a chain draws the total only) with the change on the period before; below them
 // clips per day, presses per local hour, transcription shares and the checklist results (checklist
 // and grouping also in the address: …&checklistId=…&groupBy=store|device|question|day). Clips of
 // no store are counted in the browser's time zone, the one the clip list shows them in.
@@ -79,7 +79,8 @@ export async function renderDashboard(main, query) {
     getCoverage(range),
     getTranscription(range),
     checklist ? getScorecardSummary({ checklistId: checklist.id, groupBy, ...range }) : null,
-    getNpsSeries({ ...period, interval }),
+    // A chain's chart draws the total only: its stores' points per period are not asked for.
+    getNpsSeries({ ...period, interval, ...(oneByOne ? {} : { storePoints: false }) }),
     getNps(period),
     getNpsByStore(period),
   ]);

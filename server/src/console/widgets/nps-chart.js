@@ -66,11 +66,14 @@ export function npsOverTime(series, stores) {
   const names = new Map(stores.map((s) => [s.id, s.name]));
   const labels = series.periods.map((start) => periodLabel(start, series.interval));
   const axis = categoryAxis(labels);
-  const groups = series.stores.map((group, i) => ({
-    label: group.storeId === null ? t('dashboard.noStore') : (names.get(group.storeId) ?? group.storeId),
-    colour: COLOURS[(i + 1) % COLOURS.length],
-    group,
-  }));
+  // Stores come with their points when the dashboard shows them one by one (a chain: the total only).
+  const groups = series.stores
+    .filter((group) => group.points)
+    .map((group, i) => ({
+      label: group.storeId === null ? t('dashboard.noStore') : (names.get(group.storeId) ?? group.storeId),
+      colour: COLOURS[(i + 1) % COLOURS.length],
+      group,
+    }));
   const line = (label, colour, width) => ({
     label,
     stroke: colour,

@@ -43,7 +43,11 @@ const SeriesGroup = Type.Composite([
     questionHeardRate: Rate('of the clips read, the share where the question was heard asked'),
     answeredRate: Rate('of the clips read, the share with a score in force'),
     previous: Type.Union([Counts, Type.Null()], { description: 'the same over the period just before' }),
-    points: Type.Array(Counts, { description: 'one per entry of `periods`' }),
+    points: Type.Optional(
+      Type.Array(Counts, {
+        description: "one per entry of `periods`; left out of stores' groups with storePoints=false",
+      }),
+    ),
   }),
 ]);
 
@@ -166,6 +170,11 @@ export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
           {
             ...Filter,
             interval: Type.Union([Type.Literal('week'), Type.Literal('month')], { default: 'week' }),
+            storePoints: Type.Boolean({
+              default: true,
+              description:
+                "false: each store's figures and previous period without its points per period (a chain's chart draws the total only)",
+            }),
             from: Type.Optional(TimeBound('pressed at or after; default: 30 days before `to`')),
             to: Type.Optional(
               TimeBound('pressed before; a plain date includes that whole day; default: now (an instant)'),
@@ -177,7 +186,7 @@ export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       },
     },
     async (request, reply) => {
-      const { from: asked, to = new Date().toISOString(), timeZone, interval, ...filter } = request.query;
+      const { from: asked, to = new Date().toISOString(), timeZone, interval, storePoints, ...filter } = request.query;
       const from = asked ?? defaultFrom(to);
       if (isLocalTime(from) !== isLocalTime(to)) {
         return reply
@@ -188,7 +197,15 @@ export const npsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app
       if (problem) return reply.code(400).send({ error: problem });
       const scope = scopeOf(request.principal, filter.storeId);
       if (typeof scope === 'string') return reply.code(404).send({ error: scope });
-      const series = await npsSeries(db, { ...filter, ...scope, from, to, interval, noStoreZone: timeZone });
+      const series = await npsSeries(db, {
+        ...filter,
+        ...scope,
+        from,
+        to,
+        interval,
+        storePoints,
+        noStoreZone: timeZone,
+      });
       return series;
     },
   );
