@@ -97,6 +97,15 @@ function intersect(scope: readonly string[] | undefined, wanted: string[] | unde
 const FEW_STORES = 10;
 
 /**
+ * The few stores (two to ten) a list keeps to, the filter's within the caller's scope; undefined
+ * for one store, many, or every store. Their clips are merged from each store's own index.
+ */
+export function fewStoresOfList(filter: ClipFilter, principal: Principal | null): string[] | undefined {
+  const stores = intersect(principal ? storeScope(principal) : undefined, filter.storeId);
+  return stores !== undefined && stores.length >= 2 && stores.length <= FEW_STORES ? stores : undefined;
+}
+
+/**
  * Whether the filter, or the caller's scope, keeps to a few stores or to devices. Their clips are
  * then best reached by the clips' own indexes: a search looks in each of their transcripts, a
  * list by score sorts them, where the chain-wide text or value index would pass over every other

@@ -25,6 +25,9 @@ const SHAPES: string[] = [
   '/api/v1/clips?storeId=store-3',
   '/api/v1/clips?storeId=store-3&sort=oldest',
   '/api/v1/clips?storeId=store-1&storeId=store-2&storeId=store-7',
+  // A few stores, merged from each store's index: with a local day, oldest first, and a cursor.
+  '/api/v1/clips?storeId=store-1&storeId=store-2&from=2025-01-02&to=2025-01-02&sort=oldest',
+  '/api/v1/clips?storeId=store-1&storeId=store-2&cursor={cursor}',
   '/api/v1/clips?deviceId=pi-5',
   '/api/v1/clips?questionId=nps',
   '/api/v1/clips?from=2025-01-01T10:00:00Z&to=2025-01-01T20:00:00Z',

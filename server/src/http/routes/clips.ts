@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Principal } from '../../access/principal.js';
 import type { AuditLog } from '../../audit/audit-log.js';
-import { applyClipFilter, type ClipFilter, narrowsToFewStores } from '../../clips/clip-filter.js';
+import { applyClipFilter, type ClipFilter, fewStoresOfList, narrowsToFewStores } from '../../clips/clip-filter.js';
 import { Clip, clipsWithDetails, inClipScope, toClip } from '../../clips/clip-view.js';
 import { clipsCsv } from '../../clips/clips-csv.js';
 import { notesOfClips } from '../../clips/notes-of-clips.js';
@@ -110,13 +110,12 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
       const { limit, cursor, sort, ...filter } = request.query;
       const problem = filterProblem(filter);
       if (problem) return reply.code(400).send({ error: problem });
-      let query = (await matchingClipIds(db, filter, request.principal, sort)).limit(limit + 1);
+      let after: ListPosition | undefined;
       if (cursor) {
-        const position = decodeCursor(cursor, sort);
-        if (!position) {
+        after = decodeCursor(cursor, sort);
+        if (!after) {
           return reply.code(400).send({ error: `querystring/cursor: not a cursor this API issued for sort=${sort}` });
         }
-        query = query.where((eb) => beyondCursor(eb, sort, position));
       }
       // The page's clips are found by id first, then read with their details: joined before the
       // limit, every match of a broad search was read whole (12,500 for a common word at
@@ -128,15 +127,14 @@ export const clipsRoutes: FastifyPluginAsyncTypebox<ClipsRoutesOptions> = async 
         // order, up to the count's cap: the text index gives a word's every match at once, so
         // counting them apart cost as much as the page again (a common word: half the time).
         const matching = await (
-          await matchingClipIds(db, filter, request.principal, sort)
-        )
-          .limit(COUNT_CAP + 1)
-          .execute();
+          await matchingClipIds(db, filter, request.principal, sort, { limit: COUNT_CAP + 1 })
+        ).execute();
         counted = matching.length;
         const ids = matching.slice(0, limit + 1).map((row) => row.id);
         rows =
           ids.length === 0 ? [] : await inListOrder(clipsWithDetails(db).where('clips.id', 'in', ids), sort).execute();
       } else {
+        const query = await matchingClipIds(db, filter, request.principal, sort, { limit: limit + 1, after });
         rows = await inListOrder(clipsWithDetails(db).where('clips.id', 'in', query), sort).execute();
         counted = cursor ? undefined : await countClips(db, filter, request.principal, sort);
       }
@@ -247,7 +245,7 @@ async function countClips(
   // bounds the answers' value index; walked newest first instead, PostgreSQL merge-joined every
   // clip with its answer by key and sorted them before it could stop at the cap.
   const order = filter.npsMin !== undefined || filter.npsMax !== undefined ? 'lowest' : byScore(sort) ? sort : 'newest';
-  const matching = (await matchingClipIds(db, filter, principal, order)).limit(COUNT_CAP + 1);
+  const matching = await matchingClipIds(db, filter, principal, order, { limit: COUNT_CAP + 1 });
   const row = await db
     .selectFrom(matching.as('matching'))
     .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
@@ -256,10 +254,19 @@ async function countClips(
 }
 
 /**
- * The ids of the clips a filter matches, in the list's order, over the joins the filter reads.
- * The list takes a page of them and the count stops at its cap: both walk the same index.
+ * The ids of the first `limit` clips a filter matches after `after`, in the list's order, over
+ * the joins the filter reads. The list takes a page of them and the count stops at its cap: both
+ * walk the same index.
  */
-async function matchingClipIds(db: Database, filter: ClipFilter, principal: Principal | null, sort: ListSort) {
+async function matchingClipIds(
+  db: Database,
+  filter: ClipFilter,
+  principal: Principal | null,
+  sort: ListSort,
+  { limit, after }: { limit: number; after?: ListPosition | undefined },
+) {
+  const cursorAt = <Q extends OrderableByList>(query: Q): Q =>
+    after ? (query.where((eb) => beyondCursor(eb, sort, after)) as Q) : query;
   if (byScore(sort)) {
     // From the answers' own index (migration 0016), in its order: each clip is then fetched by
     // its key to apply the filter, and the walk stops at the page's end.
@@ -269,18 +276,46 @@ async function matchingClipIds(db: Database, filter: ClipFilter, principal: Prin
       .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
       .select('clips.id')
       .where('answers.value', 'is not', null);
-    return inListOrder(await applyClipFilter(db, query, filter, principal), sort, {
+    return inListOrder(cursorAt(await applyClipFilter(db, query, filter, principal)), sort, {
       // A store without scored clips made PostgreSQL walk every answer's value for an empty
       // page (1,000,000 clips: 2.9 s).
       sortMatches: narrowsToFewStores(filter, principal),
-    });
+    }).limit(limit);
   }
-  const query = db
-    .selectFrom('clips')
-    .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
-    .leftJoin('answers', 'answers.clip_id', 'clips.id')
-    .select('clips.id');
-  return inListOrder(await applyClipFilter(db, query, filter, principal, { walk: 'time' }), sort);
+  const inTime = async (storeFilter: ClipFilter) =>
+    inListOrder(
+      cursorAt(
+        await applyClipFilter(
+          db,
+          db
+            .selectFrom('clips')
+            .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
+            .leftJoin('answers', 'answers.clip_id', 'clips.id')
+            .select(['clips.id', 'clips.pressed_at']),
+          storeFilter,
+          principal,
+          { walk: 'time' },
+        ),
+      ),
+      sort,
+    ).limit(limit);
+  const stores = fewStoresOfList(filter, principal);
+  if (!stores) return (await inTime(filter)).clearSelect().select('clips.id');
+  // Each store's clips in time order, merged: one walk of each store's index to the page's end.
+  // Given several stores at once, both databases read every clip of them and sorted them all
+  // for one page (three stores at 1,000,000 clips: 6,000 clips, 10 ms on SQLite).
+  const [first, ...rest] = await Promise.all(stores.map((store) => inTime({ ...filter, storeId: [store] })));
+  const merged = rest.reduce(
+    (union, branch, k) => union.unionAll(db.selectFrom(branch.as(`s${k + 1}`)).selectAll()),
+    db.selectFrom(first!.as('s0')).selectAll(),
+  );
+  const direction = sort === 'oldest' ? 'asc' : 'desc';
+  return db
+    .selectFrom(merged.as('few'))
+    .select('few.id')
+    .orderBy('few.pressed_at', direction)
+    .orderBy('few.id', direction)
+    .limit(limit);
 }
 
 type ListSort = 'newest' | 'oldest' | 'lowest' | 'highest';

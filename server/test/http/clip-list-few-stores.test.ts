@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { pressedAt, seedChain, seedClips, storeId } from '../support/clip-corpus.js';
+import { apiTest } from '../support/app-harness.js';
+import { DATABASE_KINDS } from '../support/databases.js';
+
+interface Page {
+  items: { id: string }[];
+  total?: number;
+  totalIsMore?: boolean;
+  nextCursor?: string;
+}
+
+const STORES = 12;
+const CLIPS = 3000;
+
+/**
+ * A list over two to ten stores merges each store's clips in time order (one walk of each
+ * store's index): the pages, their cursors and the count must be those of the one list over all
+ * of them, whatever the filter, the order and the page size, ties on the press time included.
+ */
+for (const kind of DATABASE_KINDS) {
+  describe(`the clip list over a few stores on ${kind}`, () => {
+    it('pages through the same clips, in the same order, as one list of them would', async (t) => {
+      const rig = await apiTest(t, kind);
+      if (!rig) return;
+      const { db, app } = rig;
+      try {
+        await seedChain(db, STORES);
+        await seedClips(db, STORES, 0, CLIPS);
+        // Three presses in three stores at the same instant: the id breaks the tie.
+        const tied = await db
+          .selectFrom('clips')
+          .select('id')
+          .where('id', 'in', ['c00000064', 'c00000065', 'c00000066'])
+          .execute();
+        assert.equal(tied.length, 3);
+        await db
+          .updateTable('clips')
+          .set({ pressed_at: pressedAt(99) })
+          .where(
+            'id',
+            'in',
+            tied.map((c) => c.id),
+          )
+          .execute();
+
+        const list = async (query: string) => {
+          const response = await app.inject({ url: `/api/v1/clips?${query}` });
+          assert.equal(response.statusCode, 200, `${query}: ${response.body}`);
+          return response.json<Page>();
+        };
+        const walk = async (query: string, limit: number) => {
+          const seen: string[] = [];
+          let page = await list(`${query}&limit=${limit}`);
+          const { total, totalIsMore } = page;
+          for (;;) {
+            seen.push(...page.items.map((c) => c.id));
+            if (!page.nextCursor) return { seen, total, totalIsMore };
+            page = await list(`${query}&limit=${limit}&cursor=${page.nextCursor}`);
+          }
+        };
+        /** The same clips read straight from the table, in the list's order. */
+        const expected = async (
+          stores: string[],
+          sort: 'newest' | 'oldest',
+          only: { questionId?: string; transcribed?: boolean; localDay?: string } = {},
+        ) => {
+          const direction = sort === 'oldest' ? 'asc' : 'desc';
+          const rows = await db
+            .selectFrom('clips')
+            .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
+            .select('clips.id')
+            .where('clips.store_id', 'in', stores)
+            .$if(only.questionId !== undefined, (q) => q.where('clips.question_id', '=', only.questionId ?? ''))
+            .$if(only.transcribed === true, (q) => q.where('transcripts.clip_id', 'is not', null))
+            .$if(only.localDay !== undefined, (q) => q.where('clips.local_day', '=', only.localDay ?? ''))
+            .orderBy('clips.pressed_at', direction)
+            .orderBy('clips.id', direction)
+            .execute();
+          return rows.map((r) => r.id);
+        };
+
+        for (const count of [2, 3, 10, 11]) {
+          const stores = Array.from({ length: count }, (_, k) => storeId((k * 5) % STORES));
+          const query = stores.map((s) => `storeId=${s}`).join('&');
+          for (const sort of ['newest', 'oldest'] as const) {
+            const ids = await expected(stores, sort);
+            for (const limit of [7, 500]) {
+              const walked = await walk(`${query}&sort=${sort}`, limit);
+              assert.deepEqual(walked.seen, ids, `${count} stores, ${sort}, ${limit} a page`);
+              assert.equal(walked.total, Math.min(ids.length, 1000), `${count} stores: the count`);
+              assert.equal(walked.totalIsMore, ids.length > 1000 ? true : undefined);
+            }
+          }
+        }
+        // With filters: a question, a transcript, and each store's own local days.
+        const stores = [storeId(1), storeId(4), storeId(7)];
+        const query = stores.map((s) => `storeId=${s}`).join('&');
+        assert.deepEqual(
+          (await walk(`${query}&questionId=nps&hasTranscript=true`, 9)).seen,
+          await expected(stores, 'newest', { questionId: 'nps', transcribed: true }),
+        );
+        const day = pressedAt(1500).slice(0, 10);
+        const ofDay = await walk(`${query}&from=${day}&to=${day}&sort=oldest`, 11);
+        assert.ok(ofDay.seen.length > 0);
+        assert.deepEqual(ofDay.seen, await expected(stores, 'oldest', { localDay: day }));
+      } finally {
+        await rig.close();
+      }
+    });
+  });
+}
