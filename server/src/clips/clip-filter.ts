@@ -49,18 +49,21 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
     conditions.push(stores.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`clips.store_id in (${sql.join(stores)})`);
   if (filter.deviceId?.length) conditions.push(sql<boolean>`clips.device_id in (${sql.join(filter.deviceId)})`);
   if (filter.questionId?.length) conditions.push(sql<boolean>`clips.question_id in (${sql.join(filter.questionId)})`);
-  if (filter.hasTranscript !== undefined) {
-    conditions.push(
-      filter.hasTranscript ? sql<boolean>`transcripts.clip_id is not null` : sql<boolean>`transcripts.clip_id is null`,
-    );
-  }
-  // The NPS answer in force: a person's when given, else the machine's when sure enough.
   // A query walked in time order (`walk: 'time'`) must stay on the clips' time index. SQLite reads
   // `answers.value >= 3` as proof that every row has an answer, turns the left join inner, starts
   // from the answers (the smaller table) and sorts every match by time for one page: 850 ms at
   // 1,000,000 clips. Through ifnull() it cannot draw that conclusion, keeps the answers the inner
   // side and stops at the page's end. The rows are the same: a clip without an answer fails both.
   const keepLeft = walk === 'time' && !(db.getExecutor().adapter instanceof PostgresAdapter);
+  if (filter.hasTranscript !== undefined) {
+    // `transcripts.clip_id is not null` made SQLite build a Bloom filter of every transcript
+    // before the page's first row (67 ms at 1,000,000 clips, where the page takes 0.03).
+    const transcribed = keepLeft
+      ? sql<boolean>`ifnull(transcripts.clip_id, '') <> ''`
+      : sql<boolean>`transcripts.clip_id is not null`;
+    conditions.push(filter.hasTranscript ? transcribed : sql<boolean>`transcripts.clip_id is null`);
+  }
+  // The NPS answer in force: a person's when given, else the machine's when sure enough.
   const form = keepLeft ? sql`ifnull(answers.form, '')` : sql`answers.form`;
   const value = keepLeft ? sql`ifnull(answers.value, -1)` : sql`answers.value`;
   if (filter.npsMin !== undefined) {
@@ -69,11 +72,21 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
   if (filter.npsMax !== undefined) {
     conditions.push(sql<boolean>`${form} = 'nps' and ${value} <= ${filter.npsMax}`);
   }
-  if (filter.truncated !== undefined) conditions.push(sql<boolean>`clips.truncated = ${filter.truncated ? 1 : 0}`);
+  // The rare side of each flag is written as migration 0019's partial indexes are, literally, so
+  // that both databases walk those indexes in time order (see there).
+  if (filter.truncated !== undefined) {
+    conditions.push(filter.truncated ? sql<boolean>`clips.truncated = 1` : sql<boolean>`clips.truncated = 0`);
+  }
   if (filter.hasGaps !== undefined) {
     conditions.push(filter.hasGaps ? sql<boolean>`clips.gaps_json <> '[]'` : sql<boolean>`clips.gaps_json = '[]'`);
   }
-  if (filter.source) conditions.push(sql<boolean>`clips.source = ${filter.source}`);
+  if (filter.source) {
+    conditions.push(
+      filter.source === 'import'
+        ? sql<boolean>`clips.source = 'import'`
+        : sql<boolean>`clips.source = ${filter.source}`,
+    );
+  }
   if (filter.followUp !== undefined) {
     conditions.push(
       sql<boolean>`clips.id ${filter.followUp ? sql`in` : sql`not in`} (select clip_id from clip_follow_ups)`,
