@@ -1,11 +1,13 @@
 // NPS per store in the signed-in user's scope: one /api/v1/nps request for all of them and one
-// /api/v1/nps/stores for every store (cards up to eight stores, a chain in one table), for a question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…,
-// plain dates, each store's own days, "to" included; when left empty, the 30 days up to today in
-// the zone furthest ahead, so that no store's today is cut off); NPS over
-// time by week or month (…&interval=week|month; a chain draws the total only) with the change on the period before; below them
-// clips per day, presses per local hour, transcription shares and the checklist results (checklist
-// and grouping also in the address: …&checklistId=…&groupBy=store|device|question|day). Clips of
-// no store are counted in the browser's time zone, the one the clip list shows them in.
+// /api/v1/nps/stores for every store (cards up to eight stores, a chain in one table), for a
+// question and period chosen in the address (#/dashboard?questionId=…&from=…&to=…, plain dates,
+// each store's own days, "to" included; when left empty, the 30 days up to today in the zone
+// furthest ahead, so that no store's today is cut off); NPS over time by week or month
+// (…&interval=week|month; a chain's chart draws the total only) with the change on the period
+// before; below them clips per day, presses per local hour, transcription shares and the
+// checklist results (checklist and grouping also in the address: …&checklistId=…&groupBy=
+// store|device|question|day). Clips of no store are counted in the browser's time zone, the one
+// the clip list shows them in.
 import {
   answerSummary,
   getCoverage,
