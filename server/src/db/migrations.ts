@@ -536,25 +536,7 @@ const migrations: Record<string, Migration> = {
           db,
         );
       }
-      for (const trigger of npsCountTriggers(postgres)) {
-        const statements = trigger.statements.map((s) => `${s};`).join('\n');
-        if (postgres) {
-          await sql
-            .raw(
-              `create function ${trigger.name}() returns trigger language plpgsql as $$ begin\n${statements}\nreturn null; end $$`,
-            )
-            .execute(db);
-          await sql
-            .raw(
-              `create trigger ${trigger.name} after ${trigger.event} for each row when (${trigger.when}) execute function ${trigger.name}()`,
-            )
-            .execute(db);
-        } else {
-          await sql
-            .raw(`create trigger ${trigger.name} after ${trigger.event} when ${trigger.when} begin\n${statements}\nend`)
-            .execute(db);
-        }
-      }
+      await createRowTriggers(db, npsCountTriggers(postgres));
     },
   },
   '0019-rare-flags': {
@@ -570,6 +552,32 @@ const migrations: Record<string, Migration> = {
       ] as const) {
         await sql.raw(`create index ${name} on clips (pressed_at, id) where ${condition}`).execute(db);
       }
+    },
+  },
+  '0020-device-latest-clip': {
+    async up(db: Kysely<unknown>) {
+      // Each device's latest clip received and latest press, kept on its row by a trigger on
+      // clips: the fleet list read them as two max() lookups per device (2,000 for a thousand
+      // devices: 15 ms on PostgreSQL of a 22 ms call). A clip destroyed later (retention,
+      // erasure) does not move them back: the device did send it then.
+      await db.schema.alterTable('devices').addColumn('last_clip_at', 'text').execute();
+      await db.schema.alterTable('devices').addColumn('last_press_at', 'text').execute();
+      await sql`update devices set
+          last_clip_at = (select max(clips.received_at) from clips where clips.device_id = devices.id),
+          last_press_at = (select max(clips.pressed_at) from clips where clips.device_id = devices.id)`.execute(db);
+      const later = (column: string, value: string) =>
+        `${column} = case when ${column} is null or ${column} < ${value} then ${value} else ${column} end`;
+      await createRowTriggers(db, [
+        {
+          name: 'devices_latest_clip',
+          event: 'insert on clips',
+          when: 'true',
+          statements: [
+            `update devices set ${later('last_clip_at', 'new.received_at')}, ${later('last_press_at', 'new.pressed_at')}
+              where id = new.device_id`,
+          ],
+        },
+      ]);
     },
   },
 };
@@ -617,8 +625,42 @@ function npsCountBumps(postgres: boolean, sign: 1 | -1, answer: string, clip: st
   );
 }
 
+/** A trigger run after each row an event touches, in the same transaction as the statement. */
+interface RowTrigger {
+  name: string;
+  /** `insert on clips`, `update of a, b on answers`, … */
+  event: string;
+  /** A condition on `new` and `old`: the trigger runs only for rows where it holds. */
+  when: string;
+  statements: string[];
+}
+
+/** Creates triggers the same on both databases: PostgreSQL runs them as plpgsql functions. */
+async function createRowTriggers(db: Kysely<unknown>, triggers: RowTrigger[]): Promise<void> {
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  for (const trigger of triggers) {
+    const statements = trigger.statements.map((s) => `${s};`).join('\n');
+    if (postgres) {
+      await sql
+        .raw(
+          `create function ${trigger.name}() returns trigger language plpgsql as $$ begin\n${statements}\nreturn null; end $$`,
+        )
+        .execute(db);
+      await sql
+        .raw(
+          `create trigger ${trigger.name} after ${trigger.event} for each row when (${trigger.when}) execute function ${trigger.name}()`,
+        )
+        .execute(db);
+    } else {
+      await sql
+        .raw(`create trigger ${trigger.name} after ${trigger.event} when ${trigger.when} begin\n${statements}\nend`)
+        .execute(db);
+    }
+  }
+}
+
 /** The triggers that keep `nps_counts` equal to the answers and clips it counts. */
-function npsCountTriggers(postgres: boolean): { name: string; event: string; when: string; statements: string[] }[] {
+function npsCountTriggers(postgres: boolean): RowTrigger[] {
   const bumps = (sign: 1 | -1, answer: string, clip: string, from: string, where: string) =>
     npsCountBumps(postgres, sign, answer, clip, from, where);
   return [

@@ -45,6 +45,9 @@ export interface DevicesTable {
   name: string | null;
   /** Set when the device was taken out of service: its credentials are revoked, its clips kept. */
   decommissioned_at: string | null;
+  /** Its latest clip's arrival and latest press, kept by a trigger on clips (migration 0020). */
+  last_clip_at: string | null;
+  last_press_at: string | null;
 }
 
 export interface QuestionsTable {

@@ -71,28 +71,14 @@ export const fleetRoutes: FastifyPluginAsyncTypebox<{
   fleet: FleetControl | undefined;
   buttonMap: ButtonMap;
 }> = async (app, { db, audit, fleet, buttonMap }) => {
-  // Each device's latest clip, by index (clips_device, clips_device_received): a max per
-  // device, not a grouping of every clip.
+  // Each device's latest clip and press are kept on its row (migration 0020).
   const devices = (principal: Parameters<typeof inStoreScope>[1]) =>
     inStoreScope(
       db
         .selectFrom('devices')
         .leftJoin('device_heartbeats', 'device_heartbeats.device_id', 'devices.id')
         .selectAll('devices')
-        .select((eb) => [
-          'device_heartbeats.heartbeat_json',
-          'device_heartbeats.received_at as heartbeat_at',
-          eb
-            .selectFrom('clips')
-            .select((c) => c.fn.max('clips.received_at').as('at'))
-            .whereRef('clips.device_id', '=', 'devices.id')
-            .as('last_clip_at'),
-          eb
-            .selectFrom('clips')
-            .select((c) => c.fn.max('clips.pressed_at').as('at'))
-            .whereRef('clips.device_id', '=', 'devices.id')
-            .as('last_press_at'),
-        ]),
+        .select(['device_heartbeats.heartbeat_json', 'device_heartbeats.received_at as heartbeat_at']),
       principal,
       'devices.store_id',
     );
