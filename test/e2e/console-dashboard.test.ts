@@ -295,10 +295,10 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
       "document.querySelector('[data-testid=nps-over-time]').plot().data.length",
     );
     assert.equal(drawn, 3, 'periods, answers and the total line');
-    assert.deepEqual(
-      await overTime.locator('tr[data-period]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-answers'))),
-      ['0', '2', '1', '2', '0'],
-    );
+    const answersPerWeek: (string | null)[] = [];
+    for (const row of await overTime.locator('tr[data-period]').all())
+      answersPerWeek.push(await row.getAttribute('data-answers'));
+    assert.deepEqual(answersPerWeek, ['0', '2', '1', '2', '0']);
     await rig.shoot(page, 'dashboard-chain');
     // A store opens its lowest-scored clips of the period.
     const lowest = listed[0] as (typeof listed)[number];
