@@ -1,27 +1,22 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Interval } from '../clips/period-start.js';
 import type { Database } from '../db/database.js';
+import type { NpsCountsTable } from '../db/schema.js';
 import { localDayPeriodSql } from '../db/local-time-sql.js';
 import type { NpsClipFilter } from './nps-clip-conditions.js';
 import { periodCover } from './period-cover.js';
 
+/** The counts `nps_counts` keeps, summed over a group. */
+const COUNTS = ['nps_clips', 'promoters', 'passives', 'detractors', 'heard', 'confirmed', 'to_review'] as const;
+
 /** NPS answers of one store (and period), counted from `nps_counts`. */
-export interface NpsPeriodCounts {
+export type NpsPeriodCounts = Pick<NpsCountsTable, (typeof COUNTS)[number]> & {
   /** null: every store's, when not asked per store. */
   store_id: string | null;
   /** The first local day of the week or month, when asked per period. */
   period: string | null;
-  /** NPS answers read, with or without a score. */
-  nps_clips: number;
-  promoters: number;
-  passives: number;
-  detractors: number;
-  heard: number;
-  confirmed: number;
-  to_review: number;
-}
+};
 
-const COUNTS = ['nps_clips', 'promoters', 'passives', 'detractors', 'heard', 'confirmed', 'to_review'] as const;
 const PLAIN_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**

@@ -53,7 +53,8 @@ async function classCounts(
   };
   // Whole local days of stores are counted from nps_counts; clips of no store, and ranges of
   // instants, from the clips.
-  if (countsByLocalDays(filter)) {
+  const byLocalDays = countsByLocalDays(filter);
+  if (byLocalDays) {
     for (const day of await npsPeriodCounts(db, filter)) {
       const report = reportOf(day.store_id);
       report.promoters += day.promoters;
@@ -66,7 +67,7 @@ async function classCounts(
     }
   }
   const conditions = await npsClipConditions(db, filter);
-  if (conditions && countsByLocalDays(filter)) {
+  if (conditions && byLocalDays) {
     if (filter.storeId !== undefined || filter.storeIds !== undefined) return withNps(reports);
     conditions.push(sql<boolean>`clips.store_id is null`);
   }
