@@ -1,20 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import { answerView } from '../../src/answers/answer-view.js';
-import { registerLocalTime } from '../../src/db/local-time-sql.js';
-import { migrationProvider } from '../../src/db/migrations.js';
-import type { DatabaseSchema } from '../../src/db/schema.js';
+import { migratingSqlite } from '../support/migrating-sqlite.js';
 
 describe('migration 0010: scores become answers', () => {
   it('moves each NPS score into an answer (a missing one to review) and drops the scores table', async () => {
-    const sqlite = new SQLite(':memory:');
-    // As the server opens it: later migrations read local times with these functions.
-    registerLocalTime(sqlite);
-    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const { db, migrator } = migratingSqlite();
     try {
-      const migrator = new Migrator({ db, provider: migrationProvider });
       assert.equal((await migrator.migrateTo('0009-fleet')).error, undefined);
       const at = '2026-01-01T00:00:00.000Z';
       const evidence = JSON.stringify({ words: [{ word: 'nine', startMs: 900, endMs: 1300, confidence: null }] });

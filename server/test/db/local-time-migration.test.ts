@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
-import { registerLocalTime } from '../../src/db/local-time-sql.js';
-import { migrationProvider } from '../../src/db/migrations.js';
-import type { DatabaseSchema } from '../../src/db/schema.js';
+import { sql } from 'kysely';
+import { migratingSqlite } from '../support/migrating-sqlite.js';
 
 describe('migration 0017: clips keep their local day and hour', () => {
   it("writes each stored clip's day and hour in its store's zone; a clip of no store keeps none", async () => {
-    const sqlite = new SQLite(':memory:');
-    registerLocalTime(sqlite);
-    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const { db, migrator } = migratingSqlite();
     try {
-      const migrator = new Migrator({ db, provider: migrationProvider });
       assert.equal((await migrator.migrateTo('0016-answers-by-score')).error, undefined);
       await sql`insert into stores (id, name, time_zone, language, created_at)
         values ('ktm', 'Kathmandu', 'Asia/Kathmandu', 'en', '2026-01-01T00:00:00Z')`.execute(db);

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
-import { registerLocalTime } from '../../src/db/local-time-sql.js';
-import { migrationProvider } from '../../src/db/migrations.js';
-import type { DatabaseSchema } from '../../src/db/schema.js';
+import { sql } from 'kysely';
+import { migratingSqlite } from '../support/migrating-sqlite.js';
 
 describe('migration 0018: NPS counts per store and local day, week and month', () => {
   it('counts the NPS answers already stored, per store, question and period; clips of no store stay out', async () => {
-    const sqlite = new SQLite(':memory:');
-    registerLocalTime(sqlite);
-    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const { db, migrator } = migratingSqlite();
     try {
-      const migrator = new Migrator({ db, provider: migrationProvider });
       assert.equal((await migrator.migrateTo('0017-local-day-and-hour')).error, undefined);
       const clips: [id: string, store: string | null, day: string | null, question: string | null][] = [
         ['c1', 'ktm', '2026-03-02', 'nps'],

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { sql } from 'kysely';
 import { indexSignal } from '@earshot/test-kit/signals';
-import { registerLocalTime } from '../../src/db/local-time-sql.js';
-import { migrationProvider } from '../../src/db/migrations.js';
-import type { DatabaseSchema } from '../../src/db/schema.js';
 import { submitClip } from '../../src/import/submit-clip.js';
 import { apiTest } from '../support/app-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { wavClip } from '../support/ingest-harness.js';
+import { migratingSqlite } from '../support/migrating-sqlite.js';
 
 interface FleetDevice {
   id: string;
@@ -68,11 +65,8 @@ for (const kind of DATABASE_KINDS) {
 
 describe('migration 0020: devices keep their latest clip', () => {
   it("writes each device's latest clip received and press from the clips already stored", async () => {
-    const sqlite = new SQLite(':memory:');
-    registerLocalTime(sqlite);
-    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const { db, migrator } = migratingSqlite();
     try {
-      const migrator = new Migrator({ db, provider: migrationProvider });
       assert.equal((await migrator.migrateTo('0019-rare-flags')).error, undefined);
       for (const id of ['pi-a', 'pi-idle']) {
         await sql`insert into devices (id, state, state_changed_at, last_seen_at)

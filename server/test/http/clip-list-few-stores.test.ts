@@ -2,14 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pressedAt, seedChain, seedClips, storeId } from '../support/clip-corpus.js';
 import { apiTest } from '../support/app-harness.js';
+import { everyClipPage } from '../support/clip-pages.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-
-interface Page {
-  items: { id: string }[];
-  total?: number;
-  totalIsMore?: boolean;
-  nextCursor?: string;
-}
 
 const STORES = 12;
 const CLIPS = 3000;
@@ -45,20 +39,9 @@ for (const kind of DATABASE_KINDS) {
           )
           .execute();
 
-        const list = async (query: string) => {
-          const response = await app.inject({ url: `/api/v1/clips?${query}` });
-          assert.equal(response.statusCode, 200, `${query}: ${response.body}`);
-          return response.json<Page>();
-        };
         const walk = async (query: string, limit: number) => {
-          const seen: string[] = [];
-          let page = await list(`${query}&limit=${limit}`);
-          const { total, totalIsMore } = page;
-          for (;;) {
-            seen.push(...page.items.map((c) => c.id));
-            if (!page.nextCursor) return { seen, total, totalIsMore };
-            page = await list(`${query}&limit=${limit}&cursor=${page.nextCursor}`);
-          }
+          const { ids, total, totalIsMore } = await everyClipPage(app, query, limit);
+          return { seen: ids, total, totalIsMore };
         };
         /** The same clips read straight from the table, in the list's order. */
         const expected = async (

@@ -4,14 +4,9 @@ import { indexSignal } from '@earshot/test-kit/signals';
 import { submitClip } from '../../src/import/submit-clip.js';
 import { storeAnswer } from '../support/answers.js';
 import { apiTest } from '../support/app-harness.js';
+import { clipPage, everyClipPage } from '../support/clip-pages.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { wavClip } from '../support/ingest-harness.js';
-
-interface Page {
-  items: { id: string }[];
-  total?: number;
-  nextCursor?: string;
-}
 
 // [name, device, pressed at, machine's NPS (null: unsure, left for review; undefined: no answer read)]
 const PLAN: [string, string, string, number | null | undefined][] = [
@@ -54,21 +49,11 @@ for (const kind of DATABASE_KINDS) {
           if (value !== undefined) await storeAnswer(db, clip.meta.clipId, 'nps', value);
         }
         const idOf = (name: string) => [...names].find(([, n]) => n === name)?.[0] ?? name;
-        const list = async (query: string) => {
-          const response = await app.inject({ url: `/api/v1/clips?${query}` });
-          assert.equal(response.statusCode, 200, `${query}: ${response.body}`);
-          return response.json<Page>();
-        };
+        const list = (query: string) => clipPage(app, query);
         /** Every page of `query`, `limit` at a time, by the cursors the API gives. */
         const walk = async (query: string, limit: number) => {
-          const seen: string[] = [];
-          let page = await list(`${query}&limit=${limit}`);
-          const total = page.total;
-          for (;;) {
-            seen.push(...page.items.map((c) => names.get(c.id) ?? c.id));
-            if (!page.nextCursor) return { seen, total };
-            page = await list(`${query}&limit=${limit}&cursor=${page.nextCursor}`);
-          }
+          const { ids, total } = await everyClipPage(app, query, limit);
+          return { seen: ids.map((id) => names.get(id) ?? id), total };
         };
 
         const lowest = ['zero', 'three-late', 'three', 'seven', 'nine-late', 'nine-early', 'ten'];
