@@ -55,12 +55,12 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
   // 1,000,000 clips. Through ifnull() it cannot draw that conclusion, keeps the answers the inner
   // side and stops at the page's end. The rows are the same: a clip without an answer fails both.
   const keepLeft = walk === 'time' && !(db.getExecutor().adapter instanceof PostgresAdapter);
+  // `transcripts.clip_id is not null` made SQLite build a Bloom filter of every transcript
+  // before the page's first row (67 ms at 1,000,000 clips, where the page takes 0.03).
+  const transcribed = keepLeft
+    ? sql<boolean>`ifnull(transcripts.clip_id, '') <> ''`
+    : sql<boolean>`transcripts.clip_id is not null`;
   if (filter.hasTranscript !== undefined) {
-    // `transcripts.clip_id is not null` made SQLite build a Bloom filter of every transcript
-    // before the page's first row (67 ms at 1,000,000 clips, where the page takes 0.03).
-    const transcribed = keepLeft
-      ? sql<boolean>`ifnull(transcripts.clip_id, '') <> ''`
-      : sql<boolean>`transcripts.clip_id is not null`;
     conditions.push(filter.hasTranscript ? transcribed : sql<boolean>`transcripts.clip_id is null`);
   }
   // The NPS answer in force: a person's when given, else the machine's when sure enough.
@@ -95,7 +95,7 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
   if (filter.from !== undefined || filter.to !== undefined) conditions.push(await pressedRange(db, filter, { stores }));
   if (filter.q !== undefined) {
     const eachClip = walk === 'time' && narrowsToFewStores(filter, principal);
-    conditions.push(textMatch(db, filter.q, eachClip ? 'each-clip' : 'index-first'));
+    conditions.push(textMatch(db, filter.q, eachClip ? { eachClipOf: transcribed } : 'index-first'));
   }
   return conditions.reduce((q, condition) => q.where(condition), query);
 }
@@ -106,6 +106,11 @@ function intersect(scope: readonly string[] | undefined, wanted: string[] | unde
   return wanted?.length ? wanted.filter((s) => scope.includes(s)) : [...scope];
 }
 
+/** The stores a list keeps to, the filter's within the caller's scope; undefined: every store. */
+function storesOfList(filter: ClipFilter, principal: Principal | null): string[] | undefined {
+  return intersect(principal ? storeScope(principal) : undefined, filter.storeId);
+}
+
 /** Up to this many stores, their clips are fewer than what a chain-wide index finds for them. */
 const FEW_STORES = 10;
 
@@ -114,7 +119,7 @@ const FEW_STORES = 10;
  * for one store, many, or every store. Their clips are merged from each store's own index.
  */
 export function fewStoresOfList(filter: ClipFilter, principal: Principal | null): string[] | undefined {
-  const stores = intersect(principal ? storeScope(principal) : undefined, filter.storeId);
+  const stores = storesOfList(filter, principal);
   return stores !== undefined && stores.length >= 2 && stores.length <= FEW_STORES ? stores : undefined;
 }
 
@@ -125,17 +130,22 @@ export function fewStoresOfList(filter: ClipFilter, principal: Principal | null)
  * store's matches first.
  */
 export function narrowsToFewStores(filter: ClipFilter, principal: Principal | null): boolean {
-  const stores = intersect(principal ? storeScope(principal) : undefined, filter.storeId);
+  const stores = storesOfList(filter, principal);
   return Boolean(filter.deviceId?.length) || (stores !== undefined && stores.length <= FEW_STORES);
 }
 
 /**
  * Clips whose transcript holds every term (as a word prefix), by the database's own text index:
- * `index-first` finds every match and then the clips (a chain-wide search), `each-clip` (SQLite)
- * asks the index about each clip the other conditions reach, walked in time order (a store's
+ * `index-first` finds every match and then the clips (a chain-wide search), `eachClipOf` (SQLite,
+ * with the condition that a clip has a transcript) asks the index about each clip the other
+ * conditions reach, walked in time order (a store's
  * clips: 7 ms where the chain's 12,500 matches of a common word took 116 ms at 1,000,000 clips).
  */
-function textMatch(db: Database, q: string, how: 'index-first' | 'each-clip'): Expression<SqlBool> {
+function textMatch(
+  db: Database,
+  q: string,
+  how: 'index-first' | { eachClipOf: Expression<SqlBool> },
+): Expression<SqlBool> {
   const terms = searchTerms(q);
   if (terms.length === 0) return sql<boolean>`1 = 0`;
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
@@ -149,12 +159,13 @@ function textMatch(db: Database, q: string, how: 'index-first' | 'each-clip'): E
       where search @@ (to_tsquery('russian', ${query}) || to_tsquery('english', ${query}) || to_tsquery('simple', ${query}))))`;
   }
   const match = terms.map((t) => `"${t}"*`).join(' ');
-  if (how === 'each-clip') {
+  if (how !== 'index-first') {
     // The text index's rows are the transcripts' (migration triggers): a match on one rowid is a
     // seek in the word's list, not a walk of it.
     // A clip without a transcript has no rowid to seek, and FTS5 reads `rowid = null` as no
-    // constraint at all: every match would do.
-    return sql<boolean>`transcripts.clip_id is not null and exists (select 1 from transcripts_fts where transcripts_fts match ${match} and transcripts_fts.rowid = transcripts.rowid)`;
+    // constraint at all: every match would do. Hence the clip's transcript first, written as the
+    // `hasTranscript` filter writes it.
+    return sql<boolean>`${how.eachClipOf} and exists (select 1 from transcripts_fts where transcripts_fts match ${match} and transcripts_fts.rowid = transcripts.rowid)`;
   }
   return sql<boolean>`clips.id in (select clip_id from transcripts_fts where transcripts_fts match ${match})`;
 }
