@@ -567,6 +567,8 @@ const migrations: Record<string, Migration> = {
           last_press_at = (select max(clips.pressed_at) from clips where clips.device_id = devices.id)`.execute(db);
       const later = (column: string, value: string) =>
         `${column} = case when ${column} is null or ${column} < ${value} then ${value} else ${column} end`;
+      // The index that served those lookups serves nothing else: it goes, and with it a write per clip.
+      await db.schema.dropIndex('clips_device_received').execute();
       await createRowTriggers(db, [
         {
           name: 'devices_latest_clip',
