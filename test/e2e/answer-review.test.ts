@@ -117,7 +117,7 @@ it('answer review: the unsure answers wait in "To review", one key answers each,
     await awaiting.waitFor();
     assert.equal(await awaiting.textContent(), String(queue.total));
     await awaiting.click();
-    await page.waitForURL(/#\/review$/);
+    await rig.shows(page, /#\/review$/);
   });
 
   const answered: { clipId: string; body: object }[] = [];
@@ -184,7 +184,7 @@ it('answer review: the unsure answers wait in "To review", one key answers each,
     // The player shows the person's answer, with the machine's kept beside it.
     const [first] = answered;
     assert.ok(first);
-    await page.goto(`${api}/console/#/clips/${first.clipId}`);
+    await rig.open(page, `#/clips/${first.clipId}`);
     await page.locator('[data-testid=clip-score][data-source=human]').waitFor();
     await page.locator('[data-testid=press-mark]').waitFor({ state: 'attached' });
     // What the machine did is said in words, never a bare dash.

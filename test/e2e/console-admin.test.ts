@@ -27,7 +27,7 @@ it('the console: administration of stores, users, checklists and devices', async
 
   await t.test('only admins are offered the page; it opens on stores', async () => {
     await page.locator('[data-nav=admin]').click();
-    await page.waitForURL(/#\/admin$/);
+    await rig.shows(page, /#\/admin$/);
     await page.locator('[data-admin-tab=stores][aria-current=page]').waitFor();
   });
 

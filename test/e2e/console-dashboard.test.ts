@@ -88,7 +88,7 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
   await rig.signIn(page, 'ada', password);
 
   await t.test('NPS per week, with answer counts and the change on the 28 days before', async () => {
-    await page.goto(`${rig.api}/console/#/dashboard?${PERIOD}`);
+    await rig.open(page, `#/dashboard?${PERIOD}`);
     await page.locator('[data-testid=nps-over-time][data-drawn]').waitFor();
     const rows = page.locator('[data-testid=nps-over-time] tr[data-period]');
     const weeks: [string | null, string | null, string | null][] = [];
@@ -129,7 +129,7 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
 
   await t.test('the toggle shows NPS per month and keeps the choice in the address', async () => {
     await page.locator('[data-testid=nps-over-time-card] [data-interval=month]').click();
-    await page.waitForURL(/interval=month/);
+    await rig.shows(page, /interval=month/);
     await page
       .locator('[data-testid=nps-over-time][data-drawn] tr[data-period="2026-11-01"]')
       .waitFor({ state: 'attached' });
@@ -179,7 +179,7 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
   });
 
   await t.test('in Russian', async () => {
-    await page.goto(`${rig.api}/console/#/dashboard?${PERIOD}`);
+    await rig.open(page, `#/dashboard?${PERIOD}`);
     await page.locator('[data-language=ru]').click();
     await page.locator('[data-testid=nps-over-time-card] h2').getByText('NPS во времени').waitFor();
     await page.locator('[data-testid=nps-over-time][data-drawn]').waitFor();
@@ -228,7 +228,7 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
     );
     await rig.call('PUT', `/api/v1/clips/${clip.id}/answer`, { value: 10 });
     await cdp.send('Emulation.setTimezoneOverride', { timezoneId: 'Pacific/Pago_Pago' });
-    await page.goto(`${rig.api}/console/#/dashboard`);
+    await rig.open(page, `#/dashboard`);
     await page.reload();
     const east = page.locator('[data-store-id=east]');
     await east.waitFor();
@@ -243,7 +243,7 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
       await rig.call('PUT', `/api/v1/stores/branch-${n}`, { name: `Branch ${n}`, timeZone: 'UTC', language: 'en' });
     }
     await cdp.send('Emulation.setTimezoneOverride', { timezoneId: BROWSER_ZONE });
-    await page.goto(`${rig.api}/console/#/dashboard?${PERIOD}`);
+    await rig.open(page, `#/dashboard?${PERIOD}`);
     await page.reload();
     await page.locator('[data-language=en]').click();
     const chart = page.locator('[data-testid=volume-chart][data-drawn]');
@@ -303,7 +303,7 @@ it('the dashboard: NPS over time, comparisons and rates; clips of no store count
     // A store opens its lowest-scored clips of the period.
     const lowest = listed[0] as (typeof listed)[number];
     await table.locator(`tr[data-store-id=${lowest.id}] a`).click();
-    await page.waitForURL(/#\/clips\?/);
+    await rig.shows(page, /#\/clips\?/);
     const address = new URLSearchParams(page.url().split('?')[1]);
     assert.equal(address.get('storeId'), lowest.id);
     assert.equal(address.get('sort'), 'lowest');

@@ -74,13 +74,13 @@ it('the web console: devices online and offline, a real device clip, the device 
         ? true
         : undefined,
     );
-    await page.goto(`${rig.api}/console/#/clips/${clipId}`);
+    await rig.open(page, `#/clips/${clipId}`);
     await page.locator('[data-testid=waveform][data-state=ready]').waitFor();
     await rig.until(page, "document.querySelector('audio').duration > 0");
   });
 
   await t.test('the device page: heartbeats, a config rejected then applied, an audited test press', async () => {
-    await page.goto(`${rig.api}/console/#/devices/till-east`);
+    await rig.open(page, `#/devices/till-east`);
     await page.locator('[data-testid=heartbeats] tbody tr').first().waitFor();
     assert.match((await page.locator('[data-testid=device-state] [data-testid=state]').textContent()) ?? '', /online/);
     const config = page.locator('[data-testid=config-form]');

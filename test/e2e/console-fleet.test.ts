@@ -89,7 +89,7 @@ it('the fleet: heartbeat, microphone, backlog and version columns, filters, and 
   const olga = await rig.addUser('olga', 'admin');
   const { page, errors } = await rig.newPage();
   await rig.signIn(page, 'olga', olga);
-  await page.goto(`${rig.api}/console/#/devices`);
+  await rig.open(page, `#/devices`);
   await page.locator('tr[data-device-id=till-c]').waitFor();
   const rowText = async (id: string, col: string) =>
     ((await page.locator(`tr[data-device-id=${id}] td[data-col=${col}]`).textContent()) ?? '').trim();
@@ -109,14 +109,14 @@ it('the fleet: heartbeat, microphone, backlog and version columns, filters, and 
   };
   await page.selectOption('select[data-filter=store]', 'south');
   assert.deepEqual(await shownIds(), ['till-b']);
-  await page.waitForURL(/#\/devices\?store=south$/);
+  await rig.shows(page, /#\/devices\?store=south$/);
   await page.selectOption('select[data-filter=store]', '');
   await page.selectOption('select[data-filter=problem]', 'offline');
   assert.deepEqual(await shownIds(), ['till-c']);
   await page.selectOption('select[data-filter=problem]', 'mic');
   assert.deepEqual(await shownIds(), ['till-b']);
   // A link reproduces the view.
-  await page.goto(`${rig.api}/console/#/devices?store=north&problem=any`);
+  await rig.open(page, `#/devices?store=north&problem=any`);
   await page.reload();
   await page.locator('[data-testid=devices-shown]').getByText('1 of 3 shown').waitFor();
   assert.deepEqual(await shownIds(), ['till-c']);
@@ -125,7 +125,7 @@ it('the fleet: heartbeat, microphone, backlog and version columns, filters, and 
 
   // The device page: cards, graphs of the heartbeats, the form filled with what the device runs,
   // a test press offering the mapped buttons by their questions.
-  await page.goto(`${rig.api}/console/#/devices/till-a`);
+  await rig.open(page, `#/devices/till-a`);
   for (const card of ['status', 'config', 'test-press', 'alerts', 'heartbeats']) {
     await page.locator(`section.card[data-card=${card}]`).waitFor();
   }
@@ -161,7 +161,7 @@ it('the fleet: heartbeat, microphone, backlog and version columns, filters, and 
 
   // In Russian, for a store that speaks it: the buttons carry the Russian questions.
   await page.locator('[data-language=ru]').click();
-  await page.goto(`${rig.api}/console/#/devices/till-b`);
+  await rig.open(page, `#/devices/till-b`);
   await page.locator('form.test-press option').first().waitFor({ state: 'attached' });
   assert.equal(await page.locator('form.test-press option').first().textContent(), '1 · Порекомендуете ли вы нас?');
   assert.match((await page.locator('[data-testid=mic]').textContent()) ?? '', /тишина/);
@@ -182,7 +182,7 @@ it('the fleet: heartbeat, microphone, backlog and version columns, filters, and 
   await waitFor('the heartbeat of till-c', async () =>
     (await fleet()).find((d) => d.id === 'till-c' && d.heartbeat !== null),
   );
-  await page.goto(`${rig.api}/console/#/devices/till-c`);
+  await rig.open(page, `#/devices/till-c`);
   await page.locator('[data-testid=trend-backlog] canvas').waitFor();
   const span = await page.evaluate<number>(
     "(() => { const { min, max } = document.querySelector('[data-testid=trend-backlog]').plot().scales.x; return max - min; })()",

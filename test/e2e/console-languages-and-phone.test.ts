@@ -176,7 +176,7 @@ it('every view in both languages fits a phone; Russian pages have no English; J/
     for (const [name, hash, ready] of views) {
       await t.test(`${name} in ${language}`, async () => {
         await page.setViewportSize(SCREEN_SIZES.laptop);
-        await page.goto(`${rig.api}/console/${hash}`);
+        await rig.open(page, hash);
         await page.locator(ready).first().waitFor({ state: 'attached' });
         if (language === 'ru') assert.deepEqual(await englishWords(page, data), [], `English on the Russian ${name}`);
         // What the machine's reading came to is said in Russian; only the server's detail is English.
@@ -207,7 +207,7 @@ it('every view in both languages fits a phone; Russian pages have no English; J/
     await t.test(`date fields in ${language}, whatever the browser's language`, async () => {
       await page.locator(`[data-language=${language}]`).click();
       await page.setViewportSize(SCREEN_SIZES.laptop);
-      await page.goto(`${rig.api}/console/#/clips?from=2026-11-28`);
+      await rig.open(page, `#/clips?from=2026-11-28`);
       await page.reload();
       const from = page.locator('label:has(input[name=from]) input.date-shown');
       await page.locator('[data-testid=clip-table]').waitFor();
@@ -229,7 +229,7 @@ it('every view in both languages fits a phone; Russian pages have no English; J/
 
   await t.test('J/K step on from the last clip of the first page into the next page, and back', async () => {
     await page.setViewportSize(SCREEN_SIZES.laptop);
-    await page.goto(`${rig.api}/console/#/clips`);
+    await rig.open(page, `#/clips`);
     const rows = page.locator('[data-testid=clip-table] tbody tr');
     await rows.nth(49).waitFor();
     assert.equal(await rows.count(), 50);
@@ -240,17 +240,17 @@ it('every view in both languages fits a phone; Russian pages have no English; J/
       ),
     );
     await rows.nth(49).click();
-    await rig.until(page, `location.hash === '#/clips/${last}'`);
+    await rig.shows(page, new RegExp(`#/clips/${last}$`));
     await page.locator('[data-testid=answer]').waitFor({ state: 'attached' });
     const beyond = clips.map((c) => c.id).find((id) => !onPage.has(id));
     assert.ok(beyond);
     assert.equal(await page.locator('[data-action=next]').isDisabled(), false);
     await page.keyboard.press('k');
-    await rig.until(page, `location.hash === '#/clips/${beyond}'`);
+    await rig.shows(page, new RegExp(`#/clips/${beyond}$`));
     await page.locator('[data-testid=answer]').waitFor({ state: 'attached' });
     assert.equal(await page.locator('[data-action=next]').isDisabled(), true, 'the list ends there');
     await page.keyboard.press('j');
-    await rig.until(page, `location.hash === '#/clips/${last}'`);
+    await rig.shows(page, new RegExp(`#/clips/${last}$`));
   });
   assert.deepEqual(errors, []);
 });

@@ -69,7 +69,7 @@ it('the console clip list: count, sort, export, filters in the address, notes an
   const password = await rig.addUser('maria', 'manager', 'north,south');
   const { page, errors } = await rig.newPage();
   await rig.signIn(page, 'maria', password);
-  await page.waitForURL(/#\/clips$/);
+  await rig.shows(page, /#\/clips$/);
   const rowIds = async () => {
     const ids: (string | null)[] = [];
     for (const row of await page.locator('[data-testid=clip-table] tbody tr').all()) {
@@ -97,7 +97,7 @@ it('the console clip list: count, sort, export, filters in the address, notes an
     const header = page.locator('th.col-pressedAt');
     assert.equal(await header.getAttribute('aria-sort'), 'descending');
     await header.locator('a.sort').click();
-    await page.waitForURL(/sort=oldest/);
+    await rig.shows(page, /sort=oldest/);
     await page.locator('th.col-pressedAt[aria-sort=ascending]').waitFor();
     await showsCount(4);
     assert.deepEqual(
@@ -134,19 +134,19 @@ it('the console clip list: count, sort, export, filters in the address, notes an
     ] as const) {
       await rig.call('PUT', `/api/v1/clips/${clip.id}/answer`, { value });
     }
-    await page.goto(`${rig.api}/console/#/clips`);
+    await rig.open(page, `#/clips`);
     await showsCount(4);
     assert.equal(await page.locator('[data-testid=scored-only]').isHidden(), true);
     assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /null/);
     await page.locator('th.col-score a.sort').click();
-    await page.waitForURL(/sort=lowest/);
+    await rig.shows(page, /sort=lowest/);
     await page.locator('th.col-score[aria-sort=ascending]').waitFor();
     await showsCount(3);
     assert.deepEqual(await rowIds(), [two.id, nine.id, ten.id]);
     assert.equal(await page.locator('th.col-pressedAt').getAttribute('aria-sort'), 'none');
     await page.locator('[data-testid=scored-only]').waitFor({ state: 'visible' });
     await page.locator('th.col-score a.sort').click();
-    await page.waitForURL(/sort=highest/);
+    await rig.shows(page, /sort=highest/);
     await page.locator('th.col-score[aria-sort=descending]').waitFor();
     // The header is drawn before the page's rows arrive: the count comes with them.
     await showsCount(3);
@@ -156,7 +156,7 @@ it('the console clip list: count, sort, export, filters in the address, notes an
     assert.equal(await page.locator('form.filters select[name=sort]').inputValue(), 'highest');
     await page.locator('form.filters select[name=sort]').selectOption('lowest');
     await page.locator('form.filters button[type=submit]').click();
-    await page.waitForURL(/sort=lowest/);
+    await rig.shows(page, /sort=lowest/);
     await page.locator('th.col-score[aria-sort=ascending]').waitFor();
     await showsCount(3);
     assert.deepEqual(await rowIds(), [two.id, nine.id, ten.id]);
@@ -182,7 +182,7 @@ it('the console clip list: count, sort, export, filters in the address, notes an
       ['followUp', 'true', 'select'],
     ];
     for (const [name, value, kind] of filters) {
-      await page.goto(`${rig.api}/console/#/clips`);
+      await rig.open(page, `#/clips`);
       await showsCount(4);
       const control = page.locator(`form.filters [name=${name}]`);
       if (kind === 'select') await control.selectOption(value);
@@ -193,7 +193,7 @@ it('the console clip list: count, sort, export, filters in the address, notes an
         );
       } else await control.fill(value);
       await page.locator('form.filters button[type=submit]').click();
-      await page.waitForURL(new RegExp(`[?&]${name}=${encodeURIComponent(value)}`));
+      await rig.shows(page, new RegExp(`[?&]${name}=${encodeURIComponent(value)}`));
       const expected: ClipPage = await rig.call<ClipPage>('GET', `/api/v1/clips?${name}=${encodeURIComponent(value)}`);
       assert.ok(expected.total !== undefined && expected.total < 4, `${name}=${value} narrows the list`);
       await page.reload();
@@ -208,7 +208,7 @@ it('the console clip list: count, sort, export, filters in the address, notes an
   });
 
   await t.test('exports the filtered list as CSV through the audited export', async () => {
-    await page.goto(`${rig.api}/console/#/clips?storeId=north&hasTranscript=true`);
+    await rig.open(page, `#/clips?storeId=north&hasTranscript=true`);
     await showsCount(3);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=export]').click()]);
     assert.equal(download.suggestedFilename(), 'earshot-clips.csv');
@@ -231,7 +231,7 @@ it('the console clip list: count, sort, export, filters in the address, notes an
   await t.test('notes and the follow-up flag on a clip; the list filters by the flag', async () => {
     const detractor = newestFirst[0]?.storeId === 'south' ? newestFirst[1] : newestFirst[0];
     assert.ok(detractor);
-    await page.goto(`${rig.api}/console/#/clips/${detractor.id}`);
+    await rig.open(page, `#/clips/${detractor.id}`);
     const notes = page.locator('[data-testid=clip-notes]');
     await notes.getByText('No notes yet.').waitFor();
     await notes.locator('textarea[name=note]').fill('Called back: the manager apologised.');
@@ -249,22 +249,22 @@ it('the console clip list: count, sort, export, filters in the address, notes an
     assert.match(await note.locator('.muted').innerText(), /^maria · /);
     await notes.locator('[data-action=follow-up][aria-pressed=true]').waitFor();
 
-    await page.goto(`${rig.api}/console/#/clips?followUp=true`);
+    await rig.open(page, `#/clips?followUp=true`);
     await showsCount(1);
     assert.deepEqual(await rowIds(), [detractor.id]);
     await page.locator('[data-testid=follow-up]').waitFor();
 
-    await page.goto(`${rig.api}/console/#/clips/${detractor.id}`);
+    await rig.open(page, `#/clips/${detractor.id}`);
     await notes.locator('[data-action=follow-up][aria-pressed=true]').click();
     await notes.locator('[data-action=follow-up][aria-pressed=false]').waitFor();
-    await page.goto(`${rig.api}/console/#/clips?followUp=true`);
+    await rig.open(page, `#/clips?followUp=true`);
     await showsCount(0);
     await page.locator('[data-testid=empty]').waitFor();
   });
 
   await t.test('on a phone: what was said is in view, the filters wait behind a button', async () => {
     await page.setViewportSize(SCREEN_SIZES.phone);
-    await page.goto(`${rig.api}/console/#/clips?storeId=north`);
+    await rig.open(page, `#/clips?storeId=north`);
     await showsCount(3);
     const text = page.locator('[data-testid=clip-table] tbody tr').first().locator('.col-text');
     assert.match(await text.innerText(), /\w+/);

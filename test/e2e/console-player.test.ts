@@ -83,7 +83,7 @@ it('the player: waveform regions, speed, keys, download, previous and next, unde
     await rows.nth(2).waitFor();
     for (let i = 0; i < 3; i++) listed.push((await rows.nth(i).getAttribute('data-clip-id')) ?? '');
     await rows.nth(1).click();
-    await page.waitForURL(new RegExp(`#/clips/${listed[1]}$`));
+    await rig.shows(page, new RegExp(`#/clips/${listed[1]}$`));
     await page.locator('[data-testid=waveform][data-state=ready]').waitFor();
     await rig.until(page, "document.querySelector('audio').duration > 0");
     const clip = clips.find((c) => c.id === listed[1]);
@@ -144,7 +144,7 @@ it('the player: waveform regions, speed, keys, download, previous and next, unde
     'J and K, and the buttons, open the previous and next clip of the list; back returns to it',
     async () => {
       const at = async (index: number) => {
-        await page.waitForURL(new RegExp(`#/clips/${listed[index]}$`));
+        await rig.shows(page, new RegExp(`#/clips/${listed[index]}$`));
         await page.locator('[data-testid=waveform][data-state=ready]').waitFor();
       };
       await page.locator('h1').click();
@@ -162,7 +162,7 @@ it('the player: waveform regions, speed, keys, download, previous and next, unde
       await page.locator('[data-action=previous]').click();
       await at(0);
       await page.locator('button.back').click();
-      await page.waitForURL(/#\/clips$/);
+      await rig.shows(page, /#\/clips$/);
       await rows.first().click();
       await at(0);
     },
@@ -193,7 +193,7 @@ it('the player: waveform regions, speed, keys, download, previous and next, unde
   });
 
   await t.test('the review view draws the same regions and starts in the answer window', async () => {
-    await page.goto(`${rig.api}/console/#/review`);
+    await rig.open(page, `#/review`);
     const item = page.locator('[data-testid=review-item]');
     await item.waitFor();
     await page.locator('[data-testid=waveform][data-state=ready]').waitFor();

@@ -25,12 +25,12 @@ it('the console: each role lands on its own home and sees only its pages', async
 
   await t.test('a technician lands on the fleet, with no clip pages offered', async () => {
     const page = await signIn('tanya');
-    await page.waitForURL(/#\/devices$/);
+    await rig.shows(page, /#\/devices$/);
     await page.locator('main[data-view=devices]').waitFor();
     assert.deepEqual(await navigation(page), ['devices']);
     // An old link to the clips takes them home rather than to a refusal.
-    await page.goto(`${rig.api}/console/#/clips`);
-    await page.waitForURL(/#\/devices$/);
+    await rig.open(page, `#/clips`);
+    await rig.shows(page, /#\/devices$/);
     assert.equal(await page.locator('[role=alert]').count(), 0);
     await page.locator('[data-action=logout]').click();
     await page.close();
@@ -38,7 +38,7 @@ it('the console: each role lands on its own home and sees only its pages', async
 
   await t.test('a manager lands on the clips, with every page offered', async () => {
     const page = await signIn('maria');
-    await page.waitForURL(/#\/clips$/);
+    await rig.shows(page, /#\/clips$/);
     await page.locator('main[data-view=clips]').waitFor();
     assert.deepEqual(await navigation(page), ['clips', 'review', 'dashboard', 'devices']);
     await page.close();

@@ -116,6 +116,15 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, lang
   const shoot = (name: string) => rig.shoot(page, name);
   const rows = () => page.locator('[data-testid=clip-table] tbody tr');
   const until = (expression: string) => rig.until(page, expression);
+  /** Waits for the list view of an address, showing `count` clips. */
+  const listShows = async (address: RegExp, count: number) => {
+    await rig.shows(page, address);
+    await until(`document.querySelectorAll('[data-testid=clip-table] tbody tr').length === ${count}`);
+  };
+  const resetFilters = async () => {
+    await page.locator('a', { hasText: 'Reset' }).click();
+    await listShows(/#\/clips$/, 3);
+  };
 
   await t.test('signs in: a wrong password is refused with a message, the right one opens the clip list', async () => {
     await page.goto(`${api}/console/`);
@@ -137,28 +146,22 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, lang
   await t.test('filters the list by store and by question', async () => {
     await page.selectOption('select[name=storeId]', 'south');
     await page.locator('form.filters button[type=submit]').click();
-    await page.waitForURL(/storeId=south/);
-    await rows().first().waitFor();
-    assert.equal(await rows().count(), 1);
+    await listShows(/storeId=south/, 1);
     assert.match((await rows().first().textContent()) ?? '', /South Street/);
 
-    await page.locator('a', { hasText: 'Reset' }).click();
+    await resetFilters();
     await page.selectOption('select[name=questionId]', 'queue');
     await page.locator('form.filters button[type=submit]').click();
-    await page.waitForURL(/questionId=queue/);
-    await rows().first().waitFor();
-    assert.equal(await rows().count(), 1);
+    await listShows(/questionId=queue/, 1);
     assert.match((await rows().first().textContent()) ?? '', /The queue/);
   });
 
   await t.test('searches the transcripts and shows the snippet with the word marked', async () => {
-    await page.locator('a', { hasText: 'Reset' }).click();
-    await page.waitForURL(/#\/clips$/);
+    await resetFilters();
     await page.fill('input[name=q]', 'coffee');
     await page.locator('form.filters button[type=submit]').click();
-    await page.waitForURL(/q=coffee/);
+    await listShows(/q=coffee/, 1);
     await page.locator('[data-testid=snippet] mark').first().waitFor();
-    assert.equal(await rows().count(), 1);
     assert.equal(await page.locator('[data-testid=snippet] mark').textContent(), 'coffee');
     await shoot('search');
   });
@@ -167,7 +170,7 @@ it('the web console: sign in, filter, search, play and seek, NPS dashboard, lang
     const coffeeWord = coffee.transcript?.words.find((w) => w.word === 'coffee');
     assert.ok(coffeeWord);
     await rows().first().click();
-    await page.waitForURL(new RegExp(`#/clips/${coffee.id}\\?t=${coffeeWord.startMs}$`));
+    await rig.shows(page, new RegExp(`#/clips/${coffee.id}\\?t=${coffeeWord.startMs}$`));
     const audioTime = () => page.evaluate<number>("document.querySelector('audio').currentTime");
     await until(`Math.abs((document.querySelector('audio')?.currentTime ?? -1) - ${coffeeWord.startMs / 1000}) < 0.01`);
     await page.locator('[data-testid=waveform][data-state=ready]').waitFor();

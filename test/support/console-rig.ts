@@ -47,6 +47,21 @@ export interface ConsoleRig {
    * protocol: waitForFunction would eval() inside the page, which the console's CSP forbids.
    */
   until(page: Page, expression: string): Promise<void>;
+  /**
+   * Waits until the address matches and the console shows that address's view. The address
+   * changes first: until the console handles it, the form, rows and player on the page are the
+   * previous view's (a test once filled the search box of the list it was leaving).
+   */
+  shows(page: Page, address: RegExp): Promise<void>;
+  /** Opens a console address (`#/…`) and waits until the console shows its view. */
+  open(page: Page, hash: string): Promise<void>;
+}
+
+/** Whether the console's view is the one made for the page's address (app.js, `data-address`). */
+const VIEW_OF_ADDRESS = "document.querySelector('main')?.dataset.address === location.hash";
+
+async function until(page: Page, expression: string): Promise<void> {
+  await waitFor(expression, async () => ((await page.evaluate<boolean>(expression)) ? true : undefined));
 }
 
 /**
@@ -135,8 +150,14 @@ export async function consoleRig(
       }
       await page.setViewportSize(original);
     },
-    async until(page, expression) {
-      await waitFor(expression, async () => ((await page.evaluate<boolean>(expression)) ? true : undefined));
+    until,
+    async shows(page, address) {
+      await page.waitForURL(address);
+      await until(page, VIEW_OF_ADDRESS);
+    },
+    async open(page, hash) {
+      await page.goto(`${api}/console/${hash}`);
+      await until(page, VIEW_OF_ADDRESS);
     },
   };
 }

@@ -123,7 +123,10 @@ function render() {
     location.hash = `#${HOME[user.role] || '/devices'}`;
     return;
   }
-  const main = h('main', { 'data-view': route.nav });
+  // Which address this view shows. The address changes before its hashchange is handled, and
+  // until then the page is the previous view's: this tells the two apart (the browser tests wait
+  // on it).
+  const main = h('main', { 'data-view': route.nav, 'data-address': location.hash });
   root.replaceChildren(navigation(route.nav), main);
   const params = route.pattern.exec(path).slice(1).map(decodeURIComponent);
   Promise.resolve(route.render(main, params, query))

@@ -60,6 +60,7 @@ export async function renderDevices(main, query = new URLSearchParams()) {
     if (problem) search.set('problem', problem);
     const hash = `#/devices${search.size ? `?${search}` : ''}`;
     if (location.hash !== hash) history.replaceState(null, '', hash);
+    main.dataset.address = hash;
     shown.textContent = t('devices.shown', { shown: matching.length, total: devices.length });
     table.replaceChildren(
       matching.length === 0
