@@ -32,6 +32,7 @@ export async function saveMachineAnswer(
     .values((eb) => ({
       clip_id: clipId,
       pressed_at: eb.selectFrom('clips').select('clips.pressed_at').where('clips.id', '=', clipId),
+      store_id: eb.selectFrom('clips').select('clips.store_id').where('clips.id', '=', clipId),
       ...machineColumns,
       ...inForce,
     }))

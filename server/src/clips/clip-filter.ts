@@ -115,12 +115,12 @@ function storesOfList(filter: ClipFilter, principal: Principal | null): string[]
 const FEW_STORES = 10;
 
 /**
- * The few stores (two to ten) a list keeps to, the filter's within the caller's scope; undefined
- * for one store, many, or every store. Their clips are merged from each store's own index.
+ * The few stores (one to ten) a list keeps to, the filter's within the caller's scope; undefined
+ * for none, many, or every store. Their clips are merged from each store's own index.
  */
 export function fewStoresOfList(filter: ClipFilter, principal: Principal | null): string[] | undefined {
   const stores = storesOfList(filter, principal);
-  return stores !== undefined && stores.length >= 2 && stores.length <= FEW_STORES ? stores : undefined;
+  return stores !== undefined && stores.length >= 1 && stores.length <= FEW_STORES ? stores : undefined;
 }
 
 /**

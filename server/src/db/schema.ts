@@ -188,6 +188,8 @@ export interface AnswersTable {
   read_at: string;
   /** The clip's press time, copied so that the list sorted by score pages by one index. */
   pressed_at: string | null;
+  /** The clip's store, copied so that a store's list sorted by score pages by one index. */
+  store_id: Generated<string | null>;
 }
 
 export interface UsersTable {

@@ -10,7 +10,8 @@ const CLIPS = 3000;
 
 /**
  * A list over two to ten stores merges each store's clips in time order (one walk of each
- * store's index): the pages, their cursors and the count must be those of the one list over all
+ * store's index), and a list by score over one to ten stores each store's answers by value: the
+ * pages, their cursors and the count must be those of the one list over all
  * of them, whatever the filter, the order and the page size, ties on the press time included.
  */
 for (const kind of DATABASE_KINDS) {
@@ -22,7 +23,8 @@ for (const kind of DATABASE_KINDS) {
       try {
         await seedChain(db, STORES);
         await seedClips(db, STORES, 0, CLIPS);
-        // Three presses in three stores at the same instant: the id breaks the tie.
+        // Three presses in three stores at the same instant (their answers keep the press time):
+        // the id breaks the tie.
         const tied = await db
           .selectFrom('clips')
           .select('id')
@@ -34,6 +36,15 @@ for (const kind of DATABASE_KINDS) {
           .set({ pressed_at: pressedAt(99) })
           .where(
             'id',
+            'in',
+            tied.map((c) => c.id),
+          )
+          .execute();
+        await db
+          .updateTable('answers')
+          .set({ pressed_at: pressedAt(99) })
+          .where(
+            'clip_id',
             'in',
             tied.map((c) => c.id),
           )
@@ -88,6 +99,38 @@ for (const kind of DATABASE_KINDS) {
         const ofDay = await walk(`${query}&from=${day}&to=${day}&sort=oldest`, 11);
         assert.ok(ofDay.seen.length > 0);
         assert.deepEqual(ofDay.seen, await expected(stores, 'oldest', { localDay: day }));
+
+        // By score: each store's answers walked by value (migration 0021), merged; ties on the
+        // value newest first, and on the press time by id.
+        const byScore = async (stores: string[], sort: 'lowest' | 'highest', npsMax?: number) => {
+          const rows = await db
+            .selectFrom('answers')
+            .innerJoin('clips', 'clips.id', 'answers.clip_id')
+            .select('clips.id')
+            .where('clips.store_id', 'in', stores)
+            .where('answers.value', 'is not', null)
+            .$if(npsMax !== undefined, (q) => q.where('answers.value', '<=', npsMax ?? 10))
+            .orderBy('answers.value', sort === 'lowest' ? 'asc' : 'desc')
+            .orderBy('clips.pressed_at', 'desc')
+            .orderBy('clips.id', 'desc')
+            .execute();
+          return rows.map((r) => r.id);
+        };
+        for (const count of [1, 2, 3, 10, 11]) {
+          const scored = Array.from({ length: count }, (_, k) => storeId((k * 7) % STORES));
+          const scoredQuery = scored.map((s) => `storeId=${s}`).join('&');
+          for (const sort of ['lowest', 'highest'] as const) {
+            const ids = await byScore(scored, sort);
+            assert.ok(ids.length > 0);
+            for (const limit of [7, 500]) {
+              const walked = await walk(`${scoredQuery}&sort=${sort}`, limit);
+              assert.deepEqual(walked.seen, ids, `${count} stores by score, ${sort}, ${limit} a page`);
+              assert.equal(walked.total, Math.min(ids.length, 1000), `${count} stores by score: the count`);
+            }
+          }
+          const detractors = await walk(`${scoredQuery}&sort=highest&npsMax=6`, 13);
+          assert.deepEqual(detractors.seen, await byScore(scored, 'highest', 6), `${count} stores' detractors`);
+        }
       } finally {
         await rig.close();
       }

@@ -190,6 +190,7 @@ export function corpusRows(stores: number, from: number, to: number): CorpusRows
         human_at: human ? at : null,
         read_at: at,
         pressed_at: at,
+        store_id: storeId(i % stores),
       });
     }
     // People score by hand: one complaint in a hundred.
