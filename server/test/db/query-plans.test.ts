@@ -219,6 +219,13 @@ for (const kind of DATABASE_KINDS) {
           );
           assert.ok(!plan.some((detail) => /TEMP B-TREE/.test(detail)), `${url} sorts:\n${plan.join('\n')}`);
         }
+        // Within a day, the store's clips of that day are fewer than its answers walked to them.
+        const url = `/api/v1/clips?storeId=${storeId(3)}&from=2025-01-02&to=2025-01-02&sort=lowest`;
+        const plan = await pagePlan(url, /^select "clips"\."id" from "answers".* order by "answers"\."value"/);
+        assert.ok(
+          plan.some((detail) => /clips_store/.test(detail)) && !plan.some((detail) => /answers_store/.test(detail)),
+          `${url} does not start from the store's clips of the day:\n${plan.join('\n')}`,
+        );
       });
 
       // A rare flag walked the clips' time index through thousands of others for each page and

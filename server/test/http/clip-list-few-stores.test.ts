@@ -102,7 +102,7 @@ for (const kind of DATABASE_KINDS) {
 
         // By score: each store's answers walked by value (migration 0021), merged; ties on the
         // value newest first, and on the press time by id.
-        const byScore = async (stores: string[], sort: 'lowest' | 'highest', npsMax?: number) => {
+        const byScore = async (stores: string[], sort: 'lowest' | 'highest', npsMax?: number, localDay?: string) => {
           const rows = await db
             .selectFrom('answers')
             .innerJoin('clips', 'clips.id', 'answers.clip_id')
@@ -110,6 +110,7 @@ for (const kind of DATABASE_KINDS) {
             .where('clips.store_id', 'in', stores)
             .where('answers.value', 'is not', null)
             .$if(npsMax !== undefined, (q) => q.where('answers.value', '<=', npsMax ?? 10))
+            .$if(localDay !== undefined, (q) => q.where('clips.local_day', '=', localDay ?? ''))
             .orderBy('answers.value', sort === 'lowest' ? 'asc' : 'desc')
             .orderBy('clips.pressed_at', 'desc')
             .orderBy('clips.id', 'desc')
@@ -130,6 +131,10 @@ for (const kind of DATABASE_KINDS) {
           }
           const detractors = await walk(`${scoredQuery}&sort=highest&npsMax=6`, 13);
           assert.deepEqual(detractors.seen, await byScore(scored, 'highest', 6), `${count} stores' detractors`);
+          // Within a day the stores' clips of that day are sorted instead (fewer than their answers).
+          const ofDay = await walk(`${scoredQuery}&from=${day}&to=${day}&sort=lowest`, 3);
+          assert.ok(ofDay.seen.length > 0, `${count} stores have scored clips that day`);
+          assert.deepEqual(ofDay.seen, await byScore(scored, 'lowest', undefined, day), `${count} stores, a day`);
         }
       } finally {
         await rig.close();
