@@ -109,10 +109,17 @@ it('the console: administration of stores, users, checklists and devices', async
       ],
     );
     // Edited: the first item's words change, its id does not (earlier scores keep their meaning).
+    // The save is held back: until it is done the status line must not still say the first
+    // save's "Saved" (CI once read the checklist before the second save had reached the server).
     await page.locator('tr[data-checklist-id=service] [data-action=edit]').click();
     await form.locator('.checklist-item input[name=en]').first().fill('Greeted the customer warmly');
+    await page.route('**/api/v1/checklists/service', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await route.continue();
+    });
     await form.locator('button[type=submit]').click();
     await status('checklist').and(page.locator('[data-status=ok]')).waitFor();
+    await page.unroute('**/api/v1/checklists/service');
     const [edited] = await rig.call<ApiChecklist[]>('GET', '/api/v1/checklists');
     assert.deepEqual(edited?.items[0], {
       id: 'greeted-the-customer',

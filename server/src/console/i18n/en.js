@@ -241,6 +241,7 @@ export default {
   'admin.tab.devices': 'Devices',
   'admin.save': 'Save',
   'admin.saved': 'Saved.',
+  'admin.saving': 'Saving…',
   'admin.edit': 'Edit',
   'admin.idHint': 'Up to 64 lowercase letters, digits, _ or -, starting with a letter or digit',
   'admin.language.en': 'English',

@@ -242,6 +242,7 @@ export default {
   'admin.tab.devices': 'Устройства',
   'admin.save': 'Сохранить',
   'admin.saved': 'Сохранено.',
+  'admin.saving': 'Сохранение…',
   'admin.edit': 'Изменить',
   'admin.idHint': 'До 64 строчных латинских букв, цифр, _ или -, в начале буква или цифра',
   'admin.language.en': 'Английский',

@@ -8,7 +8,7 @@ export function field(label, control, attributes = {}) {
   return h('label', { class: 'field', ...attributes }, h('span', { class: 'label' }, label), control);
 }
 
-/** A live status line under a form; `show(ok, text)` sets it. */
+/** A live status line under a form; `show(ok, text)` sets it, `saving()` says a save is under way. */
 export function statusLine(testId) {
   const line = h('p', { class: 'form-status', role: 'status', 'data-testid': testId });
   return {
@@ -17,6 +17,11 @@ export function statusLine(testId) {
       line.className = `form-status ${ok ? 'ok' : 'error'}`;
       line.dataset.status = ok ? 'ok' : 'error';
       line.textContent = text;
+    },
+    saving() {
+      line.className = 'form-status';
+      line.dataset.status = 'saving';
+      line.textContent = t('admin.saving');
     },
   };
 }
@@ -28,6 +33,8 @@ export function statusLine(testId) {
 export async function submitWith(form, status, action) {
   const button = form.querySelector('button[type=submit]');
   if (button) button.disabled = true;
+  // The last save's "Saved" must not stand for this one while it is under way.
+  status.saving();
   try {
     const text = await action();
     status.show(true, typeof text === 'string' ? text : t('admin.saved'));
