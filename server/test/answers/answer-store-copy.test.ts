@@ -7,7 +7,7 @@ import { storeAnswer } from '../support/answers.js';
 import { apiTest } from '../support/app-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { wavClip } from '../support/ingest-harness.js';
-import { migratingSqlite } from '../support/migrating-sqlite.js';
+import { insertEarlyClip, migratingSqlite } from '../support/migrating-sqlite.js';
 
 /**
  * An answer keeps its clip's store (migration 0021), so that a store's list by score walks that
@@ -92,13 +92,8 @@ describe("migration 0021: answers keep their clip's store", () => {
       for (const [id, store] of [
         ['c1', 'north'],
         ['c2', null],
-      ]) {
-        await sql`insert into clips (id, device_id, button, question_id, store_id, pressed_at, start_at, end_at,
-            duration_ms, sample_rate, channels, container, codec, size, sha256, storage_key, truncated, gaps_json,
-            meta_json, status, received_at)
-          values (${id}, 'pi-a', 1, 'nps', ${store}, '2026-03-01T10:00:00Z', '2026-03-01T10:00:00Z',
-            '2026-03-01T10:00:00Z', 120000, 16000, 1, 'wav', 'pcm_s16le', 1, 'x', ${`k/${id}`}, 0, '[]', '{}',
-            'transcribed', '2026-03-01T10:00:00Z')`.execute(db);
+      ] as const) {
+        await insertEarlyClip(db, { id, question_id: 'nps', store_id: store, status: 'transcribed' });
         await sql`insert into answers (clip_id, form, value, source, machine_value, machine_json, read_at, pressed_at)
           values (${id}, 'nps', 9, 'machine', 9, '{}', '2026-03-01T10:01:00Z', '2026-03-01T10:00:00Z')`.execute(db);
       }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { migratingSqlite } from '../support/migrating-sqlite.js';
+import { insertEarlyClip, migratingSqlite } from '../support/migrating-sqlite.js';
 
 describe('migration 0017: clips keep their local day and hour', () => {
   it("writes each stored clip's day and hour in its store's zone; a clip of no store keeps none", async () => {
@@ -15,12 +15,7 @@ describe('migration 0017: clips keep their local day and hour', () => {
         ['c1', 'ktm'],
         ['c2', null],
       ] as const) {
-        await sql`insert into clips (id, device_id, button, question_id, store_id, pressed_at, start_at, end_at,
-            duration_ms, sample_rate, channels, container, codec, size, sha256, storage_key, truncated, gaps_json,
-            meta_json, status, received_at)
-          values (${id}, 'pi', 1, null, ${store}, '2026-03-01T18:20:00.000Z', '2026-03-01T18:19:00.000Z',
-            '2026-03-01T18:21:00.000Z', 120000, 16000, 1, 'wav', 'pcm_s16le', 1, 'x', ${`k/${id}`}, 0, '[]', '{}',
-            'received', '2026-03-01T18:21:00.000Z')`.execute(db);
+        await insertEarlyClip(db, { id, store_id: store });
       }
       assert.equal((await migrator.migrateToLatest()).error, undefined);
       const rows = await db.selectFrom('clips').select(['id', 'local_day', 'local_hour']).orderBy('id').execute();

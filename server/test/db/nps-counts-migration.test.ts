@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { migratingSqlite } from '../support/migrating-sqlite.js';
+import { insertEarlyClip, migratingSqlite } from '../support/migrating-sqlite.js';
 
 describe('migration 0018: NPS counts per store and local day, week and month', () => {
   it('counts the NPS answers already stored, per store, question and period; clips of no store stay out', async () => {
@@ -17,12 +17,7 @@ describe('migration 0018: NPS counts per store and local day, week and month', (
         ['c6', 'ktm', '2026-03-02', 'improve'],
       ];
       for (const [id, store, day, question] of clips) {
-        await sql`insert into clips (id, device_id, button, question_id, store_id, pressed_at, start_at, end_at,
-            duration_ms, sample_rate, channels, container, codec, size, sha256, storage_key, truncated, gaps_json,
-            meta_json, status, received_at, local_day, local_hour)
-          values (${id}, 'pi', 1, ${question}, ${store}, '2026-03-01T18:20:00.000Z', '2026-03-01T18:19:00.000Z',
-            '2026-03-01T18:21:00.000Z', 120000, 16000, 1, 'wav', 'pcm_s16le', 1, 'x', ${`k/${id}`}, 0, '[]', '{}',
-            'received', '2026-03-01T18:21:00.000Z', ${day}, 0)`.execute(db);
+        await insertEarlyClip(db, { id, question_id: question, store_id: store, local_day: day, local_hour: 0 });
       }
       // value, source, needs review, question heard, form
       const answers: [string, number | null, string | null, number, number, string][] = [

@@ -6,7 +6,7 @@ import { submitClip } from '../../src/import/submit-clip.js';
 import { apiTest } from '../support/app-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { wavClip } from '../support/ingest-harness.js';
-import { migratingSqlite } from '../support/migrating-sqlite.js';
+import { insertEarlyClip, migratingSqlite } from '../support/migrating-sqlite.js';
 
 interface FleetDevice {
   id: string;
@@ -75,12 +75,15 @@ describe('migration 0020: devices keep their latest clip', () => {
       for (const [id, pressed, received] of [
         ['c1', '2026-03-01T11:00:00.000Z', '2026-03-01T11:01:00.000Z'],
         ['c2', '2026-03-01T10:00:00.000Z', '2026-03-01T12:00:00.000Z'],
-      ]) {
-        await sql`insert into clips (id, device_id, button, question_id, store_id, pressed_at, start_at, end_at,
-            duration_ms, sample_rate, channels, container, codec, size, sha256, storage_key, truncated, gaps_json,
-            meta_json, status, received_at)
-          values (${id}, 'pi-a', 1, null, null, ${pressed}, ${pressed}, ${pressed}, 120000, 16000, 1, 'wav',
-            'pcm_s16le', 1, 'x', ${`k/${id}`}, 0, '[]', '{}', 'received', ${received})`.execute(db);
+      ] as const) {
+        await insertEarlyClip(db, {
+          id,
+          device_id: 'pi-a',
+          pressed_at: pressed,
+          start_at: pressed,
+          end_at: pressed,
+          received_at: received,
+        });
       }
       assert.equal((await migrator.migrateToLatest()).error, undefined);
       const rows = await db
