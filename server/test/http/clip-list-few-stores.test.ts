@@ -25,29 +25,19 @@ for (const kind of DATABASE_KINDS) {
         await seedClips(db, STORES, 0, CLIPS);
         // Three presses in three stores at the same instant (their answers keep the press time):
         // the id breaks the tie.
-        const tied = await db
-          .selectFrom('clips')
-          .select('id')
-          .where('id', 'in', ['c00000064', 'c00000065', 'c00000066'])
-          .execute();
+        const tied = (
+          await db.selectFrom('clips').select('id').where('id', 'in', ['c00000064', 'c00000065', 'c00000066']).execute()
+        ).map((c) => c.id);
         assert.equal(tied.length, 3);
         await db
           .updateTable('clips')
           .set({ pressed_at: pressedAt(99) })
-          .where(
-            'id',
-            'in',
-            tied.map((c) => c.id),
-          )
+          .where('id', 'in', tied)
           .execute();
         await db
           .updateTable('answers')
           .set({ pressed_at: pressedAt(99) })
-          .where(
-            'clip_id',
-            'in',
-            tied.map((c) => c.id),
-          )
+          .where('clip_id', 'in', tied)
           .execute();
 
         const walk = async (query: string, limit: number) => {
