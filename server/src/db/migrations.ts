@@ -614,6 +614,54 @@ const migrations: Record<string, Migration> = {
       ]);
     },
   },
+  '0022-search-in-time-order': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL's text index (GIN) keeps no order to walk; see clips/clip-filter.ts.
+      if (db.getExecutor().adapter instanceof PostgresAdapter) return;
+      // SQLite's text index lists each word's matches by rowid, and walks them in rowid order from
+      // either end. Keyed by press time, a search's newest (or oldest) matches are its first: the
+      // list stops at its page, where it read each of a common word's 12,500 matches at 1,000,000
+      // clips and sorted them (117 ms a page). The key is the press time in milliseconds shifted
+      // left by 20 bits, plus one for each earlier transcript of a clip pressed in that millisecond
+      // (SEARCH_KEY_BITS in clips/text-search.ts). The transcript keeps its key (`search_key`) to
+      // find its row in the index again.
+      await sql`DROP TRIGGER transcripts_fts_insert`.execute(db);
+      await sql`DROP TRIGGER transcripts_fts_delete`.execute(db);
+      await sql`DROP TRIGGER transcripts_fts_update`.execute(db);
+      await sql`ALTER TABLE transcripts ADD COLUMN search_key integer`.execute(db);
+      await sql`CREATE TEMP TABLE search_keys AS
+        SELECT transcript, (ms << 20) + row_number() OVER (PARTITION BY ms ORDER BY pressed_at, id) - 1 AS search_key
+        FROM (SELECT transcripts.rowid AS transcript, clips.pressed_at, clips.id, ${sql.raw(pressMs('clips.pressed_at'))} AS ms
+              FROM transcripts JOIN clips ON clips.id = transcripts.clip_id)`.execute(db);
+      await sql`CREATE UNIQUE INDEX temp.search_keys_transcript ON search_keys (transcript)`.execute(db);
+      await sql`UPDATE transcripts SET search_key = (SELECT search_key FROM search_keys WHERE transcript = transcripts.rowid)`.execute(
+        db,
+      );
+      await sql`DROP TABLE temp.search_keys`.execute(db);
+      await sql`DELETE FROM transcripts_fts`.execute(db);
+      await sql`INSERT INTO transcripts_fts (rowid, text, clip_id)
+        SELECT search_key, text, clip_id FROM transcripts ORDER BY search_key`.execute(db);
+      // The first key of the clip's millisecond, or the one after the last key taken in it.
+      const lowest = `(${pressMs('clips.pressed_at')} << 20)`;
+      const taken = `(SELECT max(rowid) FROM transcripts_fts WHERE rowid >= ${lowest} AND rowid < ${lowest} + 1048576)`;
+      const ofClip = `FROM clips WHERE clips.id = new.clip_id`;
+      await sql
+        .raw(
+          `CREATE TRIGGER transcripts_fts_insert AFTER INSERT ON transcripts BEGIN
+        INSERT INTO transcripts_fts (rowid, text, clip_id) SELECT coalesce(${taken} + 1, ${lowest}), new.text, new.clip_id ${ofClip};
+        UPDATE transcripts SET search_key = (SELECT ${taken} ${ofClip}) WHERE rowid = new.rowid; END`,
+        )
+        .execute(db);
+      await sql`CREATE TRIGGER transcripts_fts_delete AFTER DELETE ON transcripts BEGIN
+        DELETE FROM transcripts_fts WHERE rowid = old.search_key; END`.execute(db);
+      // Not on `search_key`'s own update (the insert trigger's), which changes nothing indexed.
+      await sql`CREATE TRIGGER transcripts_fts_update AFTER UPDATE OF text, clip_id ON transcripts BEGIN
+        DELETE FROM transcripts_fts WHERE rowid = old.search_key;
+        INSERT INTO transcripts_fts (rowid, text, clip_id) VALUES (new.search_key, new.text, new.clip_id); END`.execute(
+        db,
+      );
+    },
+  },
 };
 
 /**
@@ -691,6 +739,11 @@ async function createRowTriggers(db: Kysely<unknown>, triggers: RowTrigger[]): P
         .execute(db);
     }
   }
+}
+
+/** A press time (ISO 8601, as clips keep it) in whole milliseconds since 1970, in SQLite. */
+function pressMs(column: string): string {
+  return `cast(round(unixepoch(${column}, 'subsec') * 1000) as integer)`;
 }
 
 /** The triggers that keep `nps_counts` equal to the answers and clips it counts. */

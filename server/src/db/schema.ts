@@ -14,6 +14,7 @@ export interface DatabaseSchema {
   stores: StoresTable;
   button_maps: ButtonMapsTable;
   transcripts: TranscriptsTable;
+  transcripts_fts: TranscriptsFtsTable;
   answers: AnswersTable;
   users: UsersTable;
   user_stores: UserStoresTable;
@@ -151,6 +152,17 @@ export interface ButtonMapsTable {
   /** Button number (as a string) -> question id. */
   buttons_json: string;
   created_at: string;
+}
+
+/**
+ * SQLite only: the transcripts' FTS5 text index (migrations 0005, 0022), kept by triggers. Its
+ * rowid is the match's key by press time (clips/text-search.ts), beyond what a JS number holds
+ * exactly: compared in SQL, never read.
+ */
+export interface TranscriptsFtsTable {
+  rowid: number;
+  text: string;
+  clip_id: string;
 }
 
 export interface TranscriptsTable {
