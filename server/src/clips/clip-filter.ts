@@ -3,7 +3,8 @@ import type { Principal } from '../access/principal.js';
 import { storeScope } from '../access/principal.js';
 import type { Database } from '../db/database.js';
 import { searchTerms } from './transcript-match.js';
-import { pressedRange } from './pressed-range.js';
+import { type PressedSpan, pressedRangeAndSpan } from './pressed-range.js';
+import { keyRange, textIndexQuery } from './text-search.js';
 
 /** What managers narrow the clip list by. Every field is optional; all given must hold. */
 export interface ClipFilter {
@@ -33,14 +34,15 @@ export interface ClipFilter {
  * Narrows a clip query (one that joins `transcripts` and `answers` to `clips`) by a filter and by
  * the caller's store scope. Conditions are built from the filter's values as bound parameters;
  * only column names are written into the SQL. `walk: 'time'` for a query that must walk the
- * clips in time order (left joins kept left).
+ * clips in time order (left joins kept left); `walk: 'search'` for one that walks SQLite's text
+ * index (`transcripts_fts`, joined to the clips) by its key, and keeps to its matches.
  */
 export async function applyClipFilter<DB, TB extends keyof DB, O>(
   db: Database,
   query: SelectQueryBuilder<DB, TB, O>,
   filter: ClipFilter,
   principal: Principal | null,
-  { walk = 'any' }: { walk?: 'time' | 'any' } = {},
+  { walk = 'any' }: { walk?: 'time' | 'search' | 'any' } = {},
 ): Promise<SelectQueryBuilder<DB, TB, O>> {
   const conditions: Expression<SqlBool>[] = [];
   const scope = principal ? storeScope(principal) : [];
@@ -49,12 +51,12 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
     conditions.push(stores.length === 0 ? sql<boolean>`1 = 0` : sql<boolean>`clips.store_id in (${sql.join(stores)})`);
   if (filter.deviceId?.length) conditions.push(sql<boolean>`clips.device_id in (${sql.join(filter.deviceId)})`);
   if (filter.questionId?.length) conditions.push(sql<boolean>`clips.question_id in (${sql.join(filter.questionId)})`);
-  // A query walked in time order (`walk: 'time'`) must stay on the clips' time index. SQLite reads
+  // A query walked in time order must stay on the index it walks. SQLite reads
   // `answers.value >= 3` as proof that every row has an answer, turns the left join inner, starts
   // from the answers (the smaller table) and sorts every match by time for one page: 850 ms at
   // 1,000,000 clips. Through ifnull() it cannot draw that conclusion, keeps the answers the inner
   // side and stops at the page's end. The rows are the same: a clip without an answer fails both.
-  const keepLeft = walk === 'time' && !(db.getExecutor().adapter instanceof PostgresAdapter);
+  const keepLeft = walk !== 'any' && !(db.getExecutor().adapter instanceof PostgresAdapter);
   // `transcripts.clip_id is not null` made SQLite build a Bloom filter of every transcript
   // before the page's first row (67 ms at 1,000,000 clips, where the page takes 0.03).
   const transcribed = keepLeft
@@ -92,10 +94,14 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
       sql<boolean>`clips.id ${filter.followUp ? sql`in` : sql`not in`} (select clip_id from clip_follow_ups)`,
     );
   }
-  if (filter.from !== undefined || filter.to !== undefined) conditions.push(await pressedRange(db, filter, { stores }));
+  let span: PressedSpan = {};
+  if (filter.from !== undefined || filter.to !== undefined) {
+    const range = await pressedRangeAndSpan(db, filter, { stores });
+    conditions.push(range.condition);
+    span = range.span;
+  }
   if (filter.q !== undefined) {
-    const eachClip = walk === 'time' && narrowsToFewStores(filter, principal);
-    conditions.push(textMatch(db, filter.q, eachClip ? { eachClipOf: transcribed } : 'index-first'));
+    conditions.push(...textMatch(db, filter.q, walk === 'search' ? { walkedWithin: span } : 'index-first'));
   }
   return conditions.reduce((q, condition) => q.where(condition), query);
 }
@@ -125,9 +131,8 @@ export function fewStoresOfList(filter: ClipFilter, principal: Principal | null)
 
 /**
  * Whether the filter, or the caller's scope, keeps to a few stores or to devices. Their clips are
- * then best reached by the clips' own indexes: a search looks in each of their transcripts, a
- * list by score sorts them, where the chain-wide text or value index would pass over every other
- * store's matches first.
+ * then best reached by the clips' own indexes: a list by score sorts them, where the chain-wide
+ * value index would pass over every other store's answers first.
  */
 export function narrowsToFewStores(filter: ClipFilter, principal: Principal | null): boolean {
   const stores = storesOfList(filter, principal);
@@ -136,36 +141,28 @@ export function narrowsToFewStores(filter: ClipFilter, principal: Principal | nu
 
 /**
  * Clips whose transcript holds every term (as a word prefix), by the database's own text index:
- * `index-first` finds every match and then the clips (a chain-wide search), `eachClipOf` (SQLite,
- * with the condition that a clip has a transcript) asks the index about each clip the other
- * conditions reach, walked in time order (a store's
- * clips: 7 ms where the chain's 12,500 matches of a common word took 116 ms at 1,000,000 clips).
+ * every match is found first, then the clips. A query that walks the text index itself (`walk:
+ * 'search'`, SQLite) is instead narrowed to its matches, and to the key range of the filter's
+ * time range.
  */
-function textMatch(
-  db: Database,
-  q: string,
-  how: 'index-first' | { eachClipOf: Expression<SqlBool> },
-): Expression<SqlBool> {
-  const terms = searchTerms(q);
-  if (terms.length === 0) return sql<boolean>`1 = 0`;
+function textMatch(db: Database, q: string, how: 'index-first' | { walkedWithin: PressedSpan }): Expression<SqlBool>[] {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    // Index first even within a few stores: asked about each clip (`search @@ …` on the joined
-    // transcript), PostgreSQL merge-joined the whole transcripts table on a small corpus, a plan
-    // the plan test refuses.
+    const terms = searchTerms(q);
+    if (terms.length === 0) return [sql<boolean>`1 = 0`];
     const query = terms.map((t) => `${t}:*`).join(' & ');
     // An array of the matches, found once by the text index: the planner cannot turn the search
-    // into a walk of every transcript (FTS first, then each clip by its key).
-    return sql<boolean>`clips.id = any(array(select clip_id from transcripts
-      where search @@ (to_tsquery('russian', ${query}) || to_tsquery('english', ${query}) || to_tsquery('simple', ${query}))))`;
+    // into a walk of every transcript (FTS first, then each clip by its key). Asked about each
+    // clip instead (`search @@ …` on the joined transcript), PostgreSQL merge-joined the whole
+    // transcripts table on a small corpus, a plan the plan test refuses.
+    return [
+      sql<boolean>`clips.id = any(array(select clip_id from transcripts
+      where search @@ (to_tsquery('russian', ${query}) || to_tsquery('english', ${query}) || to_tsquery('simple', ${query}))))`,
+    ];
   }
-  const match = terms.map((t) => `"${t}"*`).join(' ');
-  if (how !== 'index-first') {
-    // The text index's rows are the transcripts' (migration triggers): a match on one rowid is a
-    // seek in the word's list, not a walk of it.
-    // A clip without a transcript has no rowid to seek, and FTS5 reads `rowid = null` as no
-    // constraint at all: every match would do. Hence the clip's transcript first, written as the
-    // `hasTranscript` filter writes it.
-    return sql<boolean>`${how.eachClipOf} and exists (select 1 from transcripts_fts where transcripts_fts match ${match} and transcripts_fts.rowid = transcripts.rowid)`;
+  const match = textIndexQuery(q);
+  if (match === undefined) return [sql<boolean>`1 = 0`];
+  if (how === 'index-first') {
+    return [sql<boolean>`clips.id in (select clip_id from transcripts_fts where transcripts_fts match ${match})`];
   }
-  return sql<boolean>`clips.id in (select clip_id from transcripts_fts where transcripts_fts match ${match})`;
+  return [sql<boolean>`transcripts_fts match ${match}`, ...keyRange(how.walkedWithin)];
 }

@@ -29,8 +29,23 @@ export const NO_STORE_ZONE = 'UTC';
 export async function pressedRange(
   db: Database,
   range: PressedRange,
-  { stores, noStoreZone = NO_STORE_ZONE }: { stores?: readonly string[] | undefined; noStoreZone?: string } = {},
+  options: { stores?: readonly string[] | undefined; noStoreZone?: string } = {},
 ): Promise<Expression<SqlBool>> {
+  return (await pressedRangeAndSpan(db, range, options)).condition;
+}
+
+/** The instants a range spans in every zone it is read in: ISO strings in UTC, open where undefined. */
+export interface PressedSpan {
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** pressedRange's condition, and the span of instants it selects from (for an index keyed by time). */
+export async function pressedRangeAndSpan(
+  db: Database,
+  range: PressedRange,
+  { stores, noStoreZone = NO_STORE_ZONE }: { stores?: readonly string[] | undefined; noStoreZone?: string } = {},
+): Promise<{ condition: Expression<SqlBool>; span: PressedSpan }> {
   const boundsOfZone = new Map<string, Bound>();
   const bounds = (zone: string): Bound => {
     let bound = boundsOfZone.get(zone);
@@ -52,7 +67,7 @@ export async function pressedRange(
       sql` and `,
     );
   const local = [range.from, range.to].some((t) => t !== undefined && isLocalTime(t));
-  if (!local) return sql<boolean>`(${between(bounds('UTC'))})`;
+  if (!local) return { condition: sql<boolean>`(${between(bounds('UTC'))})`, span: bounds('UTC') };
   let zones = db.selectFrom('stores').select(['id', 'time_zone']);
   if (stores !== undefined) zones = zones.where('id', 'in', stores.length > 0 ? [...stores] : ['']);
   const stored = await zones.execute();
@@ -75,8 +90,8 @@ export async function pressedRange(
   // (a day is at most 50 hours wide across zones): the conditions above alone are a disjunction
   // the planner cannot bound, and at 10,000,000 clips it walked the whole pressed-at index for a
   // day years back.
-  const envelope = between(span([...[...storesByBounds.values()].map((g) => g.bound), bounds(noStoreZone)]));
-  return sql<boolean>`(${envelope} and (${sql.join(perOffset, sql` or `)}))`;
+  const envelope = span([...[...storesByBounds.values()].map((g) => g.bound), bounds(noStoreZone)]);
+  return { condition: sql<boolean>`(${between(envelope)} and (${sql.join(perOffset, sql` or `)}))`, span: envelope };
 }
 
 interface Bound {

@@ -110,8 +110,7 @@ for (const kind of DATABASE_KINDS) {
         await expectIds('q=recommend%20nine', [nine]);
         await expectIds('q=recommend%20queue', [], 'every word must appear');
         await expectIds('q=%22%3B%20drop', [], 'punctuation is not query syntax');
-        // Within a few stores or a device, each clip's transcript is asked (not every match of
-        // the word first): the same clips.
+        // Narrowed to stores or a device: the same clips, however each database reaches them.
         await expectIds('q=queue&storeId=vlad', [three]);
         await expectIds('q=queue&storeId=tver', []);
         await expectIds('q=ОЧЕРЕД&deviceId=pi-tver', [queueRu]);

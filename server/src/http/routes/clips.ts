@@ -6,8 +6,9 @@ import { applyClipFilter, type ClipFilter, fewStoresOfList, narrowsToFewStores }
 import { Clip, clipsWithDetails, inClipScope, toClip } from '../../clips/clip-view.js';
 import { clipsCsv } from '../../clips/clips-csv.js';
 import { notesOfClips } from '../../clips/notes-of-clips.js';
+import { keyRange, throughLastMillisecond } from '../../clips/text-search.js';
 import { findMatch, searchTerms } from '../../clips/transcript-match.js';
-import { type ExpressionBuilder, type SelectQueryBuilder, sql } from 'kysely';
+import { type ExpressionBuilder, PostgresAdapter, type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../../db/database.js';
 import type { DatabaseSchema } from '../../db/schema.js';
 import { instantProblem } from '../../time/strict-time.js';
@@ -306,6 +307,9 @@ async function matchingClipIds(
       ['id', 'desc'],
     ]);
   }
+  if (filter.q !== undefined && !(db.getExecutor().adapter instanceof PostgresAdapter)) {
+    return searchInTimeOrder(db, filter, principal, sort, { limit, after });
+  }
   // The filter once (a local-day range reads the stores' zones), then walked in time order.
   const filtered = await applyClipFilter(
     db,
@@ -328,6 +332,48 @@ async function matchingClipIds(
     ['pressed_at', direction],
     ['id', direction],
   ]);
+}
+
+/**
+ * A search's first `limit` matches after `after` in time order, on SQLite: its text index walked
+ * by key (the press time, migration 0022) from the newest or the oldest end, each match's clip
+ * read for the rest of the filter, until `limit` are found. The walk's last millisecond is then
+ * read whole and the matches sorted: clips pressed in one millisecond are keyed in the order
+ * they were transcribed, and the list orders them by id. A common word's first page and count
+ * read 1,001 of its 12,500 matches at 1,000,000 clips, where finding and sorting all of them took
+ * 117 ms; a store's month, 12 ms where asking each of its clips took 127.
+ */
+async function searchInTimeOrder(
+  db: Database,
+  filter: ClipFilter,
+  principal: Principal | null,
+  sort: 'newest' | 'oldest',
+  { limit, after }: { limit: number; after?: ListPosition | undefined },
+) {
+  const direction = sort === 'oldest' ? 'asc' : 'desc';
+  let matches = await applyClipFilter(
+    db,
+    db
+      .selectFrom('transcripts_fts')
+      .innerJoin('clips', 'clips.id', 'transcripts_fts.clip_id')
+      .leftJoin('transcripts', 'transcripts.clip_id', 'clips.id')
+      .leftJoin('answers', 'answers.clip_id', 'clips.id'),
+    filter,
+    principal,
+    { walk: 'search' },
+  );
+  if (after) {
+    matches = matches
+      .where((eb) => beyondCursor(eb, sort, after))
+      .where((eb) => eb.and(keyRange(sort === 'oldest' ? { from: after.pressedAt } : { to: after.pressedAt })));
+  }
+  const walk = matches
+    .select(sql<number>`transcripts_fts.rowid`.as('key'))
+    .orderBy(sql`transcripts_fts.rowid`, direction)
+    .limit(limit);
+  return inListOrder(matches.where(throughLastMillisecond(walk, direction)), sort)
+    .limit(limit)
+    .select('clips.id');
 }
 
 /**
