@@ -24,8 +24,8 @@ function firstKeyOf(iso: string): RawBuilder<number> {
 /**
  * Bounds on the text index's key that hold every match pressed at or after `from` and before
  * `to`: the index then reads only that stretch of a word's matches. Each bound is a millisecond
- * wider than the instant, for press times written with more digits than milliseconds; the exact
- * condition on the clip's press time still applies.
+ * wider than the instant, as SQLite works out a key's milliseconds from the stored time through
+ * floating-point seconds; the exact condition on the clip's press time still applies.
  */
 export function keyRange({ from, to }: PressedSpan): Expression<SqlBool>[] {
   const ms = (iso: string, shift: number) => new Date(Date.parse(iso) + shift).toISOString();
