@@ -101,7 +101,7 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
     span = range.span;
   }
   if (filter.q !== undefined) {
-    conditions.push(...textMatch(db, filter.q, walk === 'search' ? { walkedWithin: span } : 'index-first'));
+    conditions.push(...textMatch(db, filter.q, span, walk === 'search' ? 'walked' : 'index-first'));
   }
   return conditions.reduce((q, condition) => q.where(condition), query);
 }
@@ -140,29 +140,36 @@ export function narrowsToFewStores(filter: ClipFilter, principal: Principal | nu
 }
 
 /**
- * Clips whose transcript holds every term (as a word prefix), by the database's own text index:
- * every match is found first, then the clips. A query that walks the text index itself (`walk:
- * 'search'`, SQLite) is instead narrowed to its matches, and to the key range of the filter's
- * time range.
+ * Clips whose transcript holds every term (as a word prefix), by the database's own text index,
+ * kept to the matches pressed within `span` (the filter's time range in every zone; the exact
+ * condition on the clips applies too). `index-first` finds those matches first, then their clips.
+ * A query that walks SQLite's text index itself (`walked`) is narrowed to its matches instead.
  */
-function textMatch(db: Database, q: string, how: 'index-first' | { walkedWithin: PressedSpan }): Expression<SqlBool>[] {
+function textMatch(db: Database, q: string, span: PressedSpan, how: 'index-first' | 'walked'): Expression<SqlBool>[] {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     const terms = searchTerms(q);
     if (terms.length === 0) return [sql<boolean>`1 = 0`];
     const query = terms.map((t) => `${t}:*`).join(' & ');
+    // The transcript's copy of its clip's press time (migration 0023) drops the matches outside
+    // the range as the text index's rows are read, before any clip is looked up (a common word
+    // on one day, at 1,000,000 clips: 30 to 45 ms, where looking up the clips of all 12,500
+    // matches took 0.6 to 1.3 s).
+    const matches = [
+      sql`search @@ (to_tsquery('russian', ${query}) || to_tsquery('english', ${query}) || to_tsquery('simple', ${query}))`,
+      ...(span.from === undefined ? [] : [sql`transcripts.pressed_at >= ${span.from}`]),
+      ...(span.to === undefined ? [] : [sql`transcripts.pressed_at < ${span.to}`]),
+    ];
     // An array of the matches, found once by the text index: the planner cannot turn the search
     // into a walk of every transcript (FTS first, then each clip by its key). Asked about each
     // clip instead (`search @@ …` on the joined transcript), PostgreSQL merge-joined the whole
     // transcripts table on a small corpus, a plan the plan test refuses.
     return [
-      sql<boolean>`clips.id = any(array(select clip_id from transcripts
-      where search @@ (to_tsquery('russian', ${query}) || to_tsquery('english', ${query}) || to_tsquery('simple', ${query}))))`,
+      sql<boolean>`clips.id = any(array(select clip_id from transcripts where ${sql.join(matches, sql` and `)}))`,
     ];
   }
-  const match = textIndexQuery(q);
-  if (match === undefined) return [sql<boolean>`1 = 0`];
-  if (how === 'index-first') {
-    return [sql<boolean>`clips.id in (select clip_id from transcripts_fts where transcripts_fts match ${match})`];
-  }
-  return [sql<boolean>`transcripts_fts match ${match}`, ...keyRange(how.walkedWithin)];
+  const query = textIndexQuery(q);
+  if (query === undefined) return [sql<boolean>`1 = 0`];
+  const matches = [sql<boolean>`transcripts_fts match ${query}`, ...keyRange(span)];
+  if (how === 'walked') return matches;
+  return [sql<boolean>`clips.id in (select clip_id from transcripts_fts where ${sql.join(matches, sql` and `)})`];
 }

@@ -165,6 +165,10 @@ export interface TranscriptsFtsTable {
   clip_id: string;
 }
 
+/**
+ * Also kept by triggers and read only in SQL: SQLite's `search_key` (the transcript's key in its
+ * text index, migration 0022) and PostgreSQL's `pressed_at` (its clip's press time, 0023).
+ */
 export interface TranscriptsTable {
   clip_id: string;
   engine: string;
