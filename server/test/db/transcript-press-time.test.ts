@@ -55,7 +55,7 @@ describe("a transcript's press time on postgres", () => {
       await transcribe(db, third, 'a queue at noon');
       const migration = (await migrationProvider.getMigrations())['0023-transcripts-pressed-at'];
       assert.ok(migration);
-      await migration.up(db as unknown as Kysely<unknown>);
+      await migration.up(db);
       assert.deepEqual(await copies(db), [...expected, ['2026-03-01T12:00:00.000Z', '2026-03-01T12:00:00.000Z']]);
 
       // And the search within a time range finds by it.
