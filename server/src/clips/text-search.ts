@@ -10,6 +10,17 @@ import { searchTerms } from './transcript-match.js';
  */
 export const SEARCH_KEY_BITS = 20;
 
+/**
+ * PostgreSQL: that a transcript holds every term as a word prefix, read by its GIN index over
+ * the Russian, English and plain forms of its words; undefined when the words hold no term.
+ */
+export function postgresWordsMatch(q: string): Expression<SqlBool> | undefined {
+  const terms = searchTerms(q);
+  if (terms.length === 0) return undefined;
+  const query = terms.map((t) => `${t}:*`).join(' & ');
+  return sql<boolean>`search @@ (to_tsquery('russian', ${query}) || to_tsquery('english', ${query}) || to_tsquery('simple', ${query}))`;
+}
+
 /** An FTS5 query for every term, each as a word prefix; undefined when the words hold no term. */
 export function textIndexQuery(q: string): string | undefined {
   const terms = searchTerms(q);
