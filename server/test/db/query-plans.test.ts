@@ -172,6 +172,26 @@ for (const kind of DATABASE_KINDS) {
       });
     }
 
+    if (kind === 'postgres') {
+      // A search for words alone looked up the clip of each of a common word's matches (12,500
+      // at 1,000,000 clips) to order them; the transcripts keep their press time (migration
+      // 0023), so the matches are ordered by it and only the page's clips are read.
+      it('a search for words alone orders the matching transcripts by their press time, reading no clip to do so', async () => {
+        assert.ok(test && rig);
+        for (const url of ['/api/v1/clips?q=queue', '/api/v1/clips?q=очередь&sort=oldest']) {
+          rig.queries.length = 0;
+          const response: { statusCode: number; body: string } = await rig.app.inject({ url });
+          assert.equal(response.statusCode, 200, response.body);
+          const matches: { sql: string }[] = rig.queries.filter((q) =>
+            /^select "transcripts"\."clip_id" as "id" from "transcripts"/.test(q.sql),
+          );
+          assert.equal(matches.length, 1, `${url}: its matches were not read from the transcripts alone`);
+          assert.match(matches[0]?.sql ?? '', /order by "transcripts"\."pressed_at"/);
+          assert.doesNotMatch(matches[0]?.sql ?? '', /"clips"/);
+        }
+      });
+    }
+
     if (kind === 'sqlite') {
       /** The plan of the page's query of `url`, a line per step. */
       const pagePlan = async (
