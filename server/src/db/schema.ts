@@ -34,6 +34,7 @@ export interface DatabaseSchema {
   clip_notes: ClipNotesTable;
   clip_follow_ups: ClipFollowUpsTable;
   nps_counts: NpsCountsTable;
+  clip_counts: ClipCountsTable;
 }
 
 export interface DevicesTable {
@@ -398,4 +399,15 @@ export interface NpsCountsTable {
   /** Scored answers a person gave or confirmed. */
   confirmed: number;
   to_review: number;
+}
+
+/** Clips per local day, store and question (migration 0024), kept by triggers on clips. */
+export interface ClipCountsTable {
+  /** The clips' day in their store's zone (YYYY-MM-DD). */
+  local_day: string;
+  store_id: string;
+  /** '' for clips of no question. */
+  question_id: string;
+  /** Zero once a day's last clip of that store and question is gone. */
+  clips: number;
 }

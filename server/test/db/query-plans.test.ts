@@ -81,6 +81,8 @@ const SHAPES: string[] = [
   '/api/v1/nps/series?interval=week&storePoints=false&from=2025-01-01&to=2025-01-31&timeZone=Europe/Moscow',
   '/api/v1/nps?from=2025-01-01&to=2025-01-03',
   '/api/v1/stats/volume?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
+  '/api/v1/stats/volume?from=2025-01-01&to=2025-01-02&timeZone=Europe/Moscow',
+  '/api/v1/stats/volume?storeId=store-3&from=2025-01-01&to=2025-01-02&groupBy=day',
   '/api/v1/stats/volume?storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/stats/coverage?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/stats/coverage?storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
@@ -171,6 +173,45 @@ for (const kind of DATABASE_KINDS) {
         }
       });
     }
+
+    // A chain's clips per day were counted from every clip of the range; between plain dates the
+    // stores' clips are counted per day and store (migration 0024), and only clips of no store
+    // are read from the clips.
+    it('clips per local day between plain dates read the stores’ counts, and from the clips only those of no store', async () => {
+      assert.ok(test && rig);
+      for (const url of [
+        '/api/v1/stats/volume?from=2025-01-01&to=2025-01-02',
+        '/api/v1/stats/volume?storeId=store-3&from=2025-01-01&to=2025-01-31&groupBy=day',
+      ]) {
+        rig.queries.length = 0;
+        const response: { statusCode: number; body: string } = await rig.app.inject({ url });
+        assert.equal(response.statusCode, 200, response.body);
+        const counted: { sql: string; parameters: readonly unknown[] }[] = rig.queries.filter((q) =>
+          /\bfrom "clip_counts"/.test(q.sql),
+        );
+        assert.equal(counted.length, 1, `${url}: the stores' clips were not read from clip_counts`);
+        const reads = readsOfClips(rig.queries);
+        assert.ok(reads.length > 0, `${url}: clips of no store are read`);
+        for (const read of reads) assert.match(read.sql, /"clips"\."store_id" is null/, `${url} reads stores' clips`);
+        if (kind === 'sqlite') {
+          const plan = (
+            await test.db.executeQuery<{ detail: string }>(
+              CompiledQuery.raw(`explain query plan ${counted[0]?.sql}`, [...(counted[0]?.parameters ?? [])]),
+            )
+          ).rows.map((row) => row.detail);
+          assert.ok(
+            // By days, or, given a store, day by day for that store's rows (a skip-scan).
+            plan.some((detail) =>
+              /^SEARCH clip_counts USING PRIMARY KEY \((local_day>\? AND local_day<\?|ANY\(local_day\) AND store_id=\?)\)/.test(
+                detail,
+              ),
+            ),
+            `${url}: clip_counts is not read by its days:\n${plan.join('\n')}`,
+          );
+          assert.ok(!plan.some((detail) => /TEMP B-TREE/.test(detail)), `${url} sorts its counts:\n${plan.join('\n')}`);
+        }
+      }
+    });
 
     if (kind === 'postgres') {
       // A search for words alone looked up the clip of each of a common word's matches (12,500

@@ -6,7 +6,9 @@ import { inStoreScope } from '../../access/store-scope-sql.js';
 import { NO_STORE_ZONE, pressedRange, rangeProblem } from '../../clips/pressed-range.js';
 import type { Database } from '../../db/database.js';
 import { localDaySql, localHourSql } from '../../db/local-time-sql.js';
+import { countsByLocalDays } from '../../nps/nps-period-counts.js';
 import { defaultFrom } from '../../nps/report-period.js';
+import { byCodeUnit, countedVolume, inVolumeOrder, type VolumeRow } from '../../stats/clip-counts.js';
 import { ErrorBody, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
 
 const Range = Type.Object(
@@ -65,6 +67,8 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     const zone = sql.val(timeZone);
     return {
       query,
+      from,
+      to,
       day: sql<string>`coalesce(clips.local_day, ${localDaySql(db, at, zone)})`,
       hour: sql<number>`coalesce(clips.local_hour, ${localHourSql(db, at, zone)})`,
     };
@@ -98,37 +102,44 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request, reply) => {
       const clips = await clipsIn(request);
       if (typeof clips === 'string') return reply.code(400).send({ error: clips });
-      const { groupBy } = request.query;
-      const byStore = groupBy === 'store-question' || groupBy === 'store';
-      const byQuestion = groupBy === 'store-question' || groupBy === 'question';
+      const { groupBy, storeId } = request.query;
+      const grouping = {
+        byStore: groupBy === 'store-question' || groupBy === 'store',
+        byQuestion: groupBy === 'store-question' || groupBy === 'question',
+      };
       // Grouped by what was asked only: a chain's month per store and question is tens of
       // thousands of rows, most of the answer's time, where a chart of its totals needs thirty.
-      const rows = await clips.query
-        .select((eb) => [
-          byStore ? sql<string | null>`clips.store_id`.as('store_id') : sql<null>`null`.as('store_id'),
-          byQuestion ? sql<string | null>`clips.question_id`.as('question_id') : sql<null>`null`.as('question_id'),
-          clips.day.as('day'),
-          eb.fn.countAll<number | string>().as('clips'),
-        ])
-        .groupBy([...(byStore ? [sql`clips.store_id`] : []), ...(byQuestion ? [sql`clips.question_id`] : []), sql`day`])
-        .execute();
-      return {
-        rows: rows
-          .map((row) => ({
-            ...(byStore ? { storeId: row.store_id } : {}),
-            ...(byQuestion ? { questionId: row.question_id } : {}),
-            day: row.day,
-            clips: Number(row.clips),
-          }))
-          // By code unit, not localeCompare: ids and ISO days sort the same, and a chain's tens of
-          // thousands of rows sorted three times faster (76 → 25 ms for 45,000).
-          .sort(
-            (a, b) =>
-              byCodeUnit(a.day, b.day) ||
-              byCodeUnit(String(a.storeId), String(b.storeId)) ||
-              byCodeUnit(String(a.questionId), String(b.questionId)),
-          ),
+      const fromClips = async (query: typeof clips.query): Promise<VolumeRow[]> => {
+        const rows = await query
+          .select((eb) => [
+            grouping.byStore ? sql<string | null>`clips.store_id`.as('store') : sql<null>`null`.as('store'),
+            grouping.byQuestion ? sql<string | null>`clips.question_id`.as('question') : sql<null>`null`.as('question'),
+            clips.day.as('day'),
+            eb.fn.countAll<number | string>().as('clips'),
+          ])
+          .groupBy([
+            ...(grouping.byStore ? [sql`clips.store_id`] : []),
+            ...(grouping.byQuestion ? [sql`clips.question_id`] : []),
+            sql`day`,
+          ])
+          .execute();
+        return rows.map((row) => {
+          const counted: VolumeRow = { day: row.day, clips: Number(row.clips) };
+          if (grouping.byStore) counted.storeId = row.store;
+          if (grouping.byQuestion) counted.questionId = row.question;
+          return counted;
+        });
       };
+      const range = { from: clips.from, to: clips.to, storeId };
+      // Whole local days, as the console asks: the stores' clips from their counts per day
+      // (stats/clip-counts.ts), those of no store from the clips. Instants from the clips.
+      const rows = countsByLocalDays(range)
+        ? [
+            ...(await countedVolume(db, range, request.principal, grouping)),
+            ...(await fromClips(clips.query.where('clips.store_id', 'is', null))),
+          ]
+        : await fromClips(clips.query);
+      return { rows: inVolumeOrder(rows) };
     },
   );
 
@@ -229,7 +240,3 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     },
   );
 };
-
-function byCodeUnit(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

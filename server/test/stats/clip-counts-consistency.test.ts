@@ -1,0 +1,163 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { addDays } from '../../src/clips/pressed-range.js';
+import { ClipDestroyer } from '../../src/retention/clip-destroyer.js';
+import { RetentionPolicy } from '../../src/retention/retention-policy.js';
+import { CORPUS_START, corpusRows, PRESS_EVERY_MS, seedChain, seedClips } from '../support/clip-corpus.js';
+import { apiTest } from '../support/app-harness.js';
+import { DATABASE_KINDS } from '../support/databases.js';
+import { quietLogger } from '../support/ingest-harness.js';
+
+const STORES = 5;
+const CLIPS = 4000;
+/** The zone of clips of no store, as the caller names it. */
+const CALLER_ZONE = 'America/Sao_Paulo';
+
+interface VolumeRow {
+  storeId?: string | null;
+  questionId?: string | null;
+  day: string;
+  clips: number;
+}
+
+/**
+ * `clip_counts` (migration 0024) is kept by triggers, whoever writes the clips. Here it is checked
+ * against the same counts made from scratch, from every clip row as it is now, after each event
+ * that could part them: clips filed (with and without a store), a store's zone changed, clips
+ * filed under another question, another store and no store, removed and filed again, a retention
+ * purge and an erasure. And the API between plain dates, which reads `clip_counts`, must give what
+ * it gives between the same local times, which it counts from the clips, in every grouping.
+ */
+for (const kind of DATABASE_KINDS) {
+  describe(`clip counts kept per day equal the counts from scratch on ${kind}`, () => {
+    it('after inserts, a zone change, refilings, removals, a purge and an erasure', async (t) => {
+      const rig = await apiTest(t, kind);
+      if (!rig) return;
+      const { db, app } = rig;
+      try {
+        const call = async <T>(method: 'GET' | 'PUT' | 'POST', url: string, payload?: object) => {
+          const response = await app.inject({ method, url, ...(payload ? { payload } : {}) });
+          assert.ok(response.statusCode < 300, `${method} ${url}: ${response.statusCode} ${response.body}`);
+          return response.json<T>();
+        };
+        await seedChain(db, STORES);
+        await seedClips(db, STORES, 0, CLIPS / 2);
+
+        /** Per local day, store and question, from every clip of a store as it is now. */
+        const fromScratch = async () => {
+          const rows = await db
+            .selectFrom('clips')
+            .select(['local_day', 'store_id', 'question_id'])
+            .where('store_id', 'is not', null)
+            .execute();
+          const counts = new Map<string, number>();
+          for (const row of rows) {
+            assert.ok(row.local_day, `a clip of ${row.store_id} has its local day`);
+            const key = JSON.stringify([row.local_day, row.store_id, row.question_id ?? '']);
+            counts.set(key, (counts.get(key) ?? 0) + 1);
+          }
+          return [...counts].sort(([a], [b]) => a.localeCompare(b));
+        };
+        const kept = async () => {
+          const rows = await db.selectFrom('clip_counts').selectAll().execute();
+          return rows
+            .map((r): [string, number] => [JSON.stringify([r.local_day, r.store_id, r.question_id]), Number(r.clips)])
+            .filter(([, n]) => n !== 0)
+            .sort(([a], [b]) => a.localeCompare(b));
+        };
+        const volume = async (range: string, groupBy: string) =>
+          (
+            await call<{ rows: VolumeRow[] }>(
+              'GET',
+              `/api/v1/stats/volume?${range}&timeZone=${CALLER_ZONE}&groupBy=${groupBy}`,
+            )
+          ).rows;
+        const agree = async (when: string) => {
+          const scratch = await fromScratch();
+          assert.ok(scratch.length > 0, `${when}: a corpus of clips`);
+          assert.deepEqual(await kept(), scratch, when);
+          // The corpus's days, and two days inside them, from its first day's eve.
+          for (const [from, to] of [
+            ['2024-12-31', '2025-01-03'],
+            ['2025-01-01', '2025-01-02'],
+          ] as const) {
+            const asLocalTimes = `from=${from}T00:00&to=${addDays(to, 1)}T00:00`;
+            for (const groupBy of ['store-question', 'store', 'question', 'day']) {
+              const counted = await volume(`from=${from}&to=${to}`, groupBy);
+              assert.ok(counted.length > 0, `${when}, ${from} to ${to}, ${groupBy}: rows`);
+              assert.deepEqual(counted, await volume(asLocalTimes, groupBy), `${when}, ${from} to ${to}, ${groupBy}`);
+            }
+          }
+        };
+
+        await agree('after the first clips');
+        await seedClips(db, STORES, CLIPS / 2, CLIPS);
+        // Clips of no store: counted from the clips, beside the counts.
+        const unassigned = corpusRows(STORES, CLIPS, CLIPS + 60).clips.map((clip) => ({
+          ...clip,
+          store_id: null,
+          local_day: null,
+          local_hour: null,
+        }));
+        await db.insertInto('clips').values(unassigned).execute();
+        await agree('after more clips, some of no store');
+
+        // A store moves to a zone a day away: its clips' local days move, and their counts with them.
+        await call('PUT', '/api/v1/stores/store-1', {
+          name: 'Store 1',
+          timeZone: 'Pacific/Kiritimati',
+          language: 'en',
+        });
+        await agree("after a store's zone changed");
+
+        // Clips filed under another question, another store, no question and no store.
+        const ids = (await db.selectFrom('clips').select('id').orderBy('id').execute()).map((c) => c.id);
+        await db.updateTable('clips').set({ question_id: 'improve' }).where('id', 'in', ids.slice(100, 110)).execute();
+        await db
+          .updateTable('clips')
+          .set({ store_id: 'store-2' })
+          .where('id', 'in', ids.slice(110, 120))
+          .where('store_id', '<>', 'store-2')
+          .execute();
+        await db.updateTable('clips').set({ question_id: null }).where('id', 'in', ids.slice(120, 130)).execute();
+        await db
+          .updateTable('clips')
+          .set({ store_id: null, local_day: null, local_hour: null })
+          .where('id', 'in', ids.slice(130, 140))
+          .execute();
+        await agree('after clips were refiled');
+
+        // Removed, and filed again.
+        const rows = await db.selectFrom('clips').selectAll().where('id', 'in', ids.slice(140, 150)).execute();
+        await db.deleteFrom('clips').where('id', 'in', ids.slice(140, 150)).execute();
+        await agree('after clips were removed');
+        await db.insertInto('clips').values(rows).execute();
+        await agree('after clips were filed again');
+
+        // Retention: clips pressed before a cutoff are destroyed.
+        const destroyer = new ClipDestroyer(db, rig.blobs, quietLogger);
+        const policy = new RetentionPolicy({
+          db,
+          destroyer,
+          defaultDays: 1,
+          logger: quietLogger,
+          now: () => new Date(CORPUS_START + (CLIPS / 4) * PRESS_EVERY_MS + 86_400_000),
+        });
+        const act = await policy.purge();
+        assert.ok(act && act.clipCount > 0, 'the purge destroyed clips');
+        await agree('after a retention purge');
+
+        // A customer is forgotten: a store's clips in a window are erased.
+        const erased = await call<{ clipIds: string[] }>('POST', '/api/v1/erasures', {
+          storeId: 'store-3',
+          from: new Date(CORPUS_START + (CLIPS / 2) * PRESS_EVERY_MS).toISOString(),
+          to: new Date(CORPUS_START + CLIPS * PRESS_EVERY_MS).toISOString(),
+        });
+        assert.ok(erased.clipIds.length > 0, 'the erasure destroyed clips');
+        await agree('after an erasure');
+      } finally {
+        await rig.close();
+      }
+    });
+  });
+}
