@@ -738,6 +738,63 @@ const migrations: Record<string, Migration> = {
       ]);
     },
   },
+  '0025-device-hour-counts': {
+    async up(db: Kysely<unknown>) {
+      // Presses per device and local hour over a range (is the button used all day?) were counted
+      // from every clip of it: a month of a 500-store chain is 86,000 clips at 1,000,000, and
+      // 1,500,000 for a thousand stores. Here each store's device keeps a row per local day, with
+      // its presses in each of the day's 24 hours as columns, so that a month is summed in the
+      // database from one row per device and day. Kept by triggers in the clips' own
+      // transactions, as clip_counts (0024) is; clips of no store are counted from the clips.
+      const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+      const hours = Array.from({ length: 24 }, (_, hour) => hour);
+      await sql`create table device_hour_counts (
+          local_day text not null,
+          store_id text not null,
+          device_id text not null,
+          ${sql.raw(hours.map((hour) => `h${hour} integer not null`).join(',\n'))},
+          primary key (local_day, store_id, device_id)
+        )${sql.raw(postgres ? '' : ' without rowid')}`.execute(db);
+      const columns = hours.map((hour) => `h${hour}`).join(', ');
+      const inHour = (clip: string, hour: number) => `case when ${clip}.local_hour = ${hour} then 1 else 0 end`;
+      await sql`insert into device_hour_counts (local_day, store_id, device_id, ${sql.raw(columns)})
+          select local_day, store_id, device_id, ${sql.raw(hours.map((hour) => `sum(${inHour('clips', hour)})`).join(', '))}
+          from clips where store_id is not null and local_day is not null
+          group by local_day, store_id, device_id`.execute(db);
+      const add = (clip: string) => `insert into device_hour_counts (local_day, store_id, device_id, ${columns})
+        select ${clip}.local_day, ${clip}.store_id, ${clip}.device_id, ${hours.map((hour) => inHour(clip, hour)).join(', ')}
+        where ${clip}.store_id is not null and ${clip}.local_day is not null
+        on conflict (local_day, store_id, device_id) do update set
+          ${hours.map((hour) => `h${hour} = device_hour_counts.h${hour} + excluded.h${hour}`).join(', ')}`;
+      // Rows of zero stay, as in clip_counts.
+      const remove = (clip: string) => `update device_hour_counts set
+          ${hours.map((hour) => `h${hour} = h${hour} - ${inHour(clip, hour)}`).join(', ')}
+        where local_day = ${clip}.local_day and store_id = ${clip}.store_id and device_id = ${clip}.device_id`;
+      await createRowTriggers(db, [
+        {
+          name: 'device_hour_counts_added',
+          event: 'insert on clips',
+          when: 'new.store_id is not null',
+          statements: [add('new')],
+        },
+        {
+          name: 'device_hour_counts_removed',
+          event: 'delete on clips',
+          when: 'old.store_id is not null',
+          statements: [remove('old')],
+        },
+        {
+          // Refiled under another store, or its local day and hour moved with its store's zone.
+          name: 'device_hour_counts_moved',
+          event: 'update of store_id, device_id, local_day, local_hour on clips',
+          when:
+            'old.store_id is distinct from new.store_id or old.device_id is distinct from new.device_id' +
+            ' or old.local_day is distinct from new.local_day or old.local_hour is distinct from new.local_hour',
+          statements: [remove('old'), add('new')],
+        },
+      ]);
+    },
+  },
 };
 
 /**

@@ -35,6 +35,7 @@ export interface DatabaseSchema {
   clip_follow_ups: ClipFollowUpsTable;
   nps_counts: NpsCountsTable;
   clip_counts: ClipCountsTable;
+  device_hour_counts: DeviceHourCountsTable;
 }
 
 export interface DevicesTable {
@@ -411,3 +412,10 @@ export interface ClipCountsTable {
   /** Zero once a day's last clip of that store and question is gone. */
   clips: number;
 }
+
+/** A store's device's presses in each local hour of a local day (migration 0025), kept by triggers on clips. */
+export type DeviceHourCountsTable = {
+  local_day: string;
+  store_id: string;
+  device_id: string;
+} & Record<`h${number}`, number>;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { insertEarlyClip, migratingSqlite } from '../support/migrating-sqlite.js';
 
-describe('migration 0024: clips per store, question and local day', () => {
+describe('migrations 0024 and 0025: clips per store, question and local day; presses per device, day and hour', () => {
   it('counts the clips already stored, per store, question and day; clips of no store stay out', async () => {
     const { db, migrator } = migratingSqlite();
     try {
@@ -15,8 +15,8 @@ describe('migration 0024: clips per store, question and local day', () => {
         ['c5', null, null, 'nps'],
         ['c6', 'msk', '2026-03-02', 'nps'],
       ];
-      for (const [id, store, day, question] of clips) {
-        await insertEarlyClip(db, { id, question_id: question, store_id: store, local_day: day, local_hour: 0 });
+      for (const [k, [id, store, day, question]] of clips.entries()) {
+        await insertEarlyClip(db, { id, question_id: question, store_id: store, local_day: day, local_hour: k % 2 });
       }
       assert.equal((await migrator.migrateToLatest()).error, undefined);
       const counts = await db
@@ -29,6 +29,16 @@ describe('migration 0024: clips per store, question and local day', () => {
         { local_day: '2026-03-02', store_id: 'msk', question_id: 'nps', clips: 1 },
         { local_day: '2026-03-03', store_id: 'ktm', question_id: '', clips: 1 },
         { local_day: '2026-03-03', store_id: 'ktm', question_id: 'nps', clips: 1 },
+      ]);
+      const hours = async () =>
+        (await db.selectFrom('device_hour_counts').selectAll().orderBy(['local_day', 'store_id']).execute()).map(
+          (r) => [r.local_day, r.store_id, r.device_id, r.h0, r.h1, r.h5],
+        );
+      // c1 and c3 in hour 0; c2, c4 and c6 in hour 1.
+      assert.deepEqual(await hours(), [
+        ['2026-03-02', 'ktm', 'pi', 1, 1, 0],
+        ['2026-03-02', 'msk', 'pi', 0, 1, 0],
+        ['2026-03-03', 'ktm', 'pi', 1, 1, 0],
       ]);
       // And the triggers keep them from then on.
       await insertEarlyClip(db, {
@@ -53,6 +63,11 @@ describe('migration 0024: clips per store, question and local day', () => {
           ['2026-03-03', 'ktm', 'nps', 1],
         ],
       );
+      assert.deepEqual(await hours(), [
+        ['2026-03-02', 'ktm', 'pi', 0, 1, 0],
+        ['2026-03-02', 'msk', 'pi', 0, 0, 0],
+        ['2026-03-03', 'ktm', 'pi', 1, 1, 1],
+      ]);
     } finally {
       await db.destroy();
     }

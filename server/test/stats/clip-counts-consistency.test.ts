@@ -21,15 +21,16 @@ interface VolumeRow {
 }
 
 /**
- * `clip_counts` (migration 0024) is kept by triggers, whoever writes the clips. Here it is checked
- * against the same counts made from scratch, from every clip row as it is now, after each event
- * that could part them: clips filed (with and without a store), a store's zone changed, clips
- * filed under another question, another store and no store, removed and filed again, a retention
- * purge and an erasure. And the API between plain dates, which reads `clip_counts`, must give what
- * it gives between the same local times, which it counts from the clips, in every grouping.
+ * `clip_counts` (migration 0024) and `device_hour_counts` (0025) are kept by triggers, whoever
+ * writes the clips. Here they are checked against the same counts made from scratch, from every
+ * clip row as it is now, after each event that could part them: clips filed (with and without a
+ * store), a store's zone changed, clips filed under another question, another store and no store,
+ * removed and filed again, a retention purge and an erasure. And the API between plain dates, which reads them, must give what it gives
+ * between the same local times, which it counts from the clips: the volume in every grouping, and
+ * each device's presses per hour.
  */
 for (const kind of DATABASE_KINDS) {
-  describe(`clip counts kept per day equal the counts from scratch on ${kind}`, () => {
+  describe(`clip counts kept per day (and per device and hour) equal the counts from scratch on ${kind}`, () => {
     it('after inserts, a zone change, refilings, removals, a purge and an erasure', async (t) => {
       const rig = await apiTest(t, kind);
       if (!rig) return;
@@ -58,6 +59,39 @@ for (const kind of DATABASE_KINDS) {
           }
           return [...counts].sort(([a], [b]) => a.localeCompare(b));
         };
+        /** Per local day, store and device, the clips of each local hour, from every clip of a store as it is now. */
+        const hoursFromScratch = async () => {
+          const rows = await db
+            .selectFrom('clips')
+            .select(['local_day', 'store_id', 'device_id', 'local_hour'])
+            .where('store_id', 'is not', null)
+            .execute();
+          const counts = new Map<string, number[]>();
+          for (const row of rows) {
+            const key = JSON.stringify([row.local_day, row.store_id, row.device_id]);
+            const hours = counts.get(key) ?? new Array<number>(24).fill(0);
+            hours[Number(row.local_hour)] = (hours[Number(row.local_hour)] ?? 0) + 1;
+            counts.set(key, hours);
+          }
+          return [...counts].sort(([a], [b]) => a.localeCompare(b));
+        };
+        const keptHours = async () => {
+          const rows = await db.selectFrom('device_hour_counts').selectAll().execute();
+          return rows
+            .map((r): [string, number[]] => [
+              JSON.stringify([r.local_day, r.store_id, r.device_id]),
+              Array.from({ length: 24 }, (_, hour) => Number(r[`h${hour}`])),
+            ])
+            .filter(([, hours]) => hours.some((n) => n !== 0))
+            .sort(([a], [b]) => a.localeCompare(b));
+        };
+        const coverage = async (range: string) =>
+          (
+            await call<{ devices: { deviceId: string; hours: number[] }[] }>(
+              'GET',
+              `/api/v1/stats/coverage?${range}&timeZone=${CALLER_ZONE}`,
+            )
+          ).devices;
         const kept = async () => {
           const rows = await db.selectFrom('clip_counts').selectAll().execute();
           return rows
@@ -76,6 +110,7 @@ for (const kind of DATABASE_KINDS) {
           const scratch = await fromScratch();
           assert.ok(scratch.length > 0, `${when}: a corpus of clips`);
           assert.deepEqual(await kept(), scratch, when);
+          assert.deepEqual(await keptHours(), await hoursFromScratch(), `${when}: hours`);
           // The corpus's days, and two days inside them, from its first day's eve.
           for (const [from, to] of [
             ['2024-12-31', '2025-01-03'],
@@ -87,6 +122,9 @@ for (const kind of DATABASE_KINDS) {
               assert.ok(counted.length > 0, `${when}, ${from} to ${to}, ${groupBy}: rows`);
               assert.deepEqual(counted, await volume(asLocalTimes, groupBy), `${when}, ${from} to ${to}, ${groupBy}`);
             }
+            const devices = await coverage(`from=${from}&to=${to}`);
+            assert.ok(devices.length > 0, `${when}, ${from} to ${to}: devices`);
+            assert.deepEqual(devices, await coverage(asLocalTimes), `${when}, ${from} to ${to}: coverage`);
           }
         };
 

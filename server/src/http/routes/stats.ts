@@ -9,6 +9,7 @@ import { localDaySql, localHourSql } from '../../db/local-time-sql.js';
 import { countsByLocalDays } from '../../nps/nps-period-counts.js';
 import { defaultFrom } from '../../nps/report-period.js';
 import { byCodeUnit, countedVolume, inVolumeOrder, type VolumeRow } from '../../stats/clip-counts.js';
+import { countedCoverage } from '../../stats/device-hour-counts.js';
 import { ErrorBody, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
 
 const Range = Type.Object(
@@ -167,11 +168,15 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request, reply) => {
       const clips = await clipsIn(request);
       if (typeof clips === 'string') return reply.code(400).send({ error: clips });
-      const rows = await clips.query
+      const range = { from: clips.from, to: clips.to, storeId: request.query.storeId };
+      // Whole local days, as the console asks: the stores' devices from their counts per day and
+      // hour (stats/device-hour-counts.ts), clips of no store from the clips. Instants from the clips.
+      const counted = countsByLocalDays(range);
+      const devices = counted ? await countedCoverage(db, range, request.principal) : new Map<string, number[]>();
+      const rows = await (counted ? clips.query.where('clips.store_id', 'is', null) : clips.query)
         .select((eb) => ['clips.device_id', clips.hour.as('hour'), eb.fn.countAll<number | string>().as('clips')])
         .groupBy(['clips.device_id', 'hour'])
         .execute();
-      const devices = new Map<string, number[]>();
       for (const row of rows) {
         const hours = devices.get(row.device_id) ?? new Array<number>(24).fill(0);
         devices.set(row.device_id, hours);

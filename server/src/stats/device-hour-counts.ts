@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import type { Principal } from '../access/principal.js';
+import { inStoreScope } from '../access/store-scope-sql.js';
+import type { Database } from '../db/database.js';
+
+const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
+
+/**
+ * Presses of stores' devices per local hour of the day between two plain dates (both included),
+ * each day and hour in its store's zone, summed in the database from `device_hour_counts`
+ * (migration 0025): a row per device and day, not a clip each. Clips of no store are not in it:
+ * the caller counts them from the clips. Each device's 24 hours, by device id.
+ */
+export async function countedCoverage(
+  db: Database,
+  range: { from: string; to: string; storeId?: string | undefined },
+  principal: Principal | null,
+): Promise<Map<string, number[]>> {
+  let query = db
+    .selectFrom('device_hour_counts')
+    .select('device_id')
+    .select(HOURS.map((hour) => sql<number | string>`sum(${sql.ref(`h${hour}`)})`.as(`h${hour}`)))
+    .where('local_day', '>=', range.from)
+    .where('local_day', '<=', range.to);
+  query = inStoreScope(query, principal, 'device_hour_counts.store_id');
+  if (range.storeId !== undefined) query = query.where('store_id', '=', range.storeId);
+  const rows = await query.groupBy('device_id').execute();
+  const devices = new Map<string, number[]>();
+  for (const row of rows) {
+    const hours = HOURS.map((hour) => Number(row[`h${hour}`]));
+    // A device whose clips of the range all went (destroyed, refiled) keeps rows of zero.
+    if (hours.some((n) => n !== 0)) devices.set(row.device_id, hours);
+  }
+  return devices;
+}
