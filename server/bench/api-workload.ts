@@ -80,6 +80,7 @@ export function workload(clips: number, stores: number): Shape[] {
     dashboard('stats-coverage-local-month', (i) => `/api/v1/stats/coverage?${localMonth(i)}`),
     dashboard('stats-coverage-month', (i) => `/api/v1/stats/coverage?${month(i)}`),
     dashboard('stats-transcription-month', (i) => `/api/v1/stats/transcription?${month(i)}`),
+    dashboard('stats-transcription-local-month', (i) => `/api/v1/stats/transcription?${localMonth(i)}`),
     dashboard('scorecards-summary-month', (i) => `/api/v1/scorecards/summary?checklistId=${CHECKLIST_ID}&${month(i)}`),
   ];
 }

@@ -686,33 +686,35 @@ const migrations: Record<string, Migration> = {
   },
   '0024-clip-counts': {
     async up(db: Kysely<unknown>) {
-      // Clips per local day, store and question, kept by triggers in the same transaction as the
-      // clips they count, as nps_counts (0018) keeps NPS answers: a chain's clips per day over a
-      // month were counted from every clip of it (86,000 at 1,000,000 clips, 1,500,000 for a chain
-      // of a thousand stores), where these rows are one per store, question and day. Clips of no
-      // store have no local day and are counted from the clips. stats/clip-counts.ts reads it;
-      // test/stats/clip-counts-consistency.test.ts holds it equal to the clips.
+      // Clips per local day, store, question and status, kept by triggers in the same transaction
+      // as the clips they count, as nps_counts (0018) keeps NPS answers: a chain's clips per day
+      // over a month, and their share transcribed, were counted from every clip of it (86,000 at
+      // 1,000,000 clips, 1,500,000 for a chain of a thousand stores), where these rows are about
+      // one per store, question and day. Clips of no store have no local day and are counted
+      // from the clips. stats/clip-counts.ts reads it; test/stats/clip-counts-consistency.test.ts
+      // holds it equal to the clips.
       const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
       await sql`create table clip_counts (
           local_day text not null,
           store_id text not null,
           question_id text not null,
+          status text not null,
           clips integer not null,
-          primary key (local_day, store_id, question_id)
+          primary key (local_day, store_id, question_id, status)
         )${sql.raw(postgres ? '' : ' without rowid')}`.execute(db);
       await sql`insert into clip_counts
-          select local_day, store_id, coalesce(question_id, ''), count(*) from clips
+          select local_day, store_id, coalesce(question_id, ''), status, count(*) from clips
           where store_id is not null and local_day is not null
-          group by local_day, store_id, coalesce(question_id, '')`.execute(db);
-      const add = (clip: string) => `insert into clip_counts (local_day, store_id, question_id, clips)
-        select ${clip}.local_day, ${clip}.store_id, coalesce(${clip}.question_id, ''), 1
+          group by local_day, store_id, coalesce(question_id, ''), status`.execute(db);
+      const add = (clip: string) => `insert into clip_counts (local_day, store_id, question_id, status, clips)
+        select ${clip}.local_day, ${clip}.store_id, coalesce(${clip}.question_id, ''), ${clip}.status, 1
         where ${clip}.store_id is not null and ${clip}.local_day is not null
-        on conflict (local_day, store_id, question_id) do update set clips = clip_counts.clips + 1`;
+        on conflict (local_day, store_id, question_id, status) do update set clips = clip_counts.clips + 1`;
       // A day that loses its last clip keeps a row of zero, as nps_counts does: deleting it would
       // race a concurrent insert into the same day on PostgreSQL. Readers skip zeros.
       const remove = (clip: string) => `update clip_counts set clips = clips - 1
         where local_day = ${clip}.local_day and store_id = ${clip}.store_id
-          and question_id = coalesce(${clip}.question_id, '')`;
+          and question_id = coalesce(${clip}.question_id, '') and status = ${clip}.status`;
       await createRowTriggers(db, [
         {
           name: 'clip_counts_added',
@@ -727,11 +729,13 @@ const migrations: Record<string, Migration> = {
           statements: [remove('old')],
         },
         {
-          // Refiled under another store or question, or its local day moved with its store's zone.
+          // Transcribed or failed; refiled under another store or question; or its local day moved
+          // with its store's zone.
           name: 'clip_counts_moved',
-          event: 'update of store_id, question_id, local_day on clips',
+          event: 'update of status, store_id, question_id, local_day on clips',
           when:
-            'old.store_id is distinct from new.store_id or old.question_id is distinct from new.question_id' +
+            'old.status is distinct from new.status' +
+            ' or old.store_id is distinct from new.store_id or old.question_id is distinct from new.question_id' +
             ' or old.local_day is distinct from new.local_day',
           statements: [remove('old'), add('new')],
         },

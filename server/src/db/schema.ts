@@ -402,14 +402,15 @@ export interface NpsCountsTable {
   to_review: number;
 }
 
-/** Clips per local day, store and question (migration 0024), kept by triggers on clips. */
+/** Clips per local day, store, question and status (migration 0024), kept by triggers on clips. */
 export interface ClipCountsTable {
   /** The clips' day in their store's zone (YYYY-MM-DD). */
   local_day: string;
   store_id: string;
   /** '' for clips of no question. */
   question_id: string;
-  /** Zero once a day's last clip of that store and question is gone. */
+  status: ClipStatus;
+  /** Zero once a day's last clip of that store, question and status is gone. */
   clips: number;
 }
 

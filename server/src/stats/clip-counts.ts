@@ -62,6 +62,29 @@ export async function countedVolume(
 }
 
 /**
+ * Clips of stores by status between two plain dates (both included), each day in its store's
+ * zone, per store, from `clip_counts`. Clips of no store are not in it: the caller counts them
+ * from the clips. In order of store.
+ */
+export async function countedStatuses(
+  db: Database,
+  range: { from: string; to: string; storeId?: string | undefined },
+  principal: Principal | null,
+): Promise<{ storeId: string; status: string; clips: number }[]> {
+  let query = db
+    .selectFrom('clip_counts')
+    .select(['store_id', 'status', sql<number | string>`sum(clips)`.as('clips')])
+    .where('local_day', '>=', range.from)
+    .where('local_day', '<=', range.to);
+  query = inStoreScope(query, principal, 'clip_counts.store_id');
+  if (range.storeId !== undefined) query = query.where('store_id', '=', range.storeId);
+  const rows = await query.groupBy(['store_id', 'status']).orderBy('store_id').execute();
+  return rows
+    .map((row) => ({ storeId: row.store_id, status: row.status, clips: Number(row.clips) }))
+    .filter((row) => row.clips !== 0);
+}
+
+/**
  * Rows in order of day, store and question, one per group: the stores' counted rows and those of
  * clips of no store meet in the same group when not split by store.
  */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { insertEarlyClip, migratingSqlite } from '../support/migrating-sqlite.js';
 
-describe('migrations 0024 and 0025: clips per store, question and local day; presses per device, day and hour', () => {
+describe('migrations 0024 and 0025: clips per store, question, status and local day; presses per device, day and hour', () => {
   it('counts the clips already stored, per store, question and day; clips of no store stay out', async () => {
     const { db, migrator } = migratingSqlite();
     try {
@@ -25,10 +25,10 @@ describe('migrations 0024 and 0025: clips per store, question and local day; pre
         .orderBy(['local_day', 'store_id', 'question_id'])
         .execute();
       assert.deepEqual(counts, [
-        { local_day: '2026-03-02', store_id: 'ktm', question_id: 'nps', clips: 2 },
-        { local_day: '2026-03-02', store_id: 'msk', question_id: 'nps', clips: 1 },
-        { local_day: '2026-03-03', store_id: 'ktm', question_id: '', clips: 1 },
-        { local_day: '2026-03-03', store_id: 'ktm', question_id: 'nps', clips: 1 },
+        { local_day: '2026-03-02', store_id: 'ktm', question_id: 'nps', status: 'received', clips: 2 },
+        { local_day: '2026-03-02', store_id: 'msk', question_id: 'nps', status: 'received', clips: 1 },
+        { local_day: '2026-03-03', store_id: 'ktm', question_id: '', status: 'received', clips: 1 },
+        { local_day: '2026-03-03', store_id: 'ktm', question_id: 'nps', status: 'received', clips: 1 },
       ]);
       const hours = async () =>
         (await db.selectFrom('device_hour_counts').selectAll().orderBy(['local_day', 'store_id']).execute()).map(

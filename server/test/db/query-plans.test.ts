@@ -88,6 +88,7 @@ const SHAPES: string[] = [
   '/api/v1/stats/coverage?from=2025-01-01&to=2025-01-02&timeZone=Europe/Moscow',
   '/api/v1/stats/coverage?storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/stats/transcription?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
+  '/api/v1/stats/transcription?from=2025-01-01&to=2025-01-02&timeZone=Europe/Moscow',
   '/api/v1/stats/transcription?storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   `/api/v1/scorecards/summary?checklistId=${CHECKLIST_ID}`,
   `/api/v1/scorecards/summary?checklistId=${CHECKLIST_ID}&groupBy=day&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z`,
@@ -178,12 +179,13 @@ for (const kind of DATABASE_KINDS) {
     // A chain's clips per day were counted from every clip of the range; between plain dates the
     // stores' clips are counted per day and store (migration 0024), and only clips of no store
     // are read from the clips.
-    it('clips per local day and presses per hour between plain dates read the stores’ counts, and from the clips only those of no store', async () => {
+    it('clips per local day, by status and presses per hour between plain dates read the stores’ counts, and from the clips only those of no store', async () => {
       assert.ok(test && rig);
       // [url, the counts it reads, whether they come grouped in their key's order]
       for (const [url, table, inKeyOrder] of [
         ['/api/v1/stats/volume?from=2025-01-01&to=2025-01-02', 'clip_counts', true],
         ['/api/v1/stats/volume?storeId=store-3&from=2025-01-01&to=2025-01-31&groupBy=day', 'clip_counts', true],
+        ['/api/v1/stats/transcription?from=2025-01-01&to=2025-01-02', 'clip_counts', false],
         ['/api/v1/stats/coverage?from=2025-01-01&to=2025-01-02', 'device_hour_counts', false],
         ['/api/v1/stats/coverage?storeId=store-3&from=2025-01-01&to=2025-01-31', 'device_hour_counts', false],
       ] as const) {

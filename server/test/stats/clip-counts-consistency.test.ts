@@ -24,14 +24,14 @@ interface VolumeRow {
  * `clip_counts` (migration 0024) and `device_hour_counts` (0025) are kept by triggers, whoever
  * writes the clips. Here they are checked against the same counts made from scratch, from every
  * clip row as it is now, after each event that could part them: clips filed (with and without a
- * store), a store's zone changed, clips filed under another question, another store and no store,
+ * store), their status changed, a store's zone changed, clips filed under another question, another store and no store,
  * removed and filed again, a retention purge and an erasure. And the API between plain dates, which reads them, must give what it gives
- * between the same local times, which it counts from the clips: the volume in every grouping, and
- * each device's presses per hour.
+ * between the same local times, which it counts from the clips: the volume in every grouping, the
+ * clips by status, and each device's presses per hour.
  */
 for (const kind of DATABASE_KINDS) {
   describe(`clip counts kept per day (and per device and hour) equal the counts from scratch on ${kind}`, () => {
-    it('after inserts, a zone change, refilings, removals, a purge and an erasure', async (t) => {
+    it('after inserts, status changes, a zone change, refilings, removals, a purge and an erasure', async (t) => {
       const rig = await apiTest(t, kind);
       if (!rig) return;
       const { db, app } = rig;
@@ -48,13 +48,13 @@ for (const kind of DATABASE_KINDS) {
         const fromScratch = async () => {
           const rows = await db
             .selectFrom('clips')
-            .select(['local_day', 'store_id', 'question_id'])
+            .select(['local_day', 'store_id', 'question_id', 'status'])
             .where('store_id', 'is not', null)
             .execute();
           const counts = new Map<string, number>();
           for (const row of rows) {
             assert.ok(row.local_day, `a clip of ${row.store_id} has its local day`);
-            const key = JSON.stringify([row.local_day, row.store_id, row.question_id ?? '']);
+            const key = JSON.stringify([row.local_day, row.store_id, row.question_id ?? '', row.status]);
             counts.set(key, (counts.get(key) ?? 0) + 1);
           }
           return [...counts].sort(([a], [b]) => a.localeCompare(b));
@@ -95,7 +95,10 @@ for (const kind of DATABASE_KINDS) {
         const kept = async () => {
           const rows = await db.selectFrom('clip_counts').selectAll().execute();
           return rows
-            .map((r): [string, number] => [JSON.stringify([r.local_day, r.store_id, r.question_id]), Number(r.clips)])
+            .map((r): [string, number] => [
+              JSON.stringify([r.local_day, r.store_id, r.question_id, r.status]),
+              Number(r.clips),
+            ])
             .filter(([, n]) => n !== 0)
             .sort(([a], [b]) => a.localeCompare(b));
         };
@@ -122,6 +125,14 @@ for (const kind of DATABASE_KINDS) {
               assert.ok(counted.length > 0, `${when}, ${from} to ${to}, ${groupBy}: rows`);
               assert.deepEqual(counted, await volume(asLocalTimes, groupBy), `${when}, ${from} to ${to}, ${groupBy}`);
             }
+            const transcription = async (range: string) =>
+              (await call<{ stores: object[] }>('GET', `/api/v1/stats/transcription?${range}&timeZone=${CALLER_ZONE}`))
+                .stores;
+            assert.deepEqual(
+              await transcription(`from=${from}&to=${to}`),
+              await transcription(asLocalTimes),
+              `${when}, ${from} to ${to}: transcription`,
+            );
             const devices = await coverage(`from=${from}&to=${to}`);
             assert.ok(devices.length > 0, `${when}, ${from} to ${to}: devices`);
             assert.deepEqual(devices, await coverage(asLocalTimes), `${when}, ${from} to ${to}: coverage`);
@@ -139,6 +150,14 @@ for (const kind of DATABASE_KINDS) {
         }));
         await db.insertInto('clips').values(unassigned).execute();
         await agree('after more clips, some of no store');
+
+        // Clips transcribed, failed and sent for transcription again.
+        const some = (await db.selectFrom('clips').select('id').orderBy('id').limit(60).execute()).map((c) => c.id);
+        await db.updateTable('clips').set({ status: 'failed' }).where('id', 'in', some.slice(0, 20)).execute();
+        await db.updateTable('clips').set({ status: 'received' }).where('id', 'in', some.slice(20, 40)).execute();
+        await db.updateTable('clips').set({ status: 'transcribing' }).where('id', 'in', some.slice(40, 60)).execute();
+        await db.updateTable('clips').set({ status: 'transcribed' }).where('id', 'in', some.slice(10, 30)).execute();
+        await agree('after clips changed status');
 
         // A store moves to a zone a day away: its clips' local days move, and their counts with them.
         await call('PUT', '/api/v1/stores/store-1', {

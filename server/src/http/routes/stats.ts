@@ -8,7 +8,7 @@ import type { Database } from '../../db/database.js';
 import { localDaySql, localHourSql } from '../../db/local-time-sql.js';
 import { countsByLocalDays } from '../../nps/nps-period-counts.js';
 import { defaultFrom } from '../../nps/report-period.js';
-import { byCodeUnit, countedVolume, inVolumeOrder, type VolumeRow } from '../../stats/clip-counts.js';
+import { byCodeUnit, countedStatuses, countedVolume, inVolumeOrder, type VolumeRow } from '../../stats/clip-counts.js';
 import { countedCoverage } from '../../stats/device-hour-counts.js';
 import { ErrorBody, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
 
@@ -218,16 +218,33 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request, reply) => {
       const clips = await clipsIn(request);
       if (typeof clips === 'string') return reply.code(400).send({ error: clips });
-      const rows = await clips.query
+      const range = { from: clips.from, to: clips.to, storeId: request.query.storeId };
+      // Whole local days, as the console asks: the stores' clips from their counts per day and
+      // status (stats/clip-counts.ts), clips of no store from the clips. Instants from the clips.
+      const counted = countsByLocalDays(range);
+      const fromClips = await (counted ? clips.query.where('clips.store_id', 'is', null) : clips.query)
         .select((eb) => ['clips.store_id', 'clips.status', eb.fn.countAll<number | string>().as('clips')])
         .groupBy(['clips.store_id', 'clips.status'])
-        .orderBy('clips.store_id')
         .execute();
+      const rows = [
+        ...(counted ? await countedStatuses(db, range, request.principal) : []),
+        ...fromClips.map((row) => ({ storeId: row.store_id, status: row.status, clips: Number(row.clips) })),
+      ];
+      // Clips of no store first, then the stores by id.
+      rows.sort((a, b) =>
+        a.storeId === b.storeId
+          ? 0
+          : a.storeId === null
+            ? -1
+            : b.storeId === null
+              ? 1
+              : byCodeUnit(a.storeId, b.storeId),
+      );
       const stores = new Map<string | null, Record<string, number>>();
       for (const row of rows) {
-        const byStatus = stores.get(row.store_id) ?? {};
-        stores.set(row.store_id, byStatus);
-        byStatus[row.status] = (byStatus[row.status] ?? 0) + Number(row.clips);
+        const byStatus = stores.get(row.storeId) ?? {};
+        stores.set(row.storeId, byStatus);
+        byStatus[row.status] = (byStatus[row.status] ?? 0) + row.clips;
       }
       return {
         stores: [...stores.entries()].map(([storeId, byStatus]) => {
