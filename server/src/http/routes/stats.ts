@@ -44,7 +44,8 @@ const VolumeQuery = Type.Composite(
  * hour (coverage: is the button used all day?); the share of clips transcribed or failed. Days and
  * hours are the store's own, from its time zone; those of clips of no store are read in `timeZone`
  * (default UTC), as the range is. Each is grouped in the database: the server reads groups, not
- * clips.
+ * clips. Between plain dates the stores' clips are not read at all: their counts are kept per
+ * local day by triggers (migrations 0024 and 0025, stats/).
  */
 export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   const clipsIn = async (request: {
@@ -66,10 +67,15 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     // caller's zone, as the range was. COALESCE converts only those.
     const at = sql.ref<string>('clips.pressed_at');
     const zone = sql.val(timeZone);
+    // Whole local days, as the console asks: the stores' clips are counted from the rows kept per
+    // day (stats/), and only clips of no store from the clips. Instants: all from the clips.
+    const days = { from, to, storeId };
+    const counted = countsByLocalDays(days) ? days : undefined;
     return {
-      query,
-      from,
-      to,
+      /** The stores' whole local days to read from the counts; undefined: none, all from `query`. */
+      counted,
+      /** The clips to count from the clips. */
+      query: counted ? query.where('clips.store_id', 'is', null) : query,
       day: sql<string>`coalesce(clips.local_day, ${localDaySql(db, at, zone)})`,
       hour: sql<number>`coalesce(clips.local_hour, ${localHourSql(db, at, zone)})`,
     };
@@ -103,7 +109,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request, reply) => {
       const clips = await clipsIn(request);
       if (typeof clips === 'string') return reply.code(400).send({ error: clips });
-      const { groupBy, storeId } = request.query;
+      const { groupBy } = request.query;
       const grouping = {
         byStore: groupBy === 'store-question' || groupBy === 'store',
         byQuestion: groupBy === 'store-question' || groupBy === 'question',
@@ -131,15 +137,10 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
           return counted;
         });
       };
-      const range = { from: clips.from, to: clips.to, storeId };
-      // Whole local days, as the console asks: the stores' clips from their counts per day
-      // (stats/clip-counts.ts), those of no store from the clips. Instants from the clips.
-      const rows = countsByLocalDays(range)
-        ? [
-            ...(await countedVolume(db, range, request.principal, grouping)),
-            ...(await fromClips(clips.query.where('clips.store_id', 'is', null))),
-          ]
-        : await fromClips(clips.query);
+      const rows = [
+        ...(clips.counted ? await countedVolume(db, clips.counted, request.principal, grouping) : []),
+        ...(await fromClips(clips.query)),
+      ];
       return { rows: inVolumeOrder(rows) };
     },
   );
@@ -168,12 +169,10 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request, reply) => {
       const clips = await clipsIn(request);
       if (typeof clips === 'string') return reply.code(400).send({ error: clips });
-      const range = { from: clips.from, to: clips.to, storeId: request.query.storeId };
-      // Whole local days, as the console asks: the stores' devices from their counts per day and
-      // hour (stats/device-hour-counts.ts), clips of no store from the clips. Instants from the clips.
-      const counted = countsByLocalDays(range);
-      const devices = counted ? await countedCoverage(db, range, request.principal) : new Map<string, number[]>();
-      const rows = await (counted ? clips.query.where('clips.store_id', 'is', null) : clips.query)
+      const devices = clips.counted
+        ? await countedCoverage(db, clips.counted, request.principal)
+        : new Map<string, number[]>();
+      const rows = await clips.query
         .select((eb) => ['clips.device_id', clips.hour.as('hour'), eb.fn.countAll<number | string>().as('clips')])
         .groupBy(['clips.device_id', 'hour'])
         .execute();
@@ -218,16 +217,12 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request, reply) => {
       const clips = await clipsIn(request);
       if (typeof clips === 'string') return reply.code(400).send({ error: clips });
-      const range = { from: clips.from, to: clips.to, storeId: request.query.storeId };
-      // Whole local days, as the console asks: the stores' clips from their counts per day and
-      // status (stats/clip-counts.ts), clips of no store from the clips. Instants from the clips.
-      const counted = countsByLocalDays(range);
-      const fromClips = await (counted ? clips.query.where('clips.store_id', 'is', null) : clips.query)
+      const fromClips = await clips.query
         .select((eb) => ['clips.store_id', 'clips.status', eb.fn.countAll<number | string>().as('clips')])
         .groupBy(['clips.store_id', 'clips.status'])
         .execute();
       const rows = [
-        ...(counted ? await countedStatuses(db, range, request.principal) : []),
+        ...(clips.counted ? await countedStatuses(db, clips.counted, request.principal) : []),
         ...fromClips.map((row) => ({ storeId: row.store_id, status: row.status, clips: Number(row.clips) })),
       ];
       // Clips of no store first, then the stores by id.
