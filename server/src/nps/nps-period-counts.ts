@@ -71,15 +71,24 @@ export async function npsPeriodCounts(
       .execute();
     for (const row of rows) {
       const key = `${row.store_id}|${row.period ?? ''}`;
-      const counts =
-        merged.get(key) ??
-        ({
-          store_id: row.store_id === null ? null : String(row.store_id),
-          period: row.period === null ? null : String(row.period),
-          ...Object.fromEntries(COUNTS.map((column) => [column, 0])),
-        } as NpsPeriodCounts);
-      for (const column of COUNTS) counts[column] += Number(row[column]);
-      merged.set(key, counts);
+      const counts = merged.get(key);
+      if (counts) {
+        for (const column of COUNTS) counts[column] += Number(row[column]);
+        continue;
+      }
+      // Written out, not built from the column list: a chain's year by week is 26,000 rows, and in
+      // a CPU profile this loop took 50 ms of a 255 ms call when it built each from entries.
+      merged.set(key, {
+        store_id: row.store_id === null ? null : String(row.store_id),
+        period: row.period === null ? null : String(row.period),
+        nps_clips: Number(row.nps_clips),
+        promoters: Number(row.promoters),
+        passives: Number(row.passives),
+        detractors: Number(row.detractors),
+        heard: Number(row.heard),
+        confirmed: Number(row.confirmed),
+        to_review: Number(row.to_review),
+      });
     }
   }
   // A store whose answers all went again (erased, refiled) keeps rows of zeros: not a group.
