@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Principal } from '../access/principal.js';
-import { inStoreScope } from '../access/store-scope-sql.js';
 import type { Database } from '../db/database.js';
+import { type CountedDays, ofCountedDays } from './counted-days.js';
 
 /** Clips on one local day, of one store and question when grouped by them (null: of none). */
 export interface VolumeRow {
@@ -25,23 +25,19 @@ export interface VolumeGrouping {
  */
 export async function countedVolume(
   db: Database,
-  range: { from: string; to: string; storeId?: string | undefined },
+  days: CountedDays,
   principal: Principal | null,
   { byStore, byQuestion }: VolumeGrouping,
 ): Promise<VolumeRow[]> {
-  let query = db
+  const query = db
     .selectFrom('clip_counts')
     .select([
       'local_day',
       (byStore ? sql<string | null>`store_id` : sql<string | null>`null`).as('store'),
       (byQuestion ? sql<string | null>`nullif(question_id, '')` : sql<string | null>`null`).as('question'),
       sql<number | string>`sum(clips)`.as('clips'),
-    ])
-    .where('local_day', '>=', range.from)
-    .where('local_day', '<=', range.to);
-  query = inStoreScope(query, principal, 'clip_counts.store_id');
-  if (range.storeId !== undefined) query = query.where('store_id', '=', range.storeId);
-  const rows = await query
+    ]);
+  const rows = await ofCountedDays(query, 'clip_counts', days, principal)
     // In the key's order: SQLite then reads the rows already grouped and sorted.
     .groupBy(['local_day', ...(byStore ? ['store_id' as const] : []), ...(byQuestion ? ['question_id' as const] : [])])
     .orderBy('local_day')
@@ -68,17 +64,16 @@ export async function countedVolume(
  */
 export async function countedStatuses(
   db: Database,
-  range: { from: string; to: string; storeId?: string | undefined },
+  days: CountedDays,
   principal: Principal | null,
 ): Promise<{ storeId: string; status: string; clips: number }[]> {
-  let query = db
+  const query = db
     .selectFrom('clip_counts')
-    .select(['store_id', 'status', sql<number | string>`sum(clips)`.as('clips')])
-    .where('local_day', '>=', range.from)
-    .where('local_day', '<=', range.to);
-  query = inStoreScope(query, principal, 'clip_counts.store_id');
-  if (range.storeId !== undefined) query = query.where('store_id', '=', range.storeId);
-  const rows = await query.groupBy(['store_id', 'status']).orderBy('store_id').execute();
+    .select(['store_id', 'status', sql<number | string>`sum(clips)`.as('clips')]);
+  const rows = await ofCountedDays(query, 'clip_counts', days, principal)
+    .groupBy(['store_id', 'status'])
+    .orderBy('store_id')
+    .execute();
   return rows
     .map((row) => ({ storeId: row.store_id, status: row.status, clips: Number(row.clips) }))
     .filter((row) => row.clips !== 0);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Principal } from '../access/principal.js';
-import { inStoreScope } from '../access/store-scope-sql.js';
 import type { Database } from '../db/database.js';
+import { type CountedDays, ofCountedDays } from './counted-days.js';
 
 const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
 
@@ -13,18 +13,14 @@ const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
  */
 export async function countedCoverage(
   db: Database,
-  range: { from: string; to: string; storeId?: string | undefined },
+  days: CountedDays,
   principal: Principal | null,
 ): Promise<Map<string, number[]>> {
-  let query = db
+  const query = db
     .selectFrom('device_hour_counts')
     .select('device_id')
-    .select(HOURS.map((hour) => sql<number | string>`sum(${sql.ref(`h${hour}`)})`.as(`h${hour}`)))
-    .where('local_day', '>=', range.from)
-    .where('local_day', '<=', range.to);
-  query = inStoreScope(query, principal, 'device_hour_counts.store_id');
-  if (range.storeId !== undefined) query = query.where('store_id', '=', range.storeId);
-  const rows = await query.groupBy('device_id').execute();
+    .select(HOURS.map((hour) => sql<number | string>`sum(${sql.ref(`h${hour}`)})`.as(`h${hour}`)));
+  const rows = await ofCountedDays(query, 'device_hour_counts', days, principal).groupBy('device_id').execute();
   const devices = new Map<string, number[]>();
   for (const row of rows) {
     const hours = HOURS.map((hour) => Number(row[`h${hour}`]));
