@@ -4,12 +4,10 @@ import { startOf } from '../../src/clips/period-start.js';
 import { localDayAndHour } from '../../src/clips/zoned-time.js';
 import { saveMachineAnswer } from '../../src/answers/answer-store.js';
 import type { MachineAnswer } from '../../src/answers/answer.js';
-import { ClipDestroyer } from '../../src/retention/clip-destroyer.js';
-import { RetentionPolicy } from '../../src/retention/retention-policy.js';
 import { CORPUS_START, PRESS_EVERY_MS, seedChain, seedClips } from '../support/clip-corpus.js';
 import { apiTest } from '../support/app-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
-import { quietLogger } from '../support/ingest-harness.js';
+import { purgeAsOf } from '../support/retention-purge.js';
 
 const STORES = 5;
 const CLIPS = 4000;
@@ -198,16 +196,12 @@ for (const kind of DATABASE_KINDS) {
         await agree('after clips were filed after their answers');
 
         // Retention: clips pressed before a cutoff are destroyed.
-        const destroyer = new ClipDestroyer(db, rig.blobs, quietLogger);
-        const policy = new RetentionPolicy({
+        const purged = await purgeAsOf(
           db,
-          destroyer,
-          defaultDays: 1,
-          logger: quietLogger,
-          now: () => new Date(CORPUS_START + (CLIPS / 4) * PRESS_EVERY_MS + 86_400_000),
-        });
-        const act = await policy.purge();
-        assert.ok(act && act.clipCount > 0, 'the purge destroyed clips');
+          rig.blobs,
+          new Date(CORPUS_START + (CLIPS / 4) * PRESS_EVERY_MS + 86_400_000),
+        );
+        assert.ok(purged > 0, 'the purge destroyed clips');
         await agree('after a retention purge');
 
         // A customer is forgotten: a store's clips in a window are erased.
