@@ -90,6 +90,10 @@ const SHAPES: string[] = [
   '/api/v1/stats/transcription?from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
   '/api/v1/stats/transcription?from=2025-01-01&to=2025-01-02&timeZone=Europe/Moscow',
   '/api/v1/stats/transcription?storeId=store-3&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z',
+  // Instants with days whole in every zone: those days from the counts, the ends from the clips.
+  '/api/v1/stats/volume?from=2025-01-01T06:00:00Z&to=2025-01-03T18:00:00Z',
+  '/api/v1/stats/coverage?from=2025-01-01T06:00:00Z&to=2025-01-03T18:00:00Z',
+  '/api/v1/stats/transcription?storeId=store-3&from=2025-01-01T06:00:00Z&to=2025-01-03T18:00:00Z',
   `/api/v1/scorecards/summary?checklistId=${CHECKLIST_ID}`,
   `/api/v1/scorecards/summary?checklistId=${CHECKLIST_ID}&groupBy=day&from=2025-01-01T00:00:00Z&to=2025-01-02T00:00:00Z`,
   `/api/v1/scorecards/summary?checklistId=${CHECKLIST_ID}&groupBy=device&storeId=store-3`,
@@ -188,6 +192,10 @@ for (const kind of DATABASE_KINDS) {
         ['/api/v1/stats/transcription?from=2025-01-01&to=2025-01-02', 'clip_counts', false],
         ['/api/v1/stats/coverage?from=2025-01-01&to=2025-01-02', 'device_hour_counts', false],
         ['/api/v1/stats/coverage?storeId=store-3&from=2025-01-01&to=2025-01-31', 'device_hour_counts', false],
+        // Instants: the days whole in every store's zone (2 January) from the counts, and from the
+        // clips those of no store, and of the stores' other days at the range's two ends.
+        ['/api/v1/stats/volume?from=2025-01-01T06:00:00Z&to=2025-01-03T18:00:00Z', 'clip_counts', true],
+        ['/api/v1/stats/coverage?from=2025-01-01T06:00:00Z&to=2025-01-03T18:00:00Z', 'device_hour_counts', false],
       ] as const) {
         rig.queries.length = 0;
         const response: { statusCode: number; body: string } = await rig.app.inject({ url });
@@ -198,7 +206,13 @@ for (const kind of DATABASE_KINDS) {
         assert.equal(counted.length, 1, `${url}: the stores' clips were not read from ${table}`);
         const reads = readsOfClips(rig.queries);
         assert.ok(reads.length > 0, `${url}: clips of no store are read`);
-        for (const read of reads) assert.match(read.sql, /"clips"\."store_id" is null/, `${url} reads stores' clips`);
+        if (url.includes('T')) {
+          const ends = reads.filter((read) => /local_day < .* or clips\.local_day > /.test(read.sql));
+          assert.equal(ends.length, 2, `${url}: the stores' clips are read at the range's two ends`);
+          for (const read of reads.filter((r) => !ends.includes(r)))
+            assert.match(read.sql, /"clips"\."store_id" is null/, `${url} reads stores' clips between its ends`);
+        } else
+          for (const read of reads) assert.match(read.sql, /"clips"\."store_id" is null/, `${url} reads stores' clips`);
         if (kind === 'sqlite') {
           const plan = (
             await test.db.executeQuery<{ detail: string }>(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { addDays } from '../../src/clips/pressed-range.js';
+import { localDayAndHour } from '../../src/clips/zoned-time.js';
 import { CORPUS_START, corpusRows, PRESS_EVERY_MS, seedChain, seedClips } from '../support/clip-corpus.js';
 import { apiTest } from '../support/app-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -10,6 +11,10 @@ const STORES = 5;
 const CLIPS = 4000;
 /** The zone of clips of no store, as the caller names it. */
 const CALLER_ZONE = 'America/Sao_Paulo';
+
+/** A canonical order to compare answers whose order is not what is checked. */
+const byJson = (a: object, b: object) => (canonical(a) < canonical(b) ? -1 : 1);
+const canonical = (row: object) => JSON.stringify(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 interface VolumeRow {
   storeId?: string | null;
@@ -47,14 +52,13 @@ for (const kind of DATABASE_KINDS) {
          * and per local day, store and device, the clips of each local hour.
          */
         const fromScratch = async () => {
-          const rows = await db
+          const clips = await db
             .selectFrom('clips')
-            .select(['local_day', 'store_id', 'question_id', 'status', 'device_id', 'local_hour'])
-            .where('store_id', 'is not', null)
+            .select(['pressed_at', 'local_day', 'store_id', 'question_id', 'status', 'device_id', 'local_hour'])
             .execute();
           const counts = new Map<string, number>();
           const hours = new Map<string, number[]>();
-          for (const row of rows) {
+          for (const row of clips.filter((clip) => clip.store_id !== null)) {
             assert.ok(row.local_day, `a clip of ${row.store_id} has its local day`);
             const key = JSON.stringify([row.local_day, row.store_id, row.question_id ?? '', row.status]);
             counts.set(key, (counts.get(key) ?? 0) + 1);
@@ -64,7 +68,54 @@ for (const kind of DATABASE_KINDS) {
             hours.set(device, day);
           }
           const sorted = <T>(map: Map<string, T>) => [...map].sort(([a], [b]) => a.localeCompare(b));
-          return { counts: sorted(counts), hours: sorted(hours) };
+          return { counts: sorted(counts), hours: sorted(hours), clips };
+        };
+        type ClipRow = Awaited<ReturnType<typeof fromScratch>>['clips'][number];
+        /**
+         * What the API must answer between two instants, counted here from every clip row pressed
+         * between them: days and hours of clips of no store in the caller's zone.
+         */
+        const betweenInstants = (clips: ClipRow[], from: string, to: string | undefined) => {
+          const [start, end] = [from, to].map((t) => t && new Date(t).toISOString());
+          const inRange = clips
+            .filter((clip) => clip.pressed_at >= (start as string) && (end === undefined || clip.pressed_at < end))
+            .map((clip) => {
+              const local = localDayAndHour(clip.pressed_at, CALLER_ZONE);
+              return { ...clip, day: clip.local_day ?? local.day, hour: clip.local_hour ?? local.hour };
+            });
+          const tally = <K>(key: (clip: (typeof inRange)[number]) => K) => {
+            const counts = new Map<string, number>();
+            for (const clip of inRange) {
+              const k = JSON.stringify(key(clip));
+              counts.set(k, (counts.get(k) ?? 0) + 1);
+            }
+            return counts;
+          };
+          const volume = (groupBy: string) =>
+            [
+              ...tally((c) => ({
+                ...(groupBy === 'store-question' || groupBy === 'store' ? { storeId: c.store_id } : {}),
+                ...(groupBy === 'store-question' || groupBy === 'question' ? { questionId: c.question_id } : {}),
+                day: c.day,
+              })),
+            ]
+              .map(([key, clips]) => ({ ...(JSON.parse(key) as object), clips }))
+              .sort(byJson);
+          const statuses = [...tally((c) => [c.store_id, c.status])].map(([key, clips]) => {
+            const [storeId, status] = JSON.parse(key) as [string | null, string];
+            return { storeId, status, clips };
+          });
+          const devices = new Map<string, number[]>();
+          for (const clip of inRange) {
+            const hours = devices.get(clip.device_id) ?? new Array<number>(24).fill(0);
+            hours[Number(clip.hour)] = (hours[Number(clip.hour)] ?? 0) + 1;
+            devices.set(clip.device_id, hours);
+          }
+          return {
+            volume,
+            byStatus: statuses.sort(byJson),
+            devices: [...devices].map(([deviceId, hours]) => ({ deviceId, hours })).sort(byJson),
+          };
         };
         const keptHours = async () => {
           const rows = await db.selectFrom('device_hour_counts').selectAll().execute();
@@ -100,6 +151,13 @@ for (const kind of DATABASE_KINDS) {
               `/api/v1/stats/volume?${range}&timeZone=${CALLER_ZONE}&groupBy=${groupBy}`,
             )
           ).rows;
+        const transcription = async (range: string) =>
+          (
+            await call<{ stores: { storeId: string | null; byStatus: Record<string, number> }[] }>(
+              'GET',
+              `/api/v1/stats/transcription?${range}&timeZone=${CALLER_ZONE}`,
+            )
+          ).stores;
         const agree = async (when: string) => {
           const scratch = await fromScratch();
           assert.ok(scratch.counts.length > 0, `${when}: a corpus of clips`);
@@ -116,13 +174,6 @@ for (const kind of DATABASE_KINDS) {
               assert.ok(counted.length > 0, `${when}, ${from} to ${to}, ${groupBy}: rows`);
               assert.deepEqual(counted, await volume(asLocalTimes, groupBy), `${when}, ${from} to ${to}, ${groupBy}`);
             }
-            const transcription = async (range: string) =>
-              (
-                await call<{ stores: { storeId: string | null }[] }>(
-                  'GET',
-                  `/api/v1/stats/transcription?${range}&timeZone=${CALLER_ZONE}`,
-                )
-              ).stores;
             const statuses = await transcription(`from=${from}&to=${to}`);
             assert.deepEqual(statuses, await transcription(asLocalTimes), `${when}, ${from} to ${to}: transcription`);
             // Clips of no store first, then the stores by id, on both databases.
@@ -135,6 +186,30 @@ for (const kind of DATABASE_KINDS) {
             const devices = await coverage(`from=${from}&to=${to}`);
             assert.ok(devices.length > 0, `${when}, ${from} to ${to}: devices`);
             assert.deepEqual(devices, await coverage(asLocalTimes), `${when}, ${from} to ${to}: coverage`);
+          }
+          // Ranges of instants count the days whole in every store's zone from the counts, and the
+          // clips at their ends from the clips: the end cut inside the corpus, then the start, then
+          // a range with no whole day, one open at its end, and one with an offset.
+          for (const [from, to] of [
+            ['2024-12-31T12:00:00Z', '2025-01-02T07:30:00Z'],
+            ['2025-01-01T07:45:00Z', '2025-01-03T02:00:00Z'],
+            ['2025-01-01T05:17:00Z', '2025-01-02T06:00:00Z'],
+            ['2025-01-01T06:10:00Z', undefined],
+            ['2025-01-01T10:45:00+03:00', '2025-01-04T00:00:00+05:45'],
+          ] as const) {
+            const range = `from=${encodeURIComponent(from)}${to ? `&to=${encodeURIComponent(to)}` : ''}`;
+            const at = `${when}, ${from} to ${to ?? 'the end'}`;
+            const expected = betweenInstants(scratch.clips, from, to);
+            assert.ok(expected.devices.length > 0, `${at}: clips in the range`);
+            for (const groupBy of ['store-question', 'store', 'question', 'day']) {
+              const rows = await volume(range, groupBy);
+              assert.deepEqual([...rows].sort(byJson), expected.volume(groupBy), `${at}, ${groupBy}`);
+            }
+            const statuses = (await transcription(range)).flatMap(({ storeId, byStatus }) =>
+              Object.entries(byStatus).map(([status, clips]) => ({ storeId, status, clips })),
+            );
+            assert.deepEqual(statuses.sort(byJson), expected.byStatus, `${at}: transcription`);
+            assert.deepEqual([...(await coverage(range))].sort(byJson), expected.devices, `${at}: coverage`);
           }
         };
 

@@ -1,15 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { sql } from 'kysely';
+import { type Expression, type SqlBool, sql } from 'kysely';
 import { storeScope } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import { NO_STORE_ZONE, pressedRange, rangeProblem } from '../../clips/pressed-range.js';
+import { isLocalTime } from '../../clips/zoned-time.js';
 import type { Database } from '../../db/database.js';
 import { localDaySql, localHourSql } from '../../db/local-time-sql.js';
 import { countsByLocalDays } from '../../nps/nps-period-counts.js';
 import { defaultFrom } from '../../nps/report-period.js';
 import { byCodeUnit, countedStatuses, countedVolume, inVolumeOrder, type VolumeRow } from '../../stats/clip-counts.js';
 import { countedCoverage } from '../../stats/device-hour-counts.js';
+import { wholeLocalDays } from '../../stats/whole-local-days.js';
 import { ErrorBody, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
 
 const Range = Type.Object(
@@ -48,6 +50,13 @@ const VolumeQuery = Type.Composite(
  * local day by triggers (migrations 0024 and 0025, stats/).
  */
 export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
+  /** The zones the stores asked about keep their days in: a store's, or every store's. */
+  const zonesOf = async (storeId: string | undefined) => {
+    const query = db.selectFrom('stores').select('time_zone').distinct();
+    const rows = await (storeId === undefined ? query : query.where('id', '=', storeId)).execute();
+    return rows.map((row) => row.time_zone);
+  };
+
   const clipsIn = async (request: {
     principal: Parameters<typeof inStoreScope>[1];
     query: { storeId?: string; from?: string; to?: string; timeZone?: string };
@@ -59,25 +68,49 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     if (!validTimeZone(timeZone)) return `querystring/timeZone: ${timeZone} is not a time zone this server knows`;
     const scope = request.principal ? storeScope(request.principal) : [];
     if (scope && storeId && !scope.includes(storeId)) return `no store ${storeId}`;
-    const range = await pressedRange(db, { from, to }, { noStoreZone: timeZone });
-    let query = inStoreScope(db.selectFrom('clips').where(range), request.principal, 'clips.store_id');
-    if (storeId) query = query.where('clips.store_id', '=', storeId);
+    const clips = (condition: Expression<SqlBool>) => {
+      const query = inStoreScope(db.selectFrom('clips').where(condition), request.principal, 'clips.store_id');
+      return storeId ? query.where('clips.store_id', '=', storeId) : query;
+    };
     // A clip keeps its local day and hour in its store's zone (clips/press-local-time.ts), so the
     // counts read them from the clips_stats index; those of clips of no store are read in the
     // caller's zone, as the range was. COALESCE converts only those.
     const at = sql.ref<string>('clips.pressed_at');
     const zone = sql.val(timeZone);
-    // Whole local days, as the console asks: the stores' clips are counted from the rows kept per
-    // day (stats/), and only clips of no store from the clips. Instants: all from the clips.
-    const days = { from, to, storeId };
-    const counted = countsByLocalDays(days) ? days : undefined;
-    return {
-      /** The stores' whole local days to read from the counts; undefined: none, all from `query`. */
-      counted,
-      /** The clips to count from the clips. */
-      query: counted ? query.where('clips.store_id', 'is', null) : query,
+    const local = {
       day: sql<string>`coalesce(clips.local_day, ${localDaySql(db, at, zone)})`,
       hour: sql<number>`coalesce(clips.local_hour, ${localHourSql(db, at, zone)})`,
+    };
+    const all = clips(await pressedRange(db, { from, to }, { noStoreZone: timeZone }));
+    // Whole local days, as the console asks: the stores' clips are counted from the rows kept per
+    // day (stats/), and only clips of no store from the clips.
+    const plainDates = { from, to, storeId };
+    if (countsByLocalDays(plainDates)) {
+      return { ...local, counted: plainDates, queries: [all.where('clips.store_id', 'is', null)] };
+    }
+    // Instants: the local days whole in every store's zone are counted from the rows kept per day
+    // too. The clips of the stores' other days lie at the range's ends, and are counted from the
+    // clips there, with those of no store over the whole range. A local time is read in each
+    // store's zone, and is counted from the clips.
+    const instants = [from, to].every((bound) => bound === undefined || !isLocalTime(bound));
+    const start = new Date(from).toISOString();
+    const end = to === undefined ? undefined : new Date(to).toISOString();
+    const whole = instants ? wholeLocalDays(start, end, await zonesOf(storeId)) : undefined;
+    if (!whole) return { ...local, counted: undefined, queries: [all] };
+    const between = (after: string, before: string | undefined) =>
+      before === undefined
+        ? sql<boolean>`clips.pressed_at >= ${after}`
+        : sql<boolean>`clips.pressed_at >= ${after} and clips.pressed_at < ${before}`;
+    const { days, edges } = whole;
+    const otherDays = sql<boolean>`(clips.store_id is null or clips.local_day < ${days.from} or clips.local_day > ${days.to})`;
+    return {
+      ...local,
+      counted: { ...days, storeId },
+      queries: [
+        clips(between(start, edges.before)).where(otherDays),
+        clips(between(edges.before, edges.after)).where('clips.store_id', 'is', null),
+        ...(edges.after === undefined ? [] : [clips(between(edges.after, end)).where(otherDays)]),
+      ],
     };
   };
 
@@ -116,7 +149,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       };
       // Grouped by what was asked only: a chain's month per store and question is tens of
       // thousands of rows, most of the answer's time, where a chart of its totals needs thirty.
-      const fromClips = async (query: typeof clips.query): Promise<VolumeRow[]> => {
+      const fromClips = async (query: (typeof clips.queries)[number]): Promise<VolumeRow[]> => {
         const rows = await query
           .select((eb) => [
             grouping.byStore ? sql<string | null>`clips.store_id`.as('store') : sql<null>`null`.as('store'),
@@ -139,7 +172,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       };
       const rows = [
         ...(clips.counted ? await countedVolume(db, clips.counted, request.principal, grouping) : []),
-        ...(await fromClips(clips.query)),
+        ...(await Promise.all(clips.queries.map(fromClips))).flat(),
       ];
       return { rows: inVolumeOrder(rows) };
     },
@@ -172,11 +205,15 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       const devices = clips.counted
         ? await countedCoverage(db, clips.counted, request.principal)
         : new Map<string, number[]>();
-      const rows = await clips.query
-        .select((eb) => ['clips.device_id', clips.hour.as('hour'), eb.fn.countAll<number | string>().as('clips')])
-        .groupBy(['clips.device_id', 'hour'])
-        .execute();
-      for (const row of rows) {
+      const pieces = await Promise.all(
+        clips.queries.map((query) =>
+          query
+            .select((eb) => ['clips.device_id', clips.hour.as('hour'), eb.fn.countAll<number | string>().as('clips')])
+            .groupBy(['clips.device_id', 'hour'])
+            .execute(),
+        ),
+      );
+      for (const row of pieces.flat()) {
         const hours = devices.get(row.device_id) ?? new Array<number>(24).fill(0);
         devices.set(row.device_id, hours);
         const hour = Number(row.hour);
@@ -217,10 +254,16 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     async (request, reply) => {
       const clips = await clipsIn(request);
       if (typeof clips === 'string') return reply.code(400).send({ error: clips });
-      const fromClips = await clips.query
-        .select((eb) => ['clips.store_id', 'clips.status', eb.fn.countAll<number | string>().as('clips')])
-        .groupBy(['clips.store_id', 'clips.status'])
-        .execute();
+      const fromClips = (
+        await Promise.all(
+          clips.queries.map((query) =>
+            query
+              .select((eb) => ['clips.store_id', 'clips.status', eb.fn.countAll<number | string>().as('clips')])
+              .groupBy(['clips.store_id', 'clips.status'])
+              .execute(),
+          ),
+        )
+      ).flat();
       const rows = [
         ...(clips.counted ? await countedStatuses(db, clips.counted, request.principal) : []),
         ...fromClips.map((row) => ({ storeId: row.store_id, status: row.status, clips: Number(row.clips) })),
