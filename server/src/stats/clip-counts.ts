@@ -21,7 +21,7 @@ export interface VolumeGrouping {
  * Clips of stores per local day between two plain dates (both included), each day in its store's
  * zone, per store and question as `grouping` says, from `clip_counts` (migration 0024): a row per
  * store, question and day, not a clip each. Clips of no store are not in it: the caller counts
- * them from the clips. In order of day, store and question.
+ * them from the clips. In no particular order.
  */
 export async function countedVolume(
   db: Database,
@@ -38,11 +38,10 @@ export async function countedVolume(
       sql<number | string>`sum(clips)`.as('clips'),
     ]);
   const rows = await ofCountedDays(query, 'clip_counts', days, principal)
-    // In the key's order: SQLite then reads the rows already grouped and sorted.
+    // Grouped in the key's order: SQLite then reads the rows already grouped, and in that order.
+    // No ORDER BY: the caller sorts them with the clips of no store (inVolumeOrder), and
+    // PostgreSQL, which groups them in a hash, sorted a chain's month (45,000 rows) on disk.
     .groupBy(['local_day', ...(byStore ? ['store_id' as const] : []), ...(byQuestion ? ['question_id' as const] : [])])
-    .orderBy('local_day')
-    .$if(byStore, (q) => q.orderBy('store_id'))
-    .$if(byQuestion, (q) => q.orderBy('question_id'))
     .execute();
   const volume: VolumeRow[] = [];
   for (const row of rows) {

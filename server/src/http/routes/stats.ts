@@ -46,8 +46,9 @@ const VolumeQuery = Type.Composite(
  * hour (coverage: is the button used all day?); the share of clips transcribed or failed. Days and
  * hours are the store's own, from its time zone; those of clips of no store are read in `timeZone`
  * (default UTC), as the range is. Each is grouped in the database: the server reads groups, not
- * clips. Between plain dates the stores' clips are not read at all: their counts are kept per
- * local day by triggers (migrations 0024 and 0025, stats/).
+ * clips. The stores' clips are counted per local day by triggers (migrations 0024 and 0025,
+ * stats/): between plain dates they are not read at all, and between instants only at the range's
+ * ends, outside the days whole in every store's zone.
  */
 export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
   /** The zones the stores asked about keep their days in: a store's, or every store's. */
