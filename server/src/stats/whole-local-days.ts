@@ -10,10 +10,9 @@ export interface WholeLocalDays {
   days: { from: string; to: string };
   /**
    * Where the clips of stores' days outside `days` can be: before `before` (at the range's start)
-   * or at or after `after` (at its end; undefined for a range open at its end). Between the two
-   * lie only clips of `days`, and of no store.
+   * or at or after `after` (at its end). Between the two lie only clips of `days`, and of no store.
    */
-  edges: { before: string; after?: string | undefined };
+  edges: { before: string; after: string };
 }
 
 /**
@@ -21,14 +20,9 @@ export interface WholeLocalDays {
  * from the latest zone's first whole day to the earliest zone's last. A store's clip of such a day
  * lies inside the range whatever its zone, and a clip of any other day lies at the range's ends, no
  * further than a day and the zones' spread from them. Undefined when no day is whole in every zone
- * (a range shorter than a couple of days, or no zones). `from` and `to` are instants; `to`
- * undefined leaves the range open.
+ * (a range shorter than a couple of days, or no zones). `from` and `to` are instants.
  */
-export function wholeLocalDays(
-  from: string,
-  to: string | undefined,
-  zones: readonly string[],
-): WholeLocalDays | undefined {
+export function wholeLocalDays(from: string, to: string, zones: readonly string[]): WholeLocalDays | undefined {
   if (zones.length === 0) return undefined;
   const fromMs = Date.parse(from);
   const dayStart = (day: string, zone: string) => localToUtc(day, zone).getTime();
@@ -39,26 +33,18 @@ export function wholeLocalDays(
     const day = localDayAndHour(from, zone).day;
     const firstHere = dayStart(day, zone) === fromMs ? day : addDays(day, 1);
     if (first === undefined || firstHere > first) first = firstHere;
-    if (to !== undefined) {
-      // The day `to` falls in is never whole: `to` is outside the range.
-      const lastHere = addDays(localDayAndHour(to, zone).day, -1);
-      if (last === undefined || lastHere < last) last = lastHere;
-    }
+    // The day `to` falls in is never whole: `to` is outside the range.
+    const lastHere = addDays(localDayAndHour(to, zone).day, -1);
+    if (last === undefined || lastHere < last) last = lastHere;
   }
-  if (first === undefined || (last !== undefined && last < first)) return undefined;
+  if (first === undefined || last === undefined || last < first) return undefined;
   const starts = zones.map((zone) => dayStart(first, zone));
   const before = Math.max(...starts);
-  const ends = last === undefined ? undefined : zones.map((zone) => dayStart(addDays(last, 1), zone));
+  const ends = zones.map((zone) => dayStart(addDays(last, 1), zone));
   // Zones more than a day apart can make a single whole day end in one before it starts in another.
-  const after = ends === undefined ? undefined : Math.max(Math.min(...ends), before);
+  const after = Math.max(Math.min(...ends), before);
   return {
-    days: { from: first, to: last ?? LAST_DAY },
-    edges: {
-      before: new Date(before).toISOString(),
-      ...(after === undefined ? {} : { after: new Date(after).toISOString() }),
-    },
+    days: { from: first, to: last },
+    edges: { before: new Date(before).toISOString(), after: new Date(after).toISOString() },
   };
 }
-
-/** The last plain date: a range open at its end counts every day from its first. */
-const LAST_DAY = '9999-12-31';

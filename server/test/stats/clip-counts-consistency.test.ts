@@ -46,6 +46,9 @@ for (const kind of DATABASE_KINDS) {
         };
         await seedChain(db, STORES);
         await seedClips(db, STORES, 0, CLIPS / 2);
+        // A week later (8 January) and a month later (4 February).
+        await seedClips(db, STORES, 20_160, 20_200);
+        await seedClips(db, STORES, 100_000, 100_040);
 
         /**
          * From every clip of a store as it is now: clips per local day, store, question and status;
@@ -163,10 +166,13 @@ for (const kind of DATABASE_KINDS) {
           assert.ok(scratch.counts.length > 0, `${when}: a corpus of clips`);
           assert.deepEqual(await kept(), scratch.counts, when);
           assert.deepEqual(await keptHours(), scratch.hours, `${when}: hours`);
-          // The corpus's days, and two days inside them, from its first day's eve.
+          // The corpus's first days, and two days inside them, from its first day's eve; then
+          // ranges over its later clips too.
           for (const [from, to] of [
             ['2024-12-31', '2025-01-03'],
             ['2025-01-01', '2025-01-02'],
+            ['2024-12-23', '2025-02-09'],
+            ['2025-01-06', '2025-02-04'],
           ] as const) {
             const asLocalTimes = `from=${from}T00:00&to=${addDays(to, 1)}T00:00`;
             for (const groupBy of ['store-question', 'store', 'question', 'day']) {

@@ -57,13 +57,6 @@ describe('the local days whole inside a range of instants', () => {
     assert.equal(wholeLocalDays('2025-01-01T00:00:00.000Z', '2025-02-01T00:00:00.000Z', []), undefined);
   });
 
-  it('a range open at its end: every day from the first whole one, and no end edge', () => {
-    assert.deepEqual(wholeLocalDays('2025-01-01T05:00:00.000Z', undefined, ['UTC', 'Asia/Kathmandu']), {
-      days: { from: '2025-01-02', to: '9999-12-31' },
-      edges: { before: '2025-01-02T00:00:00.000Z' },
-    });
-  });
-
   it('holds what the counts and the clips rely on, instant by instant, over many ranges and zones', () => {
     const zoneSets = [
       ['UTC'],
@@ -83,7 +76,7 @@ describe('the local days whole inside a range of instants', () => {
           if (!whole) continue;
           ranges++;
           const before = Date.parse(whole.edges.before);
-          const after = Date.parse(whole.edges.after ?? '');
+          const after = Date.parse(whole.edges.after);
           assert.ok(from <= before && before <= after && after <= to, `${zones.join()}: edges inside the range`);
           for (let t = from - 2 * 86_400_000; t < to + 2 * 86_400_000; t += QUARTER_HOUR / 3) {
             for (const zone of zones) {

@@ -96,7 +96,8 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
     const instants = [from, to].every((bound) => bound === undefined || !isLocalTime(bound));
     const start = new Date(from).toISOString();
     const end = to === undefined ? undefined : new Date(to).toISOString();
-    const whole = instants ? wholeLocalDays(start, end, await zonesOf(storeId)) : undefined;
+    // A range open at its end is split as if it ended now; its end's clips are read to the last.
+    const whole = instants ? wholeLocalDays(start, end ?? new Date().toISOString(), await zonesOf(storeId)) : undefined;
     if (!whole) return { ...local, counted: undefined, queries: [all] };
     const between = (after: string, before: string | undefined) =>
       before === undefined
@@ -110,7 +111,7 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       queries: [
         clips(between(start, edges.before)).where(otherDays),
         clips(between(edges.before, edges.after)).where('clips.store_id', 'is', null),
-        ...(edges.after === undefined ? [] : [clips(between(edges.after, end)).where(otherDays)]),
+        clips(between(edges.after, end)).where(otherDays),
       ],
     };
   };
