@@ -27,10 +27,11 @@ interface VolumeRow {
  * `clip_counts` (migration 0024) and `device_hour_counts` (0025) are kept by triggers, whoever
  * writes the clips. Here they are checked against the same counts made from scratch, from every
  * clip row as it is now, after each event that could part them: clips filed (with and without a
- * store), their status changed, a store's zone changed, clips filed under another question, another store and no store,
- * removed and filed again, a retention purge and an erasure. And the API between plain dates, which reads them, must give what it gives
- * between the same local times, which it counts from the clips: the volume in every grouping, the
- * clips by status, and each device's presses per hour.
+ * store), their status changed, a store's zone changed, clips filed under another question,
+ * another store and no store, removed and filed again, a retention purge and an erasure. And the
+ * API, which reads them, must give between plain dates what it gives between the same local times
+ * (counted from the clips), and between instants what this test counts from every clip row: the
+ * volume in every grouping, the clips by status, and each device's presses per hour.
  */
 for (const kind of DATABASE_KINDS) {
   describe(`clip counts kept per day (and per device and hour) equal the counts from scratch on ${kind}`, () => {
