@@ -146,6 +146,23 @@ for (const kind of DATABASE_KINDS) {
           ],
         );
         assert.equal((await call('GET', `/api/v1/stats/coverage?${range}&storeId=vlad`, undefined, tanya)).status, 400);
+        // Tver's manager sees Tver's clips alone, from the counts of its whole days as from the clips.
+        assert.deepEqual((await call('GET', `/api/v1/stats/volume?${range}&groupBy=store`, undefined, tanya)).body, {
+          rows: [
+            { storeId: 'tver', day: '2026-03-01', clips: 1 },
+            { storeId: 'tver', day: '2026-03-02', clips: 1 },
+          ],
+        });
+        const tanyasCoverage = await call('GET', `/api/v1/stats/coverage?${range}`, undefined, tanya);
+        assert.deepEqual(
+          (tanyasCoverage.body.devices as { deviceId: string }[]).map((d) => d.deviceId),
+          ['pi-t'],
+        );
+        const tanyasTranscription = await call('GET', `/api/v1/stats/transcription?${range}`, undefined, tanya);
+        assert.deepEqual(
+          (tanyasTranscription.body.stores as { storeId: string; clips: number }[]).map((s) => [s.storeId, s.clips]),
+          [['tver', 2]],
+        );
         const transcription = await call('GET', `/api/v1/stats/transcription?${range}`);
         assert.equal(
           (transcription.body.stores as { clips: number }[]).reduce((n, s) => n + s.clips, 0),
