@@ -59,7 +59,7 @@ export async function countedVolume(
 /**
  * Clips of stores by status between two plain dates (both included), each day in its store's
  * zone, per store, from `clip_counts`. Clips of no store are not in it: the caller counts them
- * from the clips. In order of store.
+ * from the clips. In no particular order: the caller sorts them with the clips of no store.
  */
 export async function countedStatuses(
   db: Database,
@@ -69,10 +69,7 @@ export async function countedStatuses(
   const query = db
     .selectFrom('clip_counts')
     .select(['store_id', 'status', sql<number | string>`sum(clips)`.as('clips')]);
-  const rows = await ofCountedDays(query, 'clip_counts', days, principal)
-    .groupBy(['store_id', 'status'])
-    .orderBy('store_id')
-    .execute();
+  const rows = await ofCountedDays(query, 'clip_counts', days, principal).groupBy(['store_id', 'status']).execute();
   return rows
     .map((row) => ({ storeId: row.store_id, status: row.status, clips: Number(row.clips) }))
     .filter((row) => row.clips !== 0);
