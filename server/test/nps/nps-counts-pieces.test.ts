@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { addDays } from '../../src/clips/pressed-range.js';
 import { apiTest } from '../support/app-harness.js';
 import { CORPUS_START, PRESS_EVERY_MS, seedChain, seedClips } from '../support/clip-corpus.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 
 const STORES = 5;
-const DAY_MS = 86_400_000;
 
 /**
  * Between plain dates, NPS is counted from `nps_counts` piece by piece: the range's whole months,
@@ -38,7 +38,7 @@ for (const kind of DATABASE_KINDS) {
         // 30 January to 16 April: the days of January's end, February and March whole, the days
         // of April's first week, the week of 7 April whole, then three days.
         const plain = 'from=2025-01-30&to=2025-04-16';
-        const local = `from=2025-01-30T00:00&to=${new Date(Date.parse('2025-04-16') + DAY_MS).toISOString().slice(0, 10)}T00:00`;
+        const local = `from=2025-01-30T00:00&to=${addDays('2025-04-16', 1)}T00:00`;
         const stores = await get<{ stores: { storeId: string | null; answers: number; unscored: number }[] }>(
           `/api/v1/nps/stores?${plain}`,
         );
