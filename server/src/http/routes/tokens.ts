@@ -11,7 +11,9 @@ const TokenBody = Type.Object({
   createdAt: Type.String(),
   expiresAt: Type.String(),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
-  lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+  lastUsedAt: Type.Union([Type.String(), Type.Null()], {
+    description: 'when the token was last used, to the minute (null: never)',
+  }),
 });
 
 /** Everyone's own API tokens; an admin sees and revokes anyone's. */
