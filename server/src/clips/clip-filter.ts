@@ -61,8 +61,12 @@ export async function applyClipFilter<DB, TB extends keyof DB, O>(
   const transcribed = keepLeft
     ? sql<boolean>`ifnull(transcripts.clip_id, '') <> ''`
     : sql<boolean>`transcripts.clip_id is not null`;
+  // Clips without one are walked in migration 0027's index of clips not marked transcribed: a
+  // clip marked so has its transcript, and the condition is written as the index's, literally.
   if (filter.hasTranscript !== undefined) {
-    conditions.push(filter.hasTranscript ? transcribed : sql<boolean>`transcripts.clip_id is null`);
+    conditions.push(
+      filter.hasTranscript ? transcribed : sql<boolean>`clips.status <> 'transcribed' and transcripts.clip_id is null`,
+    );
   }
   // The NPS answer in force: a person's when given, else the machine's when sure enough.
   const form = keepLeft ? sql`ifnull(answers.form, '')` : sql`answers.form`;

@@ -64,6 +64,12 @@ for (const kind of DATABASE_KINDS) {
               })
               .execute();
           }
+          // As the transcription worker leaves them: the silent clip's reading failed.
+          await db
+            .updateTable('clips')
+            .set({ status: text === null ? 'failed' : 'transcribed' })
+            .where('id', '=', clip.meta.clipId)
+            .execute();
           if (score !== null) await storeAnswer(db, clip.meta.clipId, 'nps', score);
         }
         const [nine, queueRu, three, silent] = ids;
@@ -87,6 +93,12 @@ for (const kind of DATABASE_KINDS) {
         await expectIds('storeId=tver', [queueRu, nine]);
         await expectIds('storeId=tver&storeId=vlad&questionId=nps', [three, nine]);
         await expectIds('hasTranscript=false', [silent]);
+        // Sent to be transcribed again, a clip is no longer marked transcribed, but keeps its
+        // transcript until the new one: it is still a clip with a transcript.
+        const again = await app.inject({ method: 'POST', url: `/api/v1/clips/${nine}/transcribe` });
+        assert.equal(again.statusCode, 202, again.body);
+        await expectIds('hasTranscript=false', [silent], 'with one clip being transcribed again');
+        await expectIds('hasTranscript=true&storeId=tver', [queueRu, nine], 'with one clip being transcribed again');
         await expectIds('npsMin=9', [nine]);
         await expectIds('npsMax=6', [three]);
         // Each store's own day: Tver is UTC+3 (20:30Z is 23:30 on 1 March there), Vladivostok
