@@ -32,6 +32,22 @@ for (const kind of DATABASE_KINDS) {
       }
     });
 
+    if (kind === 'postgres') {
+      it("plans the server's queries without parallel workers", async (t) => {
+        // Starting one cost more than the index walks the API makes (db/database.ts).
+        const test = await testDatabase(t, kind);
+        if (!test) return;
+        try {
+          const setting = await sql<{
+            value: string;
+          }>`select current_setting('max_parallel_workers_per_gather') as value`.execute(test.db);
+          assert.equal(setting.rows[0]?.value, '0');
+        } finally {
+          await test.close();
+        }
+      });
+    }
+
     it('keeps binary chunk data byte for byte and measures it', async (t) => {
       const test = await testDatabase(t, kind);
       if (!test) return;
