@@ -4,14 +4,13 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import { storeScope } from '../../access/principal.js';
 import { inStoreScope } from '../../access/store-scope-sql.js';
 import { NO_STORE_ZONE, pressedRange, rangeProblem } from '../../clips/pressed-range.js';
-import { isLocalTime } from '../../clips/zoned-time.js';
+import { splitAtWholeLocalDays } from '../../clips/instant-range-split.js';
 import type { Database } from '../../db/database.js';
 import { localDaySql, localHourSql } from '../../db/local-time-sql.js';
 import { countsByLocalDays } from '../../nps/nps-period-counts.js';
 import { defaultFrom } from '../../nps/report-period.js';
 import { byCodeUnit, countedStatuses, countedVolume, inVolumeOrder, type VolumeRow } from '../../stats/clip-counts.js';
 import { countedCoverage } from '../../stats/device-hour-counts.js';
-import { wholeLocalDays } from '../../stats/whole-local-days.js';
 import { ErrorBody, NoStoreZone, Slug, TimeBound, validTimeZone } from '../schemas.js';
 
 const Range = Type.Object(
@@ -51,13 +50,6 @@ const VolumeQuery = Type.Composite(
  * ends, outside the days whole in every store's zone.
  */
 export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (app, { db }) => {
-  /** The zones the stores asked about keep their days in: a store's, or every store's. */
-  const zonesOf = async (storeId: string | undefined) => {
-    const query = db.selectFrom('stores').select('time_zone').distinct();
-    const rows = await (storeId === undefined ? query : query.where('id', '=', storeId)).execute();
-    return rows.map((row) => row.time_zone);
-  };
-
   const clipsIn = async (request: {
     principal: Parameters<typeof inStoreScope>[1];
     query: { storeId?: string; from?: string; to?: string; timeZone?: string };
@@ -90,30 +82,11 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ db: Database }> = async (a
       return { ...local, counted: plainDates, queries: [all.where('clips.store_id', 'is', null)] };
     }
     // Instants: the local days whole in every store's zone are counted from the rows kept per day
-    // too. The clips of the stores' other days lie at the range's ends, and are counted from the
-    // clips there, with those of no store over the whole range. A local time is read in each
-    // store's zone, and is counted from the clips.
-    const instants = [from, to].every((bound) => bound === undefined || !isLocalTime(bound));
-    const start = new Date(from).toISOString();
-    const end = to === undefined ? undefined : new Date(to).toISOString();
-    // A range open at its end is split as if it ended now; its end's clips are read to the last.
-    const whole = instants ? wholeLocalDays(start, end ?? new Date().toISOString(), await zonesOf(storeId)) : undefined;
-    if (!whole) return { ...local, counted: undefined, queries: [all] };
-    const between = (after: string, before: string | undefined) =>
-      before === undefined
-        ? sql<boolean>`clips.pressed_at >= ${after}`
-        : sql<boolean>`clips.pressed_at >= ${after} and clips.pressed_at < ${before}`;
-    const { days, edges } = whole;
-    const otherDays = sql<boolean>`(clips.store_id is null or clips.local_day < ${days.from} or clips.local_day > ${days.to})`;
-    return {
-      ...local,
-      counted: { ...days, storeId },
-      queries: [
-        clips(between(start, edges.before)).where(otherDays),
-        clips(between(edges.before, edges.after)).where('clips.store_id', 'is', null),
-        clips(between(edges.after, end)).where(otherDays),
-      ],
-    };
+    // too, and the rest of the range from the clips (clips/instant-range-split.ts). A local time
+    // is read in each store's zone, and is counted from the clips.
+    const split = await splitAtWholeLocalDays(db, { from, to }, storeId === undefined ? undefined : [storeId]);
+    if (!split) return { ...local, counted: undefined, queries: [all] };
+    return { ...local, counted: { ...split.days, storeId }, queries: split.clips.map(clips) };
   };
 
   app.get(

@@ -1,5 +1,5 @@
-import { addDays } from '../clips/pressed-range.js';
-import { localDayAndHour, localToUtc } from '../clips/zoned-time.js';
+import { addDays } from './pressed-range.js';
+import { localDayAndHour, localToUtc } from './zoned-time.js';
 
 /**
  * How a range of instants splits between the counts kept per local day and the clips: the days

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { localDayAndHour } from '../../src/clips/zoned-time.js';
-import { wholeLocalDays } from '../../src/stats/whole-local-days.js';
+import { wholeLocalDays } from '../../src/clips/whole-local-days.js';
 
 describe('the local days whole inside a range of instants', () => {
   it('in one zone: the days between two midnights, or from the day after a start inside one', () => {
