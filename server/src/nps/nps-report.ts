@@ -1,4 +1,5 @@
-import { type ExpressionBuilder, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type InstantRangeSplit, splitAtWholeLocalDays } from '../clips/instant-range-split.js';
 import type { Database } from '../db/database.js';
 import type { DatabaseSchema } from '../db/schema.js';
 import { npsClassOf } from './nps-class.js';
@@ -52,10 +53,20 @@ async function classCounts(
     return report;
   };
   // Whole local days of stores are counted from nps_counts; clips of no store, and ranges of
-  // instants, from the clips.
+  // local times, from the clips. A range of instants is counted from nps_counts for the local
+  // days whole in every store's zone, and from the clips at its ends (clips/instant-range-split.ts).
   const byLocalDays = countsByLocalDays(filter);
-  if (byLocalDays) {
-    for (const day of await npsPeriodCounts(db, filter)) {
+  const split =
+    byLocalDays || filter.from === undefined
+      ? undefined
+      : await splitAtWholeLocalDays(
+          db,
+          { from: filter.from, to: filter.to },
+          filter.storeId !== undefined ? [filter.storeId] : filter.storeIds,
+        );
+  const counted = byLocalDays ? filter : split ? { ...filter, ...split.days } : undefined;
+  if (counted) {
+    for (const day of await npsPeriodCounts(db, counted)) {
       const report = reportOf(day.store_id);
       report.promoters += day.promoters;
       report.passives += day.passives;
@@ -66,53 +77,71 @@ async function classCounts(
       report.toReview += day.to_review;
     }
   }
-  const conditions = await npsClipConditions(db, filter);
-  if (conditions && byLocalDays) {
-    if (filter.storeId !== undefined || filter.storeIds !== undefined) return withNps(reports);
-    conditions.push(sql<boolean>`clips.store_id is null`);
-  }
-  if (!conditions) return reports;
+  const reads = await clipReads(db, filter, split);
   const selection = (eb: ExpressionBuilder<DatabaseSchema, 'answers'>) => [
     npsClassOf(eb).as('class'),
     eb.fn.countAll<number>().as('clips'),
     eb.fn.sum<number>(eb.case().when('answers.source', '=', 'human').then(1).else(0).end()).as('human'),
     eb.fn.sum<number>('answers.needs_review').as('to_review'),
   ];
-  // Per store, the clips are read in the range by their own index and joined to their answers;
-  // for the total, with no condition on clips, every NPS answer counts and clips are not read.
-  const rows = byStore
-    ? await narrowed(
-        db
-          .selectFrom('clips')
-          .innerJoin('answers', 'answers.clip_id', 'clips.id')
-          .where('answers.form', '=', 'nps')
-          .select((eb) => ['clips.store_id', ...selection(eb)]),
-        conditions,
-      )
-        .groupBy(['clips.store_id', 'class'])
-        .execute()
-    : await db
-        .selectFrom('answers')
-        .where('answers.form', '=', 'nps')
-        .$if(conditions.length > 0, (q) =>
-          q.where('answers.clip_id', 'in', narrowed(db.selectFrom('clips').select('clips.id'), conditions)),
+  for (const conditions of reads) {
+    // Per store, the clips are read in the range by their own index and joined to their answers;
+    // for the total, with no condition on clips, every NPS answer counts and clips are not read.
+    const rows = byStore
+      ? await narrowed(
+          db
+            .selectFrom('clips')
+            .innerJoin('answers', 'answers.clip_id', 'clips.id')
+            .where('answers.form', '=', 'nps')
+            .select((eb) => ['clips.store_id', ...selection(eb)]),
+          conditions,
         )
-        .select((eb) => [sql<null>`null`.as('store_id'), ...selection(eb)])
-        .groupBy('class')
-        .execute();
-  for (const row of rows) {
-    const report = reportOf(row.store_id);
-    const clips = Number(row.clips);
-    report.toReview += Number(row.to_review ?? 0);
-    if (row.class === null) {
-      report.unscored += clips;
-      continue;
+          .groupBy(['clips.store_id', 'class'])
+          .execute()
+      : await db
+          .selectFrom('answers')
+          .where('answers.form', '=', 'nps')
+          .$if(conditions.length > 0, (q) =>
+            q.where('answers.clip_id', 'in', narrowed(db.selectFrom('clips').select('clips.id'), conditions)),
+          )
+          .select((eb) => [sql<null>`null`.as('store_id'), ...selection(eb)])
+          .groupBy('class')
+          .execute();
+    for (const row of rows) {
+      const report = reportOf(row.store_id);
+      const clips = Number(row.clips);
+      report.toReview += Number(row.to_review ?? 0);
+      if (row.class === null) {
+        report.unscored += clips;
+        continue;
+      }
+      report[`${row.class}s`] += clips;
+      report.answers += clips;
+      report.confirmed += Number(row.human ?? 0);
     }
-    report[`${row.class}s`] += clips;
-    report.answers += clips;
-    report.confirmed += Number(row.human ?? 0);
   }
   return withNps(reports);
+}
+
+/**
+ * The conditions on clips of each query the report reads them in: none when the counts answer
+ * it all; clips of no store beside whole local days; the pieces of a range of instants beside
+ * its whole days; else the filter's.
+ */
+async function clipReads(
+  db: Database,
+  filter: NpsClipFilter,
+  split: InstantRangeSplit | undefined,
+): Promise<Expression<SqlBool>[][]> {
+  if (split) {
+    const stores = await npsClipConditions(db, { ...filter, from: undefined, to: undefined });
+    return stores ? split.clips.map((piece) => [...stores, piece]) : [];
+  }
+  const conditions = await npsClipConditions(db, filter);
+  if (!conditions) return [];
+  if (!countsByLocalDays(filter)) return [conditions];
+  if (filter.storeId !== undefined || filter.storeIds !== undefined) return [];
+  return [[...conditions, sql<boolean>`clips.store_id is null`]];
 }
 
 /** The reports with their NPS worked out from their counts. */

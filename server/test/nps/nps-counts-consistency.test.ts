@@ -4,7 +4,7 @@ import { startOf } from '../../src/clips/period-start.js';
 import { localDayAndHour } from '../../src/clips/zoned-time.js';
 import { saveMachineAnswer } from '../../src/answers/answer-store.js';
 import type { MachineAnswer } from '../../src/answers/answer.js';
-import { CORPUS_START, PRESS_EVERY_MS, seedChain, seedClips } from '../support/clip-corpus.js';
+import { CORPUS_START, PRESS_EVERY_MS, corpusRows, seedChain, seedClips } from '../support/clip-corpus.js';
 import { apiTest } from '../support/app-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
 import { purgeAsOf } from '../support/retention-purge.js';
@@ -13,6 +13,21 @@ const STORES = 5;
 const CLIPS = 4000;
 /** The corpus's clips span these local days (a press every 30 s from 1 January 2025). */
 const RANGE = { from: '2024-12-31', to: '2025-01-03' };
+/**
+ * Ranges of instants: whole local days in every store's zone are counted from nps_counts, the
+ * rest from the clips. The end cut inside the corpus, then the start; no whole day; open at its
+ * end; offsets other than UTC; over the clips a week and a month later.
+ */
+const INSTANT_RANGES: [string, string | undefined][] = [
+  ['2024-12-31T12:00:00Z', '2025-01-02T07:30:00Z'],
+  ['2025-01-01T07:45:00Z', '2025-01-03T02:00:00Z'],
+  ['2025-01-01T05:17:00Z', '2025-01-02T06:00:00Z'],
+  ['2025-01-01T06:10:00Z', undefined],
+  ['2025-01-01T10:45:00+03:00', '2025-01-04T00:00:00+05:45'],
+  ['2024-12-30T22:00:00Z', '2025-02-10T00:00:00Z'],
+];
+
+const byKey = (a: [string | null, unknown], b: [string | null, unknown]) => String(a[0]).localeCompare(String(b[0]));
 
 type Counts = [
   nps: number,
@@ -30,7 +45,9 @@ type Counts = [
  * press time and its store's zone as it is now, after each event that could part them: clips and
  * answers filed, a machine's re-reading, a person's corrections and their withdrawal, a store's
  * zone changed, a clip filed under another question and store, a retention purge and an erasure.
- * The API's NPS per store, read from `nps_counts` between plain dates, must agree too.
+ * The API's NPS per store, read from `nps_counts` between plain dates, must agree too; and between
+ * instants, where it reads the counts for whole days and the clips for the rest, the API's NPS
+ * must equal the counts made here from every NPS answer pressed in the range, of a store or none.
  */
 for (const kind of DATABASE_KINDS) {
   describe(`NPS counts kept per day equal the counts from scratch on ${kind}`, () => {
@@ -46,6 +63,9 @@ for (const kind of DATABASE_KINDS) {
         };
         await seedChain(db, STORES);
         await seedClips(db, STORES, 0, CLIPS / 2);
+        // A week later (8 January) and a month later (4 February).
+        await seedClips(db, STORES, 20_160, 20_200);
+        await seedClips(db, STORES, 100_000, 100_040);
         // Some answers heard the question asked.
         await db.updateTable('answers').set({ question_heard: 1 }).where('clip_id', 'like', '%3').execute();
 
@@ -126,10 +146,88 @@ for (const kind of DATABASE_KINDS) {
             [...perStore].sort(([a], [b]) => a.localeCompare(b)),
             `${when}: /nps/stores`,
           );
+          for (const [from, to] of INSTANT_RANGES) await agreeBetweenInstants(when, from, to);
+        };
+
+        type Report = {
+          answers: number;
+          promoters: number;
+          passives: number;
+          detractors: number;
+          unscored: number;
+          confirmed: number;
+          toReview: number;
+        };
+        const figures = (r: Report) => [
+          r.answers,
+          r.promoters,
+          r.passives,
+          r.detractors,
+          r.unscored,
+          r.confirmed,
+          r.toReview,
+        ];
+        /** The API's NPS between two instants against every NPS answer pressed between them. */
+        const agreeBetweenInstants = async (when: string, from: string, to: string | undefined) => {
+          const [start, end] = [from, to].map((t) => t && new Date(t).toISOString());
+          const rows = await db
+            .selectFrom('answers')
+            .innerJoin('clips', 'clips.id', 'answers.clip_id')
+            .where('answers.form', '=', 'nps')
+            .where('clips.pressed_at', '>=', start as string)
+            .$if(end !== undefined, (q) => q.where('clips.pressed_at', '<', end as string))
+            .select(['clips.store_id', 'answers.value', 'answers.source', 'answers.needs_review'])
+            .execute();
+          const expected = new Map<string | null, number[]>();
+          for (const row of [
+            ...rows.map((r) => ({ ...r, key: r.store_id })),
+            ...rows.map((r) => ({ ...r, key: 'all' })),
+          ]) {
+            const sums = expected.get(row.key) ?? [0, 0, 0, 0, 0, 0, 0];
+            const value = row.value;
+            const [answered, promoter, passive, detractor] = [
+              value !== null,
+              value !== null && value >= 9,
+              value !== null && value >= 7 && value < 9,
+              value !== null && value < 7,
+            ];
+            [answered, promoter, passive, detractor, !answered, answered && row.source === 'human']
+              .map(Number)
+              .forEach((n, k) => (sums[k] = (sums[k] ?? 0) + n));
+            sums[6] = (sums[6] ?? 0) + Number(row.needs_review);
+            expected.set(row.key, sums);
+          }
+          const range = `from=${encodeURIComponent(from)}${to ? `&to=${encodeURIComponent(to)}` : ''}`;
+          const at = `${when}, ${from} to ${to ?? 'the end'}`;
+          assert.ok((expected.get('all')?.[0] ?? 0) > 0, `${at}: NPS answers in the range`);
+          const total = await call<Report>('GET', `/api/v1/nps?${range}`);
+          assert.deepEqual(figures(total), expected.get('all'), `${at}: /nps`);
+          const perStore = await call<{ stores: (Report & { storeId: string | null })[] }>(
+            'GET',
+            `/api/v1/nps/stores?${range}`,
+          );
+          const stores = [...expected].filter(([key]) => key !== 'all');
+          assert.deepEqual(
+            perStore.stores.map((s): [string | null, number[]] => [s.storeId, figures(s)]).sort(byKey),
+            stores.sort(byKey),
+            `${at}: /nps/stores`,
+          );
+          const one = await call<Report>('GET', `/api/v1/nps?storeId=store-1&${range}`);
+          assert.deepEqual(figures(one), expected.get('store-1') ?? [0, 0, 0, 0, 0, 0, 0], `${at}: /nps of store-1`);
         };
 
         await agree('after the first clips and answers');
         await seedClips(db, STORES, CLIPS / 2, CLIPS);
+        // Clips of no store, with their answers: counted from the clips, beside the counts.
+        const unassigned = corpusRows(STORES, CLIPS, CLIPS + 60);
+        await db
+          .insertInto('clips')
+          .values(unassigned.clips.map((clip) => ({ ...clip, store_id: null, local_day: null, local_hour: null })))
+          .execute();
+        await db
+          .insertInto('answers')
+          .values(unassigned.answers.map((answer) => ({ ...answer, store_id: null })))
+          .execute();
         await agree('after more clips and answers');
 
         const npsClips = await db
