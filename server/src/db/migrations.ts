@@ -821,6 +821,17 @@ const migrations: Record<string, Migration> = {
       await sql`create index clips_untranscribed on clips (pressed_at, id) where status <> 'transcribed'`.execute(db);
     },
   },
+  '0028-clips-pressed-at-statistics': {
+    async up(db: Kysely<unknown>) {
+      // PostgreSQL guesses how many clips a range of press times holds from a histogram of 100
+      // buckets: at 1,000,000 clips a bucket spans three and a half days, and a day's range was
+      // taken for 9,359 clips where it held 2,382. Joined to their answers, that guess chose a
+      // scan of every answer (220 ms) over a lookup of each (12 ms). A thousand buckets size a
+      // day to within a few hundred clips; ANALYZE samples 300,000 rows instead of 30,000.
+      if (db.getExecutor().adapter instanceof PostgresAdapter)
+        await sql`alter table clips alter column pressed_at set statistics 1000`.execute(db);
+    },
+  },
 };
 
 /**

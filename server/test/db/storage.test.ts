@@ -33,7 +33,7 @@ for (const kind of DATABASE_KINDS) {
     });
 
     if (kind === 'postgres') {
-      it("plans the server's queries without parallel workers", async (t) => {
+      it("plans the server's queries without parallel workers, and sizes press-time ranges to the day", async (t) => {
         // Starting one cost more than the index walks the API makes (db/database.ts).
         const test = await testDatabase(t, kind);
         if (!test) return;
@@ -42,6 +42,10 @@ for (const kind of DATABASE_KINDS) {
             value: string;
           }>`select current_setting('max_parallel_workers_per_gather') as value`.execute(test.db);
           assert.equal(setting.rows[0]?.value, '0');
+          // Ranges of press times sized to the day (migration 0028).
+          const target = await sql<{ target: number }>`select attstattarget as target from pg_attribute
+            where attrelid = 'clips'::regclass and attname = 'pressed_at'`.execute(test.db);
+          assert.equal(Number(target.rows[0]?.target), 1000);
         } finally {
           await test.close();
         }
