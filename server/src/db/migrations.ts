@@ -814,10 +814,10 @@ const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // Clips without a transcript are few (failed, or still waiting), and a list of them walked
       // the clips' time index through every transcribed one to fill a page and its count: one
-      // clip in fifty at 1,000,000 clips, and PostgreSQL's count took 127 ms. This index holds only the
-      // clips not marked transcribed, in time order; clips/clip-filter.ts asks for them by the
-      // same condition. A clip is marked transcribed only in the transaction that stores its
-      // transcript, which goes only with the clip, so every clip without one is in this index.
+      // clip in fifty at 1,000,000 clips, and PostgreSQL's count took 127 ms. This index holds
+      // only the clips not marked transcribed, in time order; clips/clip-filter.ts asks for them
+      // by the same condition. A clip is marked transcribed only in the transaction that stores
+      // its transcript, which goes only with the clip, so every clip without one is in this index.
       await sql`create index clips_untranscribed on clips (pressed_at, id) where status <> 'transcribed'`.execute(db);
     },
   },
