@@ -4,6 +4,7 @@ import { startOf } from '../../src/clips/period-start.js';
 import { localDayAndHour } from '../../src/clips/zoned-time.js';
 import { saveMachineAnswer } from '../../src/answers/answer-store.js';
 import type { MachineAnswer } from '../../src/answers/answer.js';
+import type { NpsReport } from '../../src/nps/nps-report.js';
 import { CORPUS_START, PRESS_EVERY_MS, corpusRows, seedChain, seedClips } from '../support/clip-corpus.js';
 import { apiTest } from '../support/app-harness.js';
 import { DATABASE_KINDS } from '../support/databases.js';
@@ -149,16 +150,7 @@ for (const kind of DATABASE_KINDS) {
           for (const [from, to] of INSTANT_RANGES) await agreeBetweenInstants(when, from, to);
         };
 
-        type Report = {
-          answers: number;
-          promoters: number;
-          passives: number;
-          detractors: number;
-          unscored: number;
-          confirmed: number;
-          toReview: number;
-        };
-        const figures = (r: Report) => [
+        const figures = (r: NpsReport) => [
           r.answers,
           r.promoters,
           r.passives,
@@ -200,9 +192,9 @@ for (const kind of DATABASE_KINDS) {
           const range = `from=${encodeURIComponent(from)}${to ? `&to=${encodeURIComponent(to)}` : ''}`;
           const at = `${when}, ${from} to ${to ?? 'the end'}`;
           assert.ok((expected.get('all')?.[0] ?? 0) > 0, `${at}: NPS answers in the range`);
-          const total = await call<Report>('GET', `/api/v1/nps?${range}`);
+          const total = await call<NpsReport>('GET', `/api/v1/nps?${range}`);
           assert.deepEqual(figures(total), expected.get('all'), `${at}: /nps`);
-          const perStore = await call<{ stores: (Report & { storeId: string | null })[] }>(
+          const perStore = await call<{ stores: (NpsReport & { storeId: string | null })[] }>(
             'GET',
             `/api/v1/nps/stores?${range}`,
           );
@@ -212,7 +204,7 @@ for (const kind of DATABASE_KINDS) {
             stores.sort(byKey),
             `${at}: /nps/stores`,
           );
-          const one = await call<Report>('GET', `/api/v1/nps?storeId=store-1&${range}`);
+          const one = await call<NpsReport>('GET', `/api/v1/nps?storeId=store-1&${range}`);
           assert.deepEqual(figures(one), expected.get('store-1') ?? [0, 0, 0, 0, 0, 0, 0], `${at}: /nps of store-1`);
         };
 
