@@ -144,36 +144,45 @@ async function expectNoFullScans(
   return response;
 }
 
-/** The API over `database`, its queries recorded. */
-async function openRig(database: TestDatabase) {
+/**
+ * The chain's corpus loaded by `load` into a fresh database of `kind`, analysed, and the API over
+ * it with its queries recorded; undefined when PostgreSQL is unreachable (each test is then
+ * skipped, or under CI=true this throws).
+ */
+async function corpusRig(kind: DatabaseKind, load: (test: TestDatabase) => Promise<void>) {
+  const test = await testDatabase({ skip: () => undefined } as never, kind);
+  if (!test) return undefined;
+  await seedChain(test.db, STORES);
+  await load(test);
+  await sql`analyze`.execute(test.db);
   const dir = await tempDir();
-  const recorded = recordingDatabase(database.db);
+  const recorded = recordingDatabase(test.db);
   const blobs = new DiskBlobStore(dir.path);
   const { ingest, buttonMap, queue } = ingestHarness(recorded.db, blobs);
   const app = await appHarness({ db: recorded.db, blobs, queue, buttonMap, ingest });
-  return { app, dir, queries: recorded.queries };
+  return {
+    test,
+    rig: { app, queries: recorded.queries },
+    async close() {
+      await app.close();
+      await dir.remove();
+      await test.close();
+    },
+  };
 }
 
 for (const kind of DATABASE_KINDS) {
   describe(`query plans on ${kind}: no shape of the API reads all clips or transcripts`, () => {
+    let corpus: Awaited<ReturnType<typeof corpusRig>>;
     let test: TestDatabase | undefined;
-    let rig: Awaited<ReturnType<typeof openRig>> | undefined;
-
+    let rig: NonNullable<typeof corpus>['rig'] | undefined;
     before(async () => {
-      // Unreachable PostgreSQL: each test below is skipped, or under CI=true this throws.
-      test = await testDatabase({ skip: () => undefined } as never, kind);
-      if (!test) return;
-      await seedChain(test.db, STORES);
-      for (let from = 0; from < CLIPS; from += 5000)
-        await seedClips(test.db, STORES, from, Math.min(CLIPS, from + 5000));
-      await sql`analyze`.execute(test.db);
-      rig = await openRig(test);
+      corpus = await corpusRig(kind, async ({ db }) => {
+        for (let from = 0; from < CLIPS; from += 5000) await seedClips(db, STORES, from, Math.min(CLIPS, from + 5000));
+      });
+      ({ test, rig } = corpus ?? {});
     });
-    after(async () => {
-      await rig?.app.close();
-      await rig?.dir.remove();
-      await test?.close();
-    });
+    after(() => corpus?.close());
 
     for (const shape of SHAPES.filter((shape) => !JUDGED_OVER_MORE_CLIPS[kind]?.includes(shape))) {
       it(shape, async (t) => {
@@ -419,25 +428,15 @@ for (const kind of DATABASE_KINDS) {
 }
 
 describe('query plans on postgres over 50,000 clips: counts that stop at their cap read no whole table', () => {
-  let test: TestDatabase | undefined;
-  let rig: Awaited<ReturnType<typeof openRig>> | undefined;
+  let corpus: Awaited<ReturnType<typeof corpusRig>>;
   before(async () => {
-    test = await testDatabase({ skip: () => undefined } as never, 'postgres');
-    if (!test) return;
-    await seedChain(test.db, STORES);
-    await copyClips(test.url, STORES, 0, 50_000);
-    await sql`analyze`.execute(test.db);
-    rig = await openRig(test);
+    corpus = await corpusRig('postgres', (test) => copyClips(test.url, STORES, 0, 50_000));
   });
-  after(async () => {
-    await rig?.app.close();
-    await rig?.dir.remove();
-    await test?.close();
-  });
+  after(() => corpus?.close());
   for (const shape of JUDGED_OVER_MORE_CLIPS.postgres ?? []) {
     it(shape, async (t) => {
-      if (!test || !rig) return t.skip('PostgreSQL unreachable');
-      const response = await expectNoFullScans(rig, test.db, shape);
+      if (!corpus) return t.skip('PostgreSQL unreachable');
+      const response = await expectNoFullScans(corpus.rig, corpus.test.db, shape);
       const { total, totalIsMore } = JSON.parse(response.body) as { total?: number; totalIsMore?: boolean };
       assert.deepEqual({ total, totalIsMore }, { total: 1000, totalIsMore: true }, `${shape}: counted to the cap`);
     });
