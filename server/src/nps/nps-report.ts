@@ -77,7 +77,7 @@ async function classCounts(
       report.toReview += day.to_review;
     }
   }
-  const reads = await clipReads(db, filter, split);
+  const reads = await clipReads(db, filter, { byLocalDays, split });
   const selection = (eb: ExpressionBuilder<DatabaseSchema, 'answers'>) => [
     npsClassOf(eb).as('class'),
     eb.fn.countAll<number>().as('clips'),
@@ -131,15 +131,16 @@ async function classCounts(
 async function clipReads(
   db: Database,
   filter: NpsClipFilter,
-  split: InstantRangeSplit | undefined,
+  counted: { byLocalDays: boolean; split: InstantRangeSplit | undefined },
 ): Promise<Expression<SqlBool>[][]> {
-  if (split) {
+  if (counted.split) {
+    const { clips } = counted.split;
     const stores = await npsClipConditions(db, { ...filter, from: undefined, to: undefined });
-    return stores ? split.clips.map((piece) => [...stores, piece]) : [];
+    return stores ? clips.map((piece) => [...stores, piece]) : [];
   }
   const conditions = await npsClipConditions(db, filter);
   if (!conditions) return [];
-  if (!countsByLocalDays(filter)) return [conditions];
+  if (!counted.byLocalDays) return [conditions];
   if (filter.storeId !== undefined || filter.storeIds !== undefined) return [];
   return [[...conditions, sql<boolean>`clips.store_id is null`]];
 }
