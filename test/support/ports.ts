@@ -13,6 +13,11 @@ const TEST_PORTS = { from: 20_000, to: 32_767 };
 export async function freePort(): Promise<number> {
   const ephemeral = await ephemeralPorts();
   const to = Math.min(TEST_PORTS.to, ephemeral.from - 1);
+  if (to < TEST_PORTS.from) {
+    throw new Error(
+      `the ephemeral ports start at ${ephemeral.from}: no room below for test servers from ${TEST_PORTS.from}`,
+    );
+  }
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = TEST_PORTS.from + Math.floor(Math.random() * (to - TEST_PORTS.from + 1));
     if (await listenable(port)) return port;
